@@ -1,0 +1,246 @@
+using System.ComponentModel;
+using Microsoft.Data.Analysis;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Workbench.Data;
+using Workbench.Figures;
+using Workbench.Papers;
+using Workbench.Runs;
+
+namespace Workbench.Cli;
+
+/// <summary>Entry point: exit code 0 on success, 1 when work failed, 2 for bad arguments.</summary>
+public static class Program
+{
+    /// <summary>Runs the workbench command line.</summary>
+    public static int Main(string[] args)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("workbench");
+            config.PropagateExceptions();
+            config.AddCommand<ListCommand>("list").WithDescription("List the papers, their presets and status.");
+            config.AddCommand<RunCommand>("run").WithDescription("Run a paper's experiments (cached), print its tables and export its figures.")
+                .WithExample("run", "tour", "--preset", "smoke").WithExample("run", "tour", "--set", "steps=300", "--set", "learning_rate=0.1");
+            config.AddCommand<FiguresCommand>("figures").WithDescription("Export a paper's figures (from cached runs, computing any missing).");
+            config.AddBranch("notebook", notebook =>
+            {
+                notebook.SetDescription("Work with notebooks.");
+                notebook.AddCommand<NotebookRunCommand>("run").WithDescription("Execute notebooks headless and write the executed copies.")
+                    .WithExample("notebook", "run", "notebooks/00-tour.ipynb", "--preset", "smoke");
+            });
+        });
+        try
+        {
+            return app.Run(args);
+        }
+        catch (CommandAppException e)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 2;
+        }
+        catch (ConfigException e)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is DatasetException or ExportException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+    }
+}
+
+/// <summary>Options shared by commands that configure an experiment.</summary>
+public class ExperimentSettings : CommandSettings
+{
+    /// <summary>The paper slug.</summary>
+    [CommandArgument(0, "<paper>")]
+    [Description("Paper slug, e.g. tour or lottery-ticket (see `workbench list`).")]
+    public string Paper { get; init; } = "";
+
+    /// <summary>Preset name.</summary>
+    [CommandOption("-p|--preset <PRESET>")]
+    [Description("smoke (CI, < 60 s), reading-group (default, ≤ 5 min on 2 cores) or paper.")]
+    [DefaultValue("reading-group")]
+    public string Preset { get; init; } = "reading-group";
+
+    /// <summary>Knob overrides.</summary>
+    [CommandOption("-s|--set <NAME=VALUE>")]
+    [Description("Override one knob, e.g. --set steps=300; repeatable. `workbench list <paper>` shows the knobs.")]
+    public string[] Set { get; init; } = [];
+
+    /// <summary>Where run folders go.</summary>
+    [CommandOption("--runs <DIR>")]
+    [Description("Run cache folder (default: $WORKBENCH_RUNS or runs/ at the repository root).")]
+    public string? Runs { get; init; }
+
+    internal RunStore Store => Runs is null ? RunStore.Default : new RunStore(Runs);
+}
+
+/// <summary>Options of <c>workbench list</c>.</summary>
+public sealed class ListSettings : CommandSettings
+{
+    /// <summary>A paper whose knobs to show.</summary>
+    [CommandArgument(0, "[paper]")]
+    [Description("Show this paper's knobs and presets.")]
+    public string? Paper { get; init; }
+}
+
+/// <summary><c>workbench list</c>.</summary>
+public sealed class ListCommand : Command<ListSettings>
+{
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, ListSettings settings, CancellationToken cancellation)
+    {
+        if (settings.Paper is { } slug)
+        {
+            var experiment = Catalogue.Find(slug);
+            var table = new Table().Title(experiment.Title).AddColumns("knob", "smoke", "reading-group", "paper", "unit", "range", "meaning");
+            var presets = new[] { "smoke", "reading-group", "paper" }.Select(p => experiment.Configure(p, [])).ToArray();
+            foreach (var knob in Configs.Knobs(experiment.ConfigType))
+                table.AddRow(new[] { knob.Name }.Concat(presets.Select(p => Configs.FormatValue(Configs.Get(p, knob.Name))))
+                    .Concat([knob.Unit, knob.Range, knob.Description]).Select(Markup.Escape).ToArray());
+            AnsiConsole.Write(table);
+            return 0;
+        }
+        var store = RunStore.Default;
+        var list = new Table().AddColumns("#", "paper", "title", "status", "notebook", "cached runs");
+        foreach (var entry in Catalogue.Entries)
+        {
+            string folder = Path.Combine(store.Root, entry.Slug);
+            int cached = Directory.Exists(folder) ? Directory.EnumerateDirectories(folder).Count(d => File.Exists(Path.Combine(d, "result.json"))) : 0;
+            list.AddRow(entry.Number.ToString("00"), entry.Slug, Markup.Escape(entry.Title),
+                entry.Experiment is null ? "[grey]planned[/]" : "[green]ready[/]",
+                entry.Experiment?.Notebook ?? "", cached.ToString());
+        }
+        AnsiConsole.Write(list);
+        AnsiConsole.MarkupLine("Presets: [bold]smoke[/] (CI, < 60 s) · [bold]reading-group[/] (default, ≤ 5 min on 2 cores) · [bold]paper[/] (closest to the paper).");
+        return 0;
+    }
+}
+
+/// <summary><c>workbench run</c>.</summary>
+public class RunCommand : Command<ExperimentSettings>
+{
+    /// <summary>True when tables are printed.</summary>
+    protected virtual bool PrintTables => true;
+
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, ExperimentSettings settings, CancellationToken cancellation)
+    {
+        var experiment = Catalogue.Find(settings.Paper);
+        var config = experiment.Configure(settings.Preset, settings.Set);
+        AnsiConsole.MarkupLineInterpolated($"[bold]{experiment.Title}[/] · preset {settings.Preset} · runs in {settings.Store.Root}");
+        ExperimentReport report = null!;
+        AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                var progress = new ActionProgress(p =>
+                {
+                    if (!tasks.TryGetValue(p.Task, out var task)) tasks[p.Task] = task = ctx.AddTask(Markup.Escape(p.Task), maxValue: Math.Max(1, p.Total));
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape($"{p.Task} {p.Detail}");
+                });
+                report = experiment.Run(config, settings.Store, progress, cancellation);
+            });
+        if (PrintTables)
+            foreach (var (name, table) in report.Tables) AnsiConsole.Write(ToTable(name, table));
+        foreach (var figure in report.Figures)
+            foreach (var path in FigureExport.Export(figure)) AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {path}");
+        AnsiConsole.MarkupLineInterpolated($"done in {report.Elapsed.TotalSeconds:0.0} s");
+        return 0;
+    }
+
+    static Table ToTable(string name, DataFrame df)
+    {
+        var table = new Table().Title(Markup.Escape(name));
+        foreach (var column in df.Columns) table.AddColumn(Markup.Escape(column.Name));
+        for (long r = 0; r < df.Rows.Count; r++)
+            table.AddRow(df.Columns.Select(c => Markup.Escape(c[r] switch
+            {
+                double d => d.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
+                var v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            })).ToArray());
+        return table;
+    }
+
+    // Unlike Progress<T>, reports on the caller's thread, so the bar is current when the run ends.
+    sealed class ActionProgress(Action<RunProgress> report) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => report(value);
+    }
+}
+
+/// <summary><c>workbench figures</c>: like run, without printing tables.</summary>
+public sealed class FiguresCommand : RunCommand
+{
+    /// <inheritdoc/>
+    protected override bool PrintTables => false;
+}
+
+/// <summary>Options of <c>workbench notebook run</c>.</summary>
+public sealed class NotebookRunSettings : CommandSettings
+{
+    /// <summary>Notebook files.</summary>
+    [CommandArgument(0, "<notebooks>")]
+    [Description("One or more .ipynb files.")]
+    public string[] Notebooks { get; init; } = [];
+
+    /// <summary>Preset to inject.</summary>
+    [CommandOption("-p|--preset <PRESET>")]
+    [Description("Preset injected after the parameters cell (default: the notebook's own).")]
+    public string? Preset { get; init; }
+
+    /// <summary>Overrides to inject.</summary>
+    [CommandOption("-s|--set <NAME=VALUE>")]
+    [Description("Knob override injected after the parameters cell; repeatable.")]
+    public string[] Set { get; init; } = [];
+
+    /// <summary>Output folder.</summary>
+    [CommandOption("-o|--out <DIR>")]
+    [Description("Folder for the executed notebooks (default: executed/ at the repository root).")]
+    public string? Out { get; init; }
+
+    /// <inheritdoc/>
+    public override ValidationResult Validate()
+    {
+        foreach (var nb in Notebooks)
+        {
+            if (!File.Exists(nb)) return ValidationResult.Error($"notebook '{nb}' does not exist.");
+            if (!nb.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) return ValidationResult.Error($"'{nb}' is not an .ipynb file.");
+        }
+        if (Preset is not null && !Experiment<Papers.Tour.TourConfig>.PresetNames.Contains(Preset))
+            return ValidationResult.Error($"unknown preset '{Preset}'; choose one of smoke, reading-group, paper.");
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary><c>workbench notebook run</c>.</summary>
+public sealed class NotebookRunCommand : AsyncCommand<NotebookRunSettings>
+{
+    /// <inheritdoc/>
+    public override async Task<int> ExecuteAsync(CommandContext context, NotebookRunSettings settings, CancellationToken cancellation)
+    {
+        string outFolder = settings.Out ?? Path.Combine(Repository.Root ?? Environment.CurrentDirectory, "executed");
+        int failed = 0;
+        foreach (var path in settings.Notebooks)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[bold]{path}[/]");
+            var outcome = await NotebookRunner.RunAsync(path, settings.Preset, settings.Set, outFolder, cell =>
+                AnsiConsole.MarkupLine($"  [[{cell.Index,2}]] {(cell.Succeeded ? "[green]ok  [/]" : "[red]FAIL[/]")} {cell.Elapsed.TotalSeconds,6:0.0} s  {Markup.Escape(cell.FirstLine)}")),
+                cancellation);
+            if (outcome.FirstFailure is { } failure)
+            {
+                failed++;
+                AnsiConsole.MarkupLineInterpolated($"[red]{path}: cell {failure.Index} failed:[/] {failure.Error}");
+            }
+            AnsiConsole.MarkupLineInterpolated($"  wrote {outcome.Output}");
+        }
+        return failed == 0 ? 0 : 1;
+    }
+}

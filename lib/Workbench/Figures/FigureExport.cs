@@ -1,0 +1,142 @@
+using PuppeteerSharp;
+using Workbench.Runs;
+
+namespace Workbench.Figures;
+
+/// <summary>No Chromium/Chrome could be found or started for static figure export.</summary>
+public sealed class ExportException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Exports figures to PNG, SVG and HTML without the network: plotly.js comes from Plotly.NET's own bundle and
+/// images are rendered by a local headless Chromium (found via <c>$WORKBENCH_CHROMIUM</c> or the usual install
+/// paths), kept open between exports.
+/// </summary>
+public static class FigureExport
+{
+    static readonly SemaphoreSlim Gate = new(1, 1);
+    static IBrowser? _browser;
+    static IPage? _page;
+
+    /// <summary>Where figures go: <c>$WORKBENCH_FIGURES</c>, else figures/ at the repository root.</summary>
+    public static string DefaultRoot => Environment.GetEnvironmentVariable("WORKBENCH_FIGURES") is { Length: > 0 } env ? env
+        : Path.Combine(Repository.Root ?? Environment.CurrentDirectory, "figures");
+
+    /// <summary>The Chromium executable that will be used, or null when none is found.</summary>
+    public static string? FindChromium()
+    {
+        var env = Environment.GetEnvironmentVariable("WORKBENCH_CHROMIUM");
+        if (!string.IsNullOrEmpty(env)) return File.Exists(env) ? env : null;
+        string[] candidates =
+        [
+            "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable",
+            "/snap/bin/chromium", "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+            "/Applications/Chromium.app/Contents/MacOS/Chromium",
+            @"C:\Program Files\Google\Chrome\Application\chrome.exe", @"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+            @"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+        ];
+        return candidates.FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>
+    /// Writes <c>&lt;root&gt;/&lt;paper&gt;/&lt;name&gt;.png</c>, <c>.svg</c> and <c>.html</c> (plotly.js embedded) and
+    /// returns their paths. Files are written atomically.
+    /// </summary>
+    public static IReadOnlyList<string> Export(Figure figure, string? root = null, bool png = true, bool svg = true, bool html = true)
+    {
+        root ??= DefaultRoot;
+        string stem = Path.Combine(root, figure.Paper, figure.Name);
+        var written = new List<string>();
+        if (html)
+        {
+            AtomicFile.WriteAllText(stem + ".html", figure.ToHtml(embedPlotlyJs: true));
+            written.Add(stem + ".html");
+        }
+        if (png)
+        {
+            AtomicFile.WriteAllBytes(stem + ".png", RenderPng(figure));
+            written.Add(stem + ".png");
+        }
+        if (svg)
+        {
+            AtomicFile.WriteAllText(stem + ".svg", RenderSvg(figure));
+            written.Add(stem + ".svg");
+        }
+        return written;
+    }
+
+    /// <summary>Renders the figure to PNG bytes at its own size (× <paramref name="scale"/>).</summary>
+    public static byte[] RenderPng(Figure figure, double scale = 1)
+    {
+        string url = Render(figure, "png", scale);
+        return Convert.FromBase64String(url[(url.IndexOf(',') + 1)..]);
+    }
+
+    /// <summary>Renders the figure to an SVG document.</summary>
+    public static string RenderSvg(Figure figure)
+    {
+        string url = Render(figure, "svg", 1);
+        return Uri.UnescapeDataString(url[(url.IndexOf(',') + 1)..]);
+    }
+
+    static string Render(Figure figure, string format, double scale)
+    {
+        Gate.Wait();
+        try
+        {
+            var page = EnsurePage();
+            const string script = """
+                async (data, layout, format, width, height, scale) => {
+                  const div = document.getElementById('fig');
+                  await Plotly.newPlot(div, data, layout, {staticPlot: true});
+                  return await Plotly.toImage(div, {format, width, height, scale});
+                }
+                """;
+            return page.EvaluateFunctionAsync<string>(script, figure.Spec["data"], figure.Spec["layout"], format,
+                figure.Width, figure.Height, scale).GetAwaiter().GetResult();
+        }
+        catch (PuppeteerException e)
+        {
+            ResetBrowser();
+            throw new ExportException($"Chromium failed to render figure '{figure.Name}' ({e.Message}).", e);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    static IPage EnsurePage()
+    {
+        if (_page is { IsClosed: false }) return _page;
+        string executable = FindChromium() ?? throw new ExportException(
+            "No Chromium found for PNG/SVG export: install it with `sudo apt-get install chromium` (Debian/Ubuntu), or set WORKBENCH_CHROMIUM to a Chrome or Chromium executable.");
+        var args = new List<string>
+        {
+            "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+        };
+        if (OperatingSystem.IsLinux() && Environment.UserName == "root") args.Add("--no-sandbox"); // Chromium refuses to run sandboxed as root
+        try
+        {
+            _browser = Puppeteer.LaunchAsync(new LaunchOptions { ExecutablePath = executable, Headless = true, Args = args.ToArray(), Timeout = 60_000 })
+                .GetAwaiter().GetResult();
+            _page = _browser.NewPageAsync().GetAwaiter().GetResult();
+            _page.SetContentAsync($"<html><head><script>{PlotlyJs.Source}</script></head><body><div id=\"fig\"></div></body></html>")
+                .GetAwaiter().GetResult();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => ResetBrowser();
+            return _page;
+        }
+        catch (Exception e) when (e is PuppeteerException or System.ComponentModel.Win32Exception or IOException)
+        {
+            ResetBrowser();
+            throw new ExportException($"Could not start {executable} for figure export ({e.Message}); set WORKBENCH_CHROMIUM to a working Chrome or Chromium.", e);
+        }
+    }
+
+    static void ResetBrowser()
+    {
+        try { _browser?.CloseAsync().Wait(TimeSpan.FromSeconds(5)); } catch (Exception) { /* already gone */ }
+        _browser = null;
+        _page = null;
+    }
+}

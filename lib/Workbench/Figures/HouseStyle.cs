@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+
+namespace Workbench.Figures;
+
+/// <summary>
+/// One look for every figure: font, white background with light grid, a fixed colour per method name, axis
+/// titles with units, legend above the plot.
+/// </summary>
+public static class HouseStyle
+{
+    /// <summary>Default export width in pixels.</summary>
+    public const int Width = 800;
+
+    /// <summary>Default export height in pixels.</summary>
+    public const int Height = 500;
+
+    /// <summary>Font family used for all text.</summary>
+    public const string FontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif";
+
+    /// <summary>The palette (colour-blind-friendly, Okabe–Ito order).</summary>
+    public static readonly IReadOnlyList<string> Palette =
+        ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"];
+
+    // Methods that recur across papers keep the same colour in every figure.
+    static readonly Dictionary<string, string> Fixed = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ours"] = "#0072B2", ["ticket"] = "#0072B2", ["winning ticket"] = "#0072B2", ["pav"] = "#0072B2", ["rmi"] = "#0072B2",
+        ["reinit"] = "#D55E00", ["random reinit"] = "#D55E00", ["baseline"] = "#D55E00", ["binary search"] = "#D55E00",
+        ["random mask"] = "#009E73", ["all-pairs"] = "#009E73", ["b+tree"] = "#009E73",
+        ["one-shot"] = "#CC79A7", ["sinkhorn"] = "#CC79A7", ["pgm"] = "#CC79A7",
+        ["dense"] = "#000000", ["paper"] = "#000000",
+    };
+
+    /// <summary>The colour of a method: fixed for known method names, else the palette entry for its position.</summary>
+    public static string ColorFor(string name, int position) =>
+        Fixed.TryGetValue(name, out var c) ? c : Palette[position % Palette.Count];
+
+    /// <summary>Translucent version of a hex colour for bands.</summary>
+    public static string Translucent(string hex, double alpha = 0.18)
+    {
+        int r = Convert.ToInt32(hex.Substring(1, 2), 16), g = Convert.ToInt32(hex.Substring(3, 2), 16), b = Convert.ToInt32(hex.Substring(5, 2), 16);
+        return $"rgba({r},{g},{b},{alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+    }
+
+    /// <summary>Applies the house layout to a figure spec (keeps axis settings the builder made).</summary>
+    public static JsonObject Apply(JsonObject spec, string title)
+    {
+        var layout = spec["layout"] as JsonObject ?? new JsonObject();
+        layout.Remove("template");
+        layout["width"] ??= Width;
+        layout["height"] ??= Height;
+        layout["font"] = new JsonObject { ["family"] = FontFamily, ["size"] = 13, ["color"] = "#222222" };
+        layout["paper_bgcolor"] = "#ffffff";
+        layout["plot_bgcolor"] = "#ffffff";
+        layout["margin"] = new JsonObject { ["l"] = 70, ["r"] = 30, ["t"] = title.Length > 0 ? 80 : 40, ["b"] = 60 };
+        if (title.Length > 0) layout["title"] = new JsonObject { ["text"] = title, ["x"] = 0.02, ["font"] = new JsonObject { ["size"] = 16 } };
+        layout["legend"] = new JsonObject { ["orientation"] = "h", ["y"] = 1.02, ["yanchor"] = "bottom", ["x"] = 0, ["bgcolor"] = "rgba(255,255,255,0)" };
+        foreach (var key in layout.Select(p => p.Key).Where(k => k.StartsWith("xaxis", StringComparison.Ordinal) || k.StartsWith("yaxis", StringComparison.Ordinal)).ToList())
+            StyleAxis(layout[key]!.AsObject());
+        if (!layout.ContainsKey("xaxis")) layout["xaxis"] = StyleAxis(new JsonObject());
+        if (!layout.ContainsKey("yaxis")) layout["yaxis"] = StyleAxis(new JsonObject());
+        spec["layout"] = layout;
+        return spec;
+    }
+
+    static JsonObject StyleAxis(JsonObject axis)
+    {
+        axis["showgrid"] = true;
+        axis["gridcolor"] = "#e5e5e5";
+        axis["zeroline"] = false;
+        axis["showline"] = true;
+        axis["linecolor"] = "#444444";
+        axis["ticks"] = "outside";
+        axis["mirror"] = false;
+        return axis;
+    }
+}

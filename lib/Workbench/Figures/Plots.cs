@@ -1,0 +1,229 @@
+using System.Text.Json.Nodes;
+using Plotly.NET;
+using PlotlyChart = Plotly.NET.CSharp.Chart;
+
+namespace Workbench.Figures;
+
+/// <summary>Axis scale.</summary>
+public enum Scale
+{
+    /// <summary>Linear axis.</summary>
+    Linear,
+    /// <summary>Base-10 logarithmic axis.</summary>
+    Log,
+}
+
+/// <summary>One line of a line chart, optionally with a ± band (e.g. standard deviation over seeds).</summary>
+/// <param name="Name">Legend name; known method names get their fixed colour.</param>
+/// <param name="X">X values.</param>
+/// <param name="Y">Y values (means when <paramref name="Band"/> is given).</param>
+/// <param name="Band">Half-width of the band around Y at each point (e.g. one std); null for none.</param>
+/// <param name="Markers">Draw markers at the points.</param>
+/// <param name="Dash">Line dash: "solid", "dash", "dot".</param>
+public sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, IReadOnlyList<double>? Band = null,
+    bool Markers = false, string Dash = "solid");
+
+/// <summary>One group of a grouped bar chart: a value (and optional error) per category.</summary>
+/// <param name="Name">Legend name.</param>
+/// <param name="Values">One value per category.</param>
+/// <param name="Errors">Error bar half-widths per category (e.g. std), or null.</param>
+public sealed record BarGroup(string Name, IReadOnlyList<double> Values, IReadOnlyList<double>? Errors = null);
+
+/// <summary>
+/// House-style figure builders over Plotly.NET: lines with mean ± std bands, scatter, log-log with a fitted slope,
+/// heatmaps and images, grouped bars with error bars, and small multiples.
+/// </summary>
+public static class Plots
+{
+    /// <summary>A line chart; curves with a band get a translucent ± band in their colour.</summary>
+    public static Figure Lines(string paper, string name, string title, string xTitle, string yTitle, IEnumerable<Curve> curves,
+        Scale x = Scale.Linear, Scale y = Scale.Linear)
+    {
+        var data = new JsonArray();
+        int i = 0;
+        foreach (var curve in curves) AddCurve(data, curve, i++, "x", "y");
+        return Build(paper, name, title, data, Axis(xTitle, x), Axis(yTitle, y));
+    }
+
+    /// <summary>A scatter plot of one or more point sets.</summary>
+    public static Figure Scatter(string paper, string name, string title, string xTitle, string yTitle,
+        IEnumerable<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> sets, Scale x = Scale.Linear, Scale y = Scale.Linear)
+    {
+        var data = new JsonArray();
+        int i = 0;
+        foreach (var set in sets)
+        {
+            var trace = Trace(PlotlyChart.Point<double, double, string>(x: set.X, y: set.Y, Name: set.Name));
+            string color = HouseStyle.ColorFor(set.Name, i++);
+            trace["marker"] = new JsonObject { ["color"] = color, ["size"] = 7, ["opacity"] = 0.8 };
+            data.Add(trace);
+        }
+        return Build(paper, name, title, data, Axis(xTitle, x), Axis(yTitle, y));
+    }
+
+    /// <summary>
+    /// Log-log lines with the least-squares slope of log10(y) on log10(x) in each legend entry (e.g. runtime vs n:
+    /// slope 1 is linear, 2 quadratic). Non-positive points are left out of the fit and the plot.
+    /// </summary>
+    public static Figure LogLog(string paper, string name, string title, string xTitle, string yTitle,
+        IEnumerable<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> sets)
+    {
+        var curves = sets.Select(s =>
+        {
+            var points = s.X.Zip(s.Y).Where(p => p.First > 0 && p.Second > 0).ToArray();
+            double slope = FitLogLogSlope(points.Select(p => p.First).ToArray(), points.Select(p => p.Second).ToArray());
+            string label = double.IsNaN(slope) ? s.Name : $"{s.Name} (slope {slope:0.00})";
+            return new Curve(label, points.Select(p => p.First).ToArray(), points.Select(p => p.Second).ToArray(), Markers: true);
+        }).ToList();
+        return Lines(paper, name, title, xTitle, yTitle, curves, Scale.Log, Scale.Log);
+    }
+
+    /// <summary>Least-squares slope of log10(y) against log10(x); NaN with fewer than two points.</summary>
+    public static double FitLogLogSlope(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        if (x.Count < 2) return double.NaN;
+        var lx = x.Select(Math.Log10).ToArray();
+        var ly = y.Select(Math.Log10).ToArray();
+        double mx = lx.Average(), my = ly.Average();
+        double sxx = lx.Sum(v => (v - mx) * (v - mx));
+        return sxx == 0 ? double.NaN : lx.Zip(ly).Sum(p => (p.First - mx) * (p.Second - my)) / sxx;
+    }
+
+    /// <summary>A heatmap of <paramref name="z"/>[row, column] with optional axis labels.</summary>
+    public static Figure Heatmap(string paper, string name, string title, double[,] z, string xTitle = "", string yTitle = "",
+        IReadOnlyList<string>? columnLabels = null, IReadOnlyList<string>? rowLabels = null, string colorScale = "Viridis", bool reverseY = false)
+    {
+        var rows = Enumerable.Range(0, z.GetLength(0)).Select(r => Enumerable.Range(0, z.GetLength(1)).Select(c => z[r, c]).ToArray()).ToArray();
+        var trace = Trace(PlotlyChart.Heatmap<double, string, string, string>(zData: rows));
+        if (columnLabels is not null) trace["x"] = new JsonArray(columnLabels.Select(l => (JsonNode)l).ToArray());
+        if (rowLabels is not null) trace["y"] = new JsonArray(rowLabels.Select(l => (JsonNode)l).ToArray());
+        trace["colorscale"] = colorScale;
+        var yAxis = Axis(yTitle, Scale.Linear);
+        if (reverseY) yAxis["autorange"] = "reversed";
+        return Build(paper, name, title, [trace], Axis(xTitle, Scale.Linear), yAxis);
+    }
+
+    /// <summary>A grey-scale image (e.g. a 28 × 28 digit or mask), rows top to bottom, square pixels.</summary>
+    public static Figure Image(string paper, string name, string title, double[,] pixels, string colorScale = "Greys")
+    {
+        var figure = Heatmap(paper, name, title, pixels, colorScale: colorScale, reverseY: true);
+        var layout = figure.Spec["layout"]!.AsObject();
+        layout["yaxis"]!["scaleanchor"] = "x";
+        layout["xaxis"]!["showgrid"] = false;
+        layout["yaxis"]!["showgrid"] = false;
+        layout["width"] = 520;
+        return figure;
+    }
+
+    /// <summary>Grouped bars: one bar per group within each category, with optional error bars.</summary>
+    public static Figure GroupedBars(string paper, string name, string title, string xTitle, string yTitle,
+        IReadOnlyList<string> categories, IEnumerable<BarGroup> groups, Scale y = Scale.Linear)
+    {
+        var data = new JsonArray();
+        int i = 0;
+        foreach (var group in groups)
+        {
+            var trace = Trace(PlotlyChart.Column<double, string, string>(values: group.Values, Keys: categories.ToArray(), Name: group.Name));
+            trace["marker"] = new JsonObject { ["color"] = HouseStyle.ColorFor(group.Name, i++) };
+            if (group.Errors is not null)
+                trace["error_y"] = new JsonObject { ["type"] = "data", ["array"] = Numbers(group.Errors), ["visible"] = true, ["color"] = "#444444" };
+            data.Add(trace);
+        }
+        var figure = Build(paper, name, title, data, Axis(xTitle, Scale.Linear), Axis(yTitle, y));
+        figure.Spec["layout"]!["barmode"] = "group";
+        return figure;
+    }
+
+    /// <summary>
+    /// Small multiples: the given figures' traces laid out in a grid of panels with their titles; axes keep each
+    /// panel's scale and titles. Legend entries of the same name are shown once.
+    /// </summary>
+    public static Figure SmallMultiples(string paper, string name, string title, IReadOnlyList<Figure> panels, int columns,
+        int panelWidth = 360, int panelHeight = 300)
+    {
+        int rows = (panels.Count + columns - 1) / columns;
+        var data = new JsonArray();
+        var layout = new JsonObject();
+        var annotations = new JsonArray();
+        var seen = new HashSet<string>();
+        for (int p = 0; p < panels.Count; p++)
+        {
+            string xa = p == 0 ? "x" : $"x{p + 1}", ya = p == 0 ? "y" : $"y{p + 1}";
+            foreach (var trace in panels[p].Spec["data"]!.AsArray())
+            {
+                var copy = trace!.DeepClone().AsObject();
+                copy["xaxis"] = xa;
+                copy["yaxis"] = ya;
+                string traceName = (string?)copy["name"] ?? "";
+                if ((bool?)copy["showlegend"] != false) copy["showlegend"] = seen.Add(traceName);
+                copy["legendgroup"] = traceName;
+                data.Add(copy);
+            }
+            var panelLayout = panels[p].Spec["layout"]!;
+            layout[p == 0 ? "xaxis" : $"xaxis{p + 1}"] = panelLayout["xaxis"]?.DeepClone() ?? new JsonObject();
+            layout[p == 0 ? "yaxis" : $"yaxis{p + 1}"] = panelLayout["yaxis"]?.DeepClone() ?? new JsonObject();
+            string panelTitle = (string?)panelLayout["title"]?["text"] ?? panels[p].Name;
+            int row = p / columns, col = p % columns;
+            annotations.Add(new JsonObject
+            {
+                ["text"] = $"<b>{panelTitle}</b>", ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper",
+                ["x"] = (col + 0.5) / columns, ["y"] = 1 - (double)row / rows, ["xanchor"] = "center", ["yanchor"] = "bottom",
+            });
+        }
+        layout["grid"] = new JsonObject { ["rows"] = rows, ["columns"] = columns, ["pattern"] = "independent", ["ygap"] = 0.35, ["xgap"] = 0.15 };
+        layout["annotations"] = annotations;
+        layout["width"] = panelWidth * columns + 100;
+        layout["height"] = panelHeight * rows + 100;
+        var spec = new JsonObject { ["data"] = data, ["layout"] = layout };
+        var styled = HouseStyle.Apply(spec, title);
+        styled["layout"]!["margin"]!["t"] = title.Length > 0 ? 110 : 70;
+        return new Figure(paper, name, styled);
+    }
+
+    static void AddCurve(JsonArray data, Curve curve, int position, string xAxis, string yAxis)
+    {
+        string color = HouseStyle.ColorFor(curve.Name, position);
+        if (curve.Band is { } band)
+        {
+            var upper = curve.Y.Zip(band, (m, s) => m + s).ToArray();
+            var lower = curve.Y.Zip(band, (m, s) => m - s).ToArray();
+            data.Add(new JsonObject
+            {
+                ["type"] = "scatter", ["mode"] = "lines", ["x"] = Numbers(curve.X), ["y"] = Numbers(upper), ["line"] = new JsonObject { ["width"] = 0 },
+                ["hoverinfo"] = "skip", ["showlegend"] = false, ["legendgroup"] = curve.Name, ["name"] = curve.Name + " +std", ["xaxis"] = xAxis, ["yaxis"] = yAxis,
+            });
+            data.Add(new JsonObject
+            {
+                ["type"] = "scatter", ["mode"] = "lines", ["x"] = Numbers(curve.X), ["y"] = Numbers(lower), ["line"] = new JsonObject { ["width"] = 0 },
+                ["fill"] = "tonexty", ["fillcolor"] = HouseStyle.Translucent(color), ["hoverinfo"] = "skip", ["showlegend"] = false,
+                ["legendgroup"] = curve.Name, ["name"] = curve.Name + " -std", ["xaxis"] = xAxis, ["yaxis"] = yAxis,
+            });
+        }
+        var trace = Trace(PlotlyChart.Line<double, double, string>(x: curve.X, y: curve.Y, Name: curve.Name, ShowMarkers: curve.Markers));
+        trace["line"] = new JsonObject { ["color"] = color, ["width"] = 2.2, ["dash"] = curve.Dash };
+        trace["marker"] = new JsonObject { ["color"] = color, ["size"] = 6 };
+        trace["legendgroup"] = curve.Name;
+        trace["xaxis"] = xAxis;
+        trace["yaxis"] = yAxis;
+        data.Add(trace);
+    }
+
+    static JsonObject Trace(GenericChart chart) =>
+        JsonNode.Parse(GenericChart.toFigureJson(chart))!["data"]!.AsArray()[0]!.DeepClone().AsObject();
+
+    static JsonObject Axis(string title, Scale scale)
+    {
+        var axis = new JsonObject { ["title"] = new JsonObject { ["text"] = title } };
+        if (scale == Scale.Log) { axis["type"] = "log"; axis["exponentformat"] = "power"; }
+        return axis;
+    }
+
+    static JsonArray Numbers(IEnumerable<double> values) =>
+        new(values.Select(v => double.IsFinite(v) ? JsonValue.Create(v) : null).Select(v => (JsonNode?)v).ToArray());
+
+    static Figure Build(string paper, string name, string title, JsonArray data, JsonObject xAxis, JsonObject yAxis)
+    {
+        var spec = new JsonObject { ["data"] = data, ["layout"] = new JsonObject { ["xaxis"] = xAxis, ["yaxis"] = yAxis } };
+        return new Figure(paper, name, HouseStyle.Apply(spec, title));
+    }
+}

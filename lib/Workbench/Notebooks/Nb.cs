@@ -1,0 +1,196 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text;
+using Microsoft.Data.Analysis;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Formatting;
+using Workbench.Figures;
+using Workbench.Papers;
+using Workbench.Runs;
+
+namespace Workbench.Notebooks;
+
+/// <summary>
+/// Notebook-side helpers: the setup call of the first cell, the parameters of a paper, throttled progress,
+/// tables and figures that display in any notebook viewer.
+/// </summary>
+public static class Nb
+{
+    static bool _setUp;
+
+    /// <summary>
+    /// Call once in the first cell. Redirects FSharp.Core to the copy the kernel already loaded (the archived
+    /// .NET Interactive host ships an older one than Plotly.NET needs), registers the house formatters for
+    /// DataFrames, figures and run records, and loads libtorch. Returns a one-line summary.
+    /// </summary>
+    public static string Setup()
+    {
+        if (!_setUp)
+        {
+            AssemblyLoadContext.Default.Resolving += ResolveLoadedFSharpCore;
+            Formatter.Register<DataFrame>((df, writer) => writer.Write(Html.Table(df)), "text/html");
+            Formatter.Register<Figure>((figure, writer) => writer.Write(Html.Figure(figure)), "text/html");
+            Formatter.Register<Figure>((figure, writer) => writer.Write(Convert.ToBase64String(FigureExport.RenderPng(figure))), "image/png");
+            Formatter.Register<IReadOnlyList<KnobRow>>((rows, writer) => writer.Write(Html.Knobs(rows)), "text/html");
+            Torch.TorchSetup.Initialize();
+            _setUp = true;
+        }
+        return $"Workbench {typeof(Nb).Assembly.GetName().Version?.ToString(3)} · TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3)} " +
+               $"· libtorch threads {Torch.TorchSetup.Threads} · runs in {RunStore.Default.Root} · figures in {FigureExport.DefaultRoot}";
+    }
+
+    /// <summary>
+    /// The config for a notebook run: <paramref name="preset"/> and <paramref name="overrides"/> come from the
+    /// parameters cell, and the environment variables <c>WORKBENCH_PRESET</c> / <c>WORKBENCH_SET</c> take precedence when
+    /// set (so a plain <c>jupyter nbconvert --execute</c> can pass them). Displays the knob table.
+    /// </summary>
+    public static TConfig Configure<TConfig>(Experiment<TConfig> experiment, string preset, string overrides = "")
+        where TConfig : RunConfig, new()
+    {
+        if (Environment.GetEnvironmentVariable("WORKBENCH_PRESET") is { Length: > 0 } envPreset) preset = envPreset;
+        if (Environment.GetEnvironmentVariable("WORKBENCH_SET") is { Length: > 0 } envSet) overrides = string.Join(";", overrides, envSet);
+        var config = experiment.Configure(preset, overrides);
+        var defaults = new TConfig();
+        var rows = Configs.Knobs<TConfig>().Select(k => new KnobRow(k.Name, Configs.FormatValue(Configs.Get(config, k.Name)),
+            k.Unit, k.Range, k.Description, !Equals(Configs.FormatValue(Configs.Get(config, k.Name)), Configs.FormatValue(Configs.Get(defaults, k.Name))))).ToList();
+        Display((IReadOnlyList<KnobRow>)rows, $"preset {preset}" + (overrides.Trim(';', ' ').Length > 0 ? $", overrides {overrides.Trim(';', ' ')}" : ""));
+        return config;
+    }
+
+    /// <summary>A progress sink that shows one line, updated in place at most once per second; the final state stays.</summary>
+    public static IProgress<RunProgress> Progress() => new ThrottledProgress(TimeSpan.FromSeconds(1));
+
+    /// <summary>Shows a figure (interactive HTML plus a PNG copy for viewers without JavaScript) and exports its files.</summary>
+    public static Figure Show(Figure figure, bool export = true)
+    {
+        if (export) FigureExport.Export(figure);
+        var context = KernelInvocationContext.Current;
+        if (context is null) Console.WriteLine($"[figure {figure.Paper}/{figure.Name}]");
+        else KernelInvocationContextExtensions.Display(context, figure, "text/html", "image/png");
+        return figure;
+    }
+
+    /// <summary>Shows every table and figure of a report; figures are exported.</summary>
+    public static void Show(ExperimentReport report)
+    {
+        foreach (var (name, table) in report.Tables) Show(table, name);
+        foreach (var figure in report.Figures) Show(figure);
+    }
+
+    /// <summary>Shows a table with a caption.</summary>
+    public static DataFrame Show(DataFrame table, string caption = "")
+    {
+        Display(table, caption);
+        return table;
+    }
+
+    static void Display(object value, string caption)
+    {
+        var context = KernelInvocationContext.Current;
+        if (context is null)
+        {
+            if (caption.Length > 0) Console.WriteLine(caption);
+            Console.WriteLine(value is DataFrame df ? df.ToString() : value.ToString());
+            return;
+        }
+        if (caption.Length > 0) context.DisplayAs($"<b>{System.Net.WebUtility.HtmlEncode(caption)}</b>", "text/html");
+        KernelInvocationContextExtensions.Display(context, value, "text/html");
+    }
+
+    static Assembly? ResolveLoadedFSharpCore(AssemblyLoadContext context, AssemblyName name) =>
+        name.Name == "FSharp.Core"
+            ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "FSharp.Core")
+            : null;
+
+    /// <summary>One knob in the parameter table.</summary>
+    public sealed record KnobRow(string Name, string Value, string Unit, string Range, string Description, bool Changed);
+
+    sealed class ThrottledProgress(TimeSpan interval) : IProgress<RunProgress>
+    {
+        DisplayedValue? _display;
+        DateTime _last = DateTime.MinValue;
+        string _lastTask = "";
+
+        public void Report(RunProgress value)
+        {
+            bool final = value.Done >= value.Total;
+            var now = DateTime.UtcNow;
+            if (!final && value.Task == _lastTask && now - _last < interval) return;
+            _last = now;
+            _lastTask = value.Task;
+            string line = Line(value);
+            var context = KernelInvocationContext.Current;
+            if (context is null) { Console.WriteLine(line); return; }
+            if (_display is null) _display = KernelInvocationContextExtensions.Display(context, line, "text/plain");
+            else _display.Update(line);
+        }
+
+        static string Line(RunProgress p)
+        {
+            double fraction = p.Total > 0 ? Math.Clamp((double)p.Done / p.Total, 0, 1) : 1;
+            int filled = (int)Math.Round(fraction * 24);
+            return $"{p.Task} [{new string('#', filled)}{new string('.', 24 - filled)}] {p.Done}/{p.Total} {p.Detail}";
+        }
+    }
+}
+
+/// <summary>HTML renderings used by the notebook formatters.</summary>
+public static class Html
+{
+    /// <summary>A compact HTML table of a DataFrame (at most <paramref name="maxRows"/> rows).</summary>
+    public static string Table(DataFrame df, int maxRows = 50)
+    {
+        var sb = new StringBuilder("<table style=\"border-collapse:collapse;font-size:13px\"><thead><tr>");
+        foreach (var column in df.Columns) sb.Append("<th style=\"text-align:left;padding:2px 8px;border-bottom:1px solid #999\">").Append(Encode(column.Name)).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+        for (long r = 0; r < Math.Min(df.Rows.Count, maxRows); r++)
+        {
+            sb.Append("<tr>");
+            foreach (var column in df.Columns) sb.Append("<td style=\"padding:2px 8px\">").Append(Encode(FormatCell(column[r]))).Append("</td>");
+            sb.Append("</tr>");
+        }
+        sb.Append("</tbody></table>");
+        if (df.Rows.Count > maxRows) sb.Append($"<i>{df.Rows.Count - maxRows} more rows</i>");
+        return sb.ToString();
+    }
+
+    /// <summary>The knob table of a config.</summary>
+    public static string Knobs(IReadOnlyList<Nb.KnobRow> rows)
+    {
+        var sb = new StringBuilder("<table style=\"border-collapse:collapse;font-size:13px\"><thead><tr><th>knob</th><th>value</th><th>unit</th><th>range</th><th>meaning</th></tr></thead><tbody>");
+        foreach (var r in rows)
+            sb.Append("<tr").Append(r.Changed ? " style=\"font-weight:bold\"" : "").Append("><td><code>").Append(Encode(r.Name)).Append("</code></td><td>")
+              .Append(Encode(r.Value)).Append("</td><td>").Append(Encode(r.Unit)).Append("</td><td>").Append(Encode(r.Range)).Append("</td><td>")
+              .Append(Encode(r.Description)).Append("</td></tr>");
+        return sb.Append("</tbody></table>").ToString();
+    }
+
+    /// <summary>An interactive figure: plotly.js from the CDN when the page lacks it (the PNG output covers offline viewers).</summary>
+    public static string Figure(Figure figure)
+    {
+        string id = "wb-" + Guid.NewGuid().ToString("N")[..10];
+        return $$"""
+            <div id="{{id}}" style="width:{{figure.Width}}px;height:{{figure.Height}}px"></div>
+            <script type="text/javascript">
+            (function () {
+              const draw = () => { {{figure.PlotCall(id)}} };
+              if (window.Plotly) { draw(); return; }
+              const s = document.createElement('script');
+              s.src = 'https://cdn.plot.ly/plotly-{{PlotlyJs.Version}}.min.js';
+              s.onload = draw;
+              document.head.appendChild(s);
+            })();
+            </script>
+            """;
+    }
+
+    static string FormatCell(object? value) => value switch
+    {
+        null => "",
+        double d => d.ToString(Math.Abs(d) >= 1e5 || (Math.Abs(d) < 1e-3 && d != 0) ? "0.###e0" : "0.####", System.Globalization.CultureInfo.InvariantCulture),
+        float f => f.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+
+    static string Encode(string s) => System.Net.WebUtility.HtmlEncode(s);
+}

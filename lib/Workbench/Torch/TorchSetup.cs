@@ -1,0 +1,50 @@
+using TorchSharp;
+
+namespace Workbench.Torch;
+
+/// <summary>One place that loads libtorch and sets its thread count, with a clear message when it cannot load.</summary>
+public static class TorchSetup
+{
+    static bool _done;
+
+    /// <summary>
+    /// Threads libtorch uses for one op: <c>$WORKBENCH_TORCH_THREADS</c>, default 1 (steadier timings on small models, and the
+    /// same numbers on every machine).
+    /// </summary>
+    public static int Threads => int.TryParse(Environment.GetEnvironmentVariable("WORKBENCH_TORCH_THREADS"), out var t) && t > 0 ? t : 1;
+
+    /// <summary>Loads libtorch (once) and applies the thread setting.</summary>
+    public static void Initialize()
+    {
+        if (_done) return;
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+        }
+        catch (Exception e) when (e is DllNotFoundException or NotSupportedException or TypeInitializationException or InvalidOperationException)
+        {
+            throw new InvalidOperationException(
+                "TorchSharp could not load libtorch; rebuild with `dotnet build Workbench.sln -c Release` so the build output holds the fixed " +
+                "libLibTorchSharp.so, and see environment.md (\"TorchSharp on older C++ runtimes\"). Detail: " + e.Message, e);
+        }
+        torch.set_num_threads(Threads);
+        _done = true;
+    }
+
+    /// <summary>Copies a module's parameters out as float arrays (for checkpoints and masks).</summary>
+    public static float[][] ExportParameters(torch.nn.Module module) =>
+        module.parameters().Select(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+
+    /// <summary>Copies float arrays (from <see cref="ExportParameters"/>) back into a module's parameters.</summary>
+    public static void ImportParameters(torch.nn.Module module, float[][] values)
+    {
+        using var noGrad = torch.no_grad();
+        var parameters = module.parameters().ToArray();
+        if (parameters.Length != values.Length) throw new ArgumentException($"expected {parameters.Length} parameter arrays, got {values.Length}.");
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            using var source = torch.tensor(values[i]).reshape(parameters[i].shape);
+            parameters[i].copy_(source);
+        }
+    }
+}
