@@ -15,6 +15,9 @@ public static class Program
     /// <summary>Runs the workbench command line.</summary>
     public static int Main(string[] args)
     {
+        // Logs and CI capture the output: give tables room instead of wrapping at 80 columns.
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : 160;
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -98,7 +101,8 @@ public sealed class ListCommand : Command<ListSettings>
         if (settings.Paper is { } slug)
         {
             var experiment = Catalogue.Find(slug);
-            var table = new Table().Title(experiment.Title).AddColumns("knob", "smoke", "reading-group", "paper", "unit", "range", "meaning");
+            var table = new Table().Title(experiment.Title).AddColumn(new TableColumn("knob").NoWrap())
+                .AddColumns("smoke", "reading-group", "paper", "unit", "range", "meaning");
             var presets = new[] { "smoke", "reading-group", "paper" }.Select(p => experiment.Configure(p, [])).ToArray();
             foreach (var knob in Configs.Knobs(experiment.ConfigType))
                 table.AddRow(new[] { knob.Name }.Concat(presets.Select(p => Configs.FormatValue(Configs.Get(p, knob.Name))))
@@ -232,7 +236,7 @@ public sealed class NotebookRunCommand : AsyncCommand<NotebookRunSettings>
         {
             AnsiConsole.MarkupLineInterpolated($"[bold]{path}[/]");
             var outcome = await NotebookRunner.RunAsync(path, settings.Preset, settings.Set, outFolder, cell =>
-                AnsiConsole.MarkupLine($"  [[{cell.Index,2}]] {(cell.Succeeded ? "[green]ok  [/]" : "[red]FAIL[/]")} {cell.Elapsed.TotalSeconds,6:0.0} s  {Markup.Escape(cell.FirstLine)}")),
+                AnsiConsole.MarkupLine($"  [[{cell.Index,2}]] {(cell.Succeeded ? "[green]ok  [/]" : "[red]FAIL[/]")} {cell.Elapsed.TotalSeconds,6:0.0} s  {Markup.Escape(cell.FirstLine)}"),
                 cancellation);
             if (outcome.FirstFailure is { } failure)
             {

@@ -16,6 +16,9 @@ public static class FigureExport
     static readonly SemaphoreSlim Gate = new(1, 1);
     static IBrowser? _browser;
     static IPage? _page;
+    static string? _executable;
+
+    static FigureExport() => AppDomain.CurrentDomain.ProcessExit += (_, _) => ResetBrowser();
 
     /// <summary>Where figures go: <c>$WORKBENCH_FIGURES</c>, else figures/ at the repository root.</summary>
     public static string DefaultRoot => Environment.GetEnvironmentVariable("WORKBENCH_FIGURES") is { Length: > 0 } env ? env
@@ -107,8 +110,10 @@ public static class FigureExport
 
     static IPage EnsurePage()
     {
-        if (_page is { IsClosed: false }) return _page;
-        string executable = FindChromium() ?? throw new ExportException(
+        string? found = FindChromium();
+        if (_page is { IsClosed: false } && found == _executable) return _page;
+        ResetBrowser();
+        string executable = found ?? throw new ExportException(
             "No Chromium found for PNG/SVG export: install it with `sudo apt-get install chromium` (Debian/Ubuntu), or set WORKBENCH_CHROMIUM to a Chrome or Chromium executable.");
         var args = new List<string>
         {
@@ -121,9 +126,9 @@ public static class FigureExport
             _browser = Puppeteer.LaunchAsync(new LaunchOptions { ExecutablePath = executable, Headless = true, Args = args.ToArray(), Timeout = 60_000 })
                 .GetAwaiter().GetResult();
             _page = _browser.NewPageAsync().GetAwaiter().GetResult();
+            _executable = executable;
             _page.SetContentAsync($"<html><head><script>{PlotlyJs.Source}</script></head><body><div id=\"fig\"></div></body></html>")
                 .GetAwaiter().GetResult();
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => ResetBrowser();
             return _page;
         }
         catch (Exception e) when (e is PuppeteerException or System.ComponentModel.Win32Exception or IOException)
@@ -138,5 +143,6 @@ public static class FigureExport
         try { _browser?.CloseAsync().Wait(TimeSpan.FromSeconds(5)); } catch (Exception) { /* already gone */ }
         _browser = null;
         _page = null;
+        _executable = null;
     }
 }

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using Workbench.Cli;
+
+namespace Workbench.Tests.Notebooks;
+
+/// <summary>Every notebook runs headless at the smoke preset (d2l-style: a failing notebook fails the build).</summary>
+public class NotebookTests
+{
+    public static TheoryData<string> AllNotebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "notebooks"), "*.ipynb").Order())
+            data.Add(Path.GetFileName(path));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AllNotebooks))]
+    public async Task Notebook_runs_headless_at_the_smoke_preset(string name)
+    {
+        using var temp = new TempFolder();
+        var outcome = await WithEnvironment(new() { ["WORKBENCH_RUNS"] = temp.File("runs"), ["WORKBENCH_FIGURES"] = temp.File("figures") },
+            () => NotebookRunner.RunAsync(Path.Combine(TestPaths.RepoRoot, "notebooks", name), "smoke", [], temp.File("out")));
+        Assert.True(outcome.Succeeded, $"{name}: cell {outcome.FirstFailure?.Index} failed: {outcome.FirstFailure?.Error}");
+
+        var executed = JsonNode.Parse(File.ReadAllText(outcome.Output))!.AsObject();
+        Assert.Equal(4, (int)executed["nbformat"]!);
+        var outputs = executed["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? []).ToList();
+        Assert.Contains(outputs, o => o!["data"]?["image/png"] is not null); // figures show on any viewer
+        Assert.True(Directory.EnumerateFiles(temp.File("figures"), "*.png", SearchOption.AllDirectories).Any(), "figures were exported");
+        foreach (var cell in executed["cells"]!.AsArray())
+        {
+            var progressLines = (cell!["outputs"]?.AsArray() ?? []).Count(o => o!["data"]?["text/plain"] is JsonValue v && ((string?)v ?? "").Contains("] ") && ((string?)v ?? "").Contains('/'));
+            Assert.True(progressLines <= 2, "progress is updated in place, not appended");
+        }
+    }
+
+    [Fact]
+    public async Task Tour_shows_the_second_run_served_from_the_cache()
+    {
+        using var temp = new TempFolder();
+        var outcome = await WithEnvironment(new() { ["WORKBENCH_RUNS"] = temp.File("runs"), ["WORKBENCH_FIGURES"] = temp.File("figures") },
+            () => NotebookRunner.RunAsync(Path.Combine(TestPaths.RepoRoot, "notebooks", "00-tour.ipynb"), "smoke", [], temp.File("out")));
+        var text = File.ReadAllText(outcome.Output);
+        Assert.Contains("first call: trained", text);
+        Assert.Contains("second call: loaded from cache", text);
+    }
+
+    [Fact]
+    public async Task Overrides_are_injected_after_the_parameters_cell_and_a_failure_names_its_cell()
+    {
+        using var temp = new TempFolder();
+        var notebook = new JsonObject
+        {
+            ["nbformat"] = 4, ["nbformat_minor"] = 5, ["metadata"] = new JsonObject(),
+            ["cells"] = new JsonArray(
+                Code("var preset = \"reading-group\"; var overrides = \"\";", "parameters"),
+                Code("Console.WriteLine($\"{preset}|{overrides}\");"),
+                Code("throw new InvalidOperationException(\"boom at \" + preset);"),
+                Code("Console.WriteLine(\"never\");")),
+        };
+        File.WriteAllText(temp.File("t.ipynb"), notebook.ToJsonString());
+        var outcome = await NotebookRunner.RunAsync(temp.File("t.ipynb"), "smoke", ["steps=5", "seeds=1"], temp.File("out"));
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(4, outcome.FirstFailure!.Index); // parameters, injected, print, throw
+        Assert.Contains("boom at smoke", outcome.FirstFailure.Error);
+        var executed = JsonNode.Parse(File.ReadAllText(outcome.Output))!["cells"]!.AsArray();
+        Assert.Equal("injected-parameters", (string?)executed[1]!["metadata"]!["tags"]![0]);
+        Assert.Equal("smoke|steps=5; seeds=1\n", (string?)executed[2]!["outputs"]![0]!["text"]);
+        Assert.Equal("error", (string?)executed[3]!["outputs"]![0]!["output_type"]);
+    }
+
+    static JsonObject Code(string source, string? tag = null) => new()
+    {
+        ["cell_type"] = "code", ["execution_count"] = null, ["outputs"] = new JsonArray(), ["source"] = source,
+        ["metadata"] = tag is null ? new JsonObject() : new JsonObject { ["tags"] = new JsonArray(tag) },
+    };
+
+    internal static async Task<T> WithEnvironment<T>(Dictionary<string, string> variables, Func<Task<T>> action)
+    {
+        var previous = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        foreach (var (k, v) in variables) Environment.SetEnvironmentVariable(k, v);
+        try { return await action(); }
+        finally { foreach (var (k, v) in previous) Environment.SetEnvironmentVariable(k, v); }
+    }
+}
