@@ -96,6 +96,7 @@ public static class NotebookRunner
         var injected = new JsonObject
         {
             ["cell_type"] = "code",
+            ["id"] = "injected-parameters",
             ["execution_count"] = null,
             ["metadata"] = new JsonObject { ["tags"] = new JsonArray("injected-parameters") },
             ["outputs"] = new JsonArray(),

@@ -19,6 +19,7 @@ public static class TorchSetup
         if (_done) return;
         try
         {
+            PreloadNatives();
             torch.InitializeDeviceType(DeviceType.CPU);
         }
         catch (Exception e) when (e is DllNotFoundException or NotSupportedException or TypeInitializationException or InvalidOperationException)
@@ -29,6 +30,29 @@ public static class TorchSetup
         }
         torch.set_num_threads(Threads);
         _done = true;
+    }
+
+    /// <summary>
+    /// Notebook hosts load our DLL by path, and TorchSharp then looks for its natives beside TorchSharp.dll rather than
+    /// in runtimes/&lt;rid&gt;/native/ where the build put them. Loading them by full path first lets TorchSharp's
+    /// own load by name find them (the dynamic loader matches already-loaded libraries).
+    /// </summary>
+    static void PreloadNatives()
+    {
+        string dir = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? "";
+        if (dir.Length == 0) return;
+        string native = Path.Combine(dir, "runtimes", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native");
+        (string Torch, string Bridge) names = OperatingSystem.IsWindows() ? ("torch_cpu.dll", "LibTorchSharp.dll")
+            : OperatingSystem.IsMacOS() ? ("libtorch_cpu.dylib", "libLibTorchSharp.dylib") : ("libtorch_cpu.so", "libLibTorchSharp.so");
+        foreach (var folder in new[] { dir, native })
+        {
+            string bridge = Path.Combine(folder, names.Bridge);
+            if (!File.Exists(bridge)) continue;
+            string torchCpu = Path.Combine(folder, names.Torch);
+            if (File.Exists(torchCpu)) System.Runtime.InteropServices.NativeLibrary.Load(torchCpu);
+            System.Runtime.InteropServices.NativeLibrary.Load(bridge);
+            return;
+        }
     }
 
     /// <summary>Copies a module's parameters out as float arrays (for checkpoints and masks).</summary>
