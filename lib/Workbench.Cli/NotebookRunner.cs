@@ -9,6 +9,9 @@ using Microsoft.DotNet.Interactive.PackageManagement;
 
 namespace Workbench.Cli;
 
+/// <summary>A notebook that cannot be run as asked; the message is meant for the user.</summary>
+public sealed class NotebookException(string message) : Exception(message);
+
 /// <summary>How one cell went.</summary>
 /// <param name="Index">1-based position among code cells.</param>
 /// <param name="FirstLine">First non-empty source line, for status output.</param>
@@ -89,7 +92,7 @@ public static class NotebookRunner
     {
         if (preset is null && overrides.Count == 0) return;
         int index = cells.Select((c, i) => (c, i)).FirstOrDefault(p => Tags(p.c!.AsObject()).Contains("parameters"), (null!, -1)).Item2;
-        if (index < 0) throw new InvalidOperationException("the notebook has no cell tagged 'parameters', so --preset/--set cannot be injected.");
+        if (index < 0) throw new NotebookException("the notebook has no cell tagged 'parameters', so --preset/--set cannot be injected; tag the cell that defines preset and overrides.");
         var lines = new List<string> { "// Injected by `workbench notebook run`" };
         if (preset is not null) lines.Add($"preset = {JsonSerializer.Serialize(preset)};");
         if (overrides.Count > 0) lines.Add($"overrides = {JsonSerializer.Serialize(string.Join("; ", overrides))};");

@@ -135,8 +135,8 @@ public static class Plots
     }
 
     /// <summary>
-    /// Small multiples: the given figures' traces laid out in a grid of panels with their titles; axes keep each
-    /// panel's scale and titles. Legend entries of the same name are shown once.
+    /// Small multiples: the given figures laid out in a grid of panels, each with its own axes (scales and titles kept),
+    /// title and legend (plotly.js multiple legends), so colours only need to agree within a panel.
     /// </summary>
     public static Figure SmallMultiples(string paper, string name, string title, IReadOnlyList<Figure> panels, int columns,
         int panelWidth = 360, int panelHeight = 300)
@@ -145,38 +145,56 @@ public static class Plots
         var data = new JsonArray();
         var layout = new JsonObject();
         var annotations = new JsonArray();
-        var seen = new HashSet<string>();
+        var legends = new Dictionary<string, JsonObject>();
+        // Explicit domains leave room inside each cell for the panel title (top) and the x-axis title (bottom).
+        double plotHeight = panelHeight * rows, plotWidth = panelWidth * columns;
+        double top = 34 / plotHeight, bottom = 58 / plotHeight, left = 62 / plotWidth, right = 18 / plotWidth;
         for (int p = 0; p < panels.Count; p++)
         {
-            string xa = p == 0 ? "x" : $"x{p + 1}", ya = p == 0 ? "y" : $"y{p + 1}";
+            int row = p / columns, col = p % columns;
+            string suffix = p == 0 ? "" : (p + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            double x0 = (double)col / columns + left, x1 = (double)(col + 1) / columns - right;
+            double y1 = 1 - (double)row / rows - top, y0 = 1 - (double)(row + 1) / rows + bottom;
+            bool anyLegend = false;
             foreach (var trace in panels[p].Spec["data"]!.AsArray())
             {
                 var copy = trace!.DeepClone().AsObject();
-                copy["xaxis"] = xa;
-                copy["yaxis"] = ya;
-                string traceName = (string?)copy["name"] ?? "";
-                if ((bool?)copy["showlegend"] != false) copy["showlegend"] = seen.Add(traceName);
-                copy["legendgroup"] = traceName;
+                copy["xaxis"] = "x" + suffix;
+                copy["yaxis"] = "y" + suffix;
+                copy["legend"] = "legend" + suffix;
+                anyLegend |= (bool?)copy["showlegend"] != false && copy["type"]?.ToString() != "heatmap";
                 data.Add(copy);
             }
             var panelLayout = panels[p].Spec["layout"]!;
-            layout[p == 0 ? "xaxis" : $"xaxis{p + 1}"] = panelLayout["xaxis"]?.DeepClone() ?? new JsonObject();
-            layout[p == 0 ? "yaxis" : $"yaxis{p + 1}"] = panelLayout["yaxis"]?.DeepClone() ?? new JsonObject();
+            var xaxis = panelLayout["xaxis"]?.DeepClone().AsObject() ?? new JsonObject();
+            var yaxis = panelLayout["yaxis"]?.DeepClone().AsObject() ?? new JsonObject();
+            xaxis["domain"] = new JsonArray(x0, x1);
+            yaxis["domain"] = new JsonArray(y0, y1);
+            xaxis["anchor"] = "y" + suffix;
+            yaxis["anchor"] = "x" + suffix;
+            layout["xaxis" + suffix] = xaxis;
+            layout["yaxis" + suffix] = yaxis;
+            if (anyLegend)
+                legends["legend" + suffix] = new JsonObject
+                {
+                    ["x"] = x0 + 0.01, ["y"] = y1 - 0.01, ["xanchor"] = "left", ["yanchor"] = "top", ["xref"] = "paper", ["yref"] = "paper",
+                    ["bgcolor"] = "rgba(255,255,255,0.75)", ["font"] = new JsonObject { ["size"] = 11 },
+                };
             string panelTitle = (string?)panelLayout["title"]?["text"] ?? panels[p].Name;
-            int row = p / columns, col = p % columns;
             annotations.Add(new JsonObject
             {
                 ["text"] = $"<b>{panelTitle}</b>", ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper",
-                ["x"] = (col + 0.5) / columns, ["y"] = 1 - (double)row / rows, ["xanchor"] = "center", ["yanchor"] = "bottom",
+                ["x"] = (x0 + x1) / 2, ["y"] = y1 + 6 / plotHeight, ["xanchor"] = "center", ["yanchor"] = "bottom",
             });
         }
-        layout["grid"] = new JsonObject { ["rows"] = rows, ["columns"] = columns, ["pattern"] = "independent", ["ygap"] = 0.35, ["xgap"] = 0.15 };
         layout["annotations"] = annotations;
-        layout["width"] = panelWidth * columns + 100;
-        layout["height"] = panelHeight * rows + 100;
+        layout["width"] = panelWidth * columns + 40;
+        layout["height"] = panelHeight * rows + (title.Length > 0 ? 70 : 30);
         var spec = new JsonObject { ["data"] = data, ["layout"] = layout };
         var styled = HouseStyle.Apply(spec, title);
-        styled["layout"]!["margin"]!["t"] = title.Length > 0 ? 110 : 70;
+        styled["layout"]!["margin"] = new JsonObject { ["l"] = 20, ["r"] = 20, ["t"] = title.Length > 0 ? 60 : 20, ["b"] = 10 };
+        styled["layout"]!.AsObject().Remove("legend");
+        foreach (var (key, legend) in legends) styled["layout"]![key] = legend; // after the house style, which sets one global legend
         return new Figure(paper, name, styled);
     }
 

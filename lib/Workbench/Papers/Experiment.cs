@@ -107,14 +107,14 @@ public static class Catalogue
     public static IReadOnlyList<Entry> Entries { get; } =
     [
         new(0, "tour", "Workbench tour: a cached TorchSharp run, a sweep, a figure", new Tour.TourExperiment()),
-        new(1, "lottery-ticket", "The Lottery Ticket Hypothesis (Frankle & Carbin, ICLR 2019)", null),
+        new(1, "lottery-ticket", "The Lottery Ticket Hypothesis (Frankle & Carbin, ICLR 2019)", new LotteryTicket.LotteryExperiment()),
         new(2, "muzero", "MuZero: Mastering Atari, Go, Chess and Shogi by Planning (Schrittwieser et al., Nature 2020)", null),
         new(3, "fixmatch", "FixMatch: Semi-Supervised Learning with Consistency and Confidence (Sohn et al., NeurIPS 2020)", null),
         new(4, "reformer", "Reformer: The Efficient Transformer (Kitaev et al., ICLR 2020)", null),
         new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)", null),
         new(6, "pointrend", "PointRend: Image Segmentation as Rendering (Kirillov et al., CVPR 2020)", null),
         new(7, "rangenet", "RangeNet++: Fast and Accurate LiDAR Semantic Segmentation (Milioto et al., IROS 2019)", null),
-        new(8, "soft-sort", "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)", null),
+        new(8, "soft-sort", "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)", new SoftSort.SoftSortExperiment()),
     ];
 
     /// <summary>The implemented experiment of that slug; a clear error listing the available ones otherwise.</summary>

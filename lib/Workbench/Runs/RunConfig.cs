@@ -132,8 +132,12 @@ public static class Configs
         return obj.ToJsonString();
     }
 
-    /// <summary>A stable 16-hex-digit hash of an experiment name and a config's canonical form.</summary>
-    public static string Hash(string experiment, RunConfig config) => HashText(experiment + "\n" + Canonical(config));
+    /// <summary>
+    /// A stable 16-hex-digit hash of an experiment name, the config's record type (two kinds of run of one
+    /// experiment, both at their defaults, must not share a folder) and its canonical form.
+    /// </summary>
+    public static string Hash(string experiment, RunConfig config) =>
+        HashText(experiment + "\n" + config.GetType().Name + "\n" + Canonical(config));
 
     /// <summary>A stable 16-hex-digit hash of any text (SHA-256, first 8 bytes).</summary>
     public static string HashText(string text) =>

@@ -22,7 +22,14 @@ public class ConfigTests
     public void Hash_of_a_fixed_config_is_stable_golden_value()
     {
         // Golden value: changing it invalidates every user's run cache, so it must only change deliberately.
-        Assert.Equal("0f1f8c1344f868aa", Configs.Hash("tour", new TourConfig { Steps = 50, LearningRate = 0.5, Hidden = 16 }));
+        Assert.Equal("d6005c498cc8a9e1", Configs.Hash("tour", new TourConfig { Steps = 50, LearningRate = 0.5, Hidden = 16 }));
+    }
+
+    [Fact]
+    public void Two_kinds_of_run_at_their_defaults_do_not_share_a_folder()
+    {
+        Assert.Equal(Configs.Canonical(new TourConfig()), Configs.Canonical(new Workbench.Papers.LotteryTicket.LotteryRun() with { Dataset = "mnist-digits" }));
+        Assert.NotEqual(Configs.Hash("x", new TourConfig()), Configs.Hash("x", new Workbench.Papers.LotteryTicket.LotteryRun()));
     }
 
     [Fact]

