@@ -43,7 +43,7 @@ public static class Program
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 2;
         }
-        catch (ConfigException e)
+        catch (Exception e) when (e is ConfigException or ArgumentException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 2;
@@ -176,7 +176,10 @@ public class RunCommand : Command<ExperimentSettings>
     // Unlike Progress<T>, reports on the caller's thread, so the bar is current when the run ends.
     sealed class ActionProgress(Action<RunProgress> report) : IProgress<RunProgress>
     {
-        public void Report(RunProgress value) => report(value);
+        public void Report(RunProgress value)
+        {
+            lock (this) report(value); // runs may report from several threads
+        }
     }
 }
 

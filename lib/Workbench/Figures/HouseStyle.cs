@@ -52,9 +52,11 @@ public static class HouseStyle
         layout["font"] = new JsonObject { ["family"] = FontFamily, ["size"] = 13, ["color"] = "#222222" };
         layout["paper_bgcolor"] = "#ffffff";
         layout["plot_bgcolor"] = "#ffffff";
-        layout["margin"] = new JsonObject { ["l"] = 70, ["r"] = 30, ["t"] = title.Length > 0 ? 80 : 40, ["b"] = 60 };
+        // The legend sits under the x-axis title: a long one wraps downwards instead of into the title.
+        layout["margin"] = new JsonObject { ["l"] = 70, ["r"] = 30, ["t"] = title.Length > 0 ? 60 : 30, ["b"] = 120 };
+        layout["height"] = (int)layout["height"]! + 40;
         if (title.Length > 0) layout["title"] = new JsonObject { ["text"] = title, ["x"] = 0.02, ["font"] = new JsonObject { ["size"] = 16 } };
-        layout["legend"] = new JsonObject { ["orientation"] = "h", ["y"] = 1.02, ["yanchor"] = "bottom", ["x"] = 0, ["bgcolor"] = "rgba(255,255,255,0)" };
+        layout["legend"] = new JsonObject { ["orientation"] = "h", ["y"] = -0.2, ["yanchor"] = "top", ["x"] = 0, ["bgcolor"] = "rgba(255,255,255,0)" };
         foreach (var key in layout.Select(p => p.Key).Where(k => k.StartsWith("xaxis", StringComparison.Ordinal) || k.StartsWith("yaxis", StringComparison.Ordinal)).ToList())
             StyleAxis(layout[key]!.AsObject());
         if (!layout.ContainsKey("xaxis")) layout["xaxis"] = StyleAxis(new JsonObject());

@@ -104,9 +104,12 @@ public static class Plots
     }
 
     /// <summary>A grey-scale image (e.g. a 28 × 28 digit or mask), rows top to bottom, square pixels.</summary>
-    public static Figure Image(string paper, string name, string title, double[,] pixels, string colorScale = "Greys")
+    public static Figure Image(string paper, string name, string title, double[,] pixels, string colorScale = "Greys",
+        double? min = null, double? max = null)
     {
         var figure = Heatmap(paper, name, title, pixels, colorScale: colorScale, reverseY: true);
+        if (min is { } lo) figure.Spec["data"]![0]!["zmin"] = lo;
+        if (max is { } hi) figure.Spec["data"]![0]!["zmax"] = hi;
         var layout = figure.Spec["layout"]!.AsObject();
         layout["yaxis"]!["scaleanchor"] = "x";
         layout["xaxis"]!["showgrid"] = false;
@@ -136,7 +139,8 @@ public static class Plots
 
     /// <summary>
     /// Small multiples: the given figures laid out in a grid of panels, each with its own axes (scales and titles kept),
-    /// title and legend (plotly.js multiple legends), so colours only need to agree within a panel.
+    /// title and legend (plotly.js multiple legends), so colours only need to agree within a panel. Heatmap panels
+    /// show one colour bar (the last): give compared panels the same zmin/zmax.
     /// </summary>
     public static Figure SmallMultiples(string paper, string name, string title, IReadOnlyList<Figure> panels, int columns,
         int panelWidth = 360, int panelHeight = 300)
@@ -187,12 +191,16 @@ public static class Plots
                 ["x"] = (x0 + x1) / 2, ["y"] = y1 + 6 / plotHeight, ["xanchor"] = "center", ["yanchor"] = "bottom",
             });
         }
+        // One colour bar is enough (panels that are compared share zmin/zmax); the others would stack on top of it.
+        var heatmaps = data.Where(t => (string?)t!["type"] == "heatmap").ToList();
+        foreach (var heatmap in heatmaps.SkipLast(1)) heatmap!["showscale"] = false;
         layout["annotations"] = annotations;
         layout["width"] = panelWidth * columns + 40;
         layout["height"] = panelHeight * rows + (title.Length > 0 ? 70 : 30);
         var spec = new JsonObject { ["data"] = data, ["layout"] = layout };
         var styled = HouseStyle.Apply(spec, title);
         styled["layout"]!["margin"] = new JsonObject { ["l"] = 20, ["r"] = 20, ["t"] = title.Length > 0 ? 60 : 20, ["b"] = 10 };
+        styled["layout"]!["height"] = panelHeight * rows + (title.Length > 0 ? 70 : 30);
         styled["layout"]!.AsObject().Remove("legend");
         foreach (var (key, legend) in legends) styled["layout"]![key] = legend; // after the house style, which sets one global legend
         return new Figure(paper, name, styled);

@@ -113,6 +113,11 @@ public static class Nb
 
         public void Report(RunProgress value)
         {
+            lock (this) ReportLocked(value); // runs may report from several threads
+        }
+
+        void ReportLocked(RunProgress value)
+        {
             bool final = value.Done >= value.Total;
             var now = DateTime.UtcNow;
             if (!final && value.Task == _lastTask && now - _last < interval) return;

@@ -111,7 +111,7 @@ public static class Catalogue
         new(2, "muzero", "MuZero: Mastering Atari, Go, Chess and Shogi by Planning (Schrittwieser et al., Nature 2020)", null),
         new(3, "fixmatch", "FixMatch: Semi-Supervised Learning with Consistency and Confidence (Sohn et al., NeurIPS 2020)", null),
         new(4, "reformer", "Reformer: The Efficient Transformer (Kitaev et al., ICLR 2020)", null),
-        new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)", null),
+        new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)", new LearnedIndex.LearnedIndexExperiment()),
         new(6, "pointrend", "PointRend: Image Segmentation as Rendering (Kirillov et al., CVPR 2020)", null),
         new(7, "rangenet", "RangeNet++: Fast and Accurate LiDAR Semantic Segmentation (Milioto et al., IROS 2019)", null),
         new(8, "soft-sort", "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)", new SoftSort.SoftSortExperiment()),

@@ -209,7 +209,9 @@ public static class Configs
                 var element = type.GetElementType()!;
                 var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var array = Array.CreateInstance(element, parts.Length);
-                for (int i = 0; i < parts.Length; i++) array.SetValue(Convert.ChangeType(parts[i].Replace("_", ""), element, CultureInfo.InvariantCulture), i);
+                // Digit separators ("1_000") are allowed in numbers only; strings keep their underscores.
+                for (int i = 0; i < parts.Length; i++)
+                    array.SetValue(element == typeof(string) ? parts[i] : Convert.ChangeType(parts[i].Replace("_", ""), element, CultureInfo.InvariantCulture), i);
                 return array;
             }
             return Convert.ChangeType(text.Replace("_", ""), type, CultureInfo.InvariantCulture);

@@ -149,6 +149,17 @@ public sealed class RunStore
         var watch = Stopwatch.StartNew();
         string hash = Configs.Hash(experiment, config);
         string dir = Path.Combine(Root, experiment, hash);
+        // Runs computed side by side in one process may ask for the same run: the second waits and then loads it.
+        lock (RunLocks.GetOrAdd(dir, _ => new object()))
+            return GetOrComputeLocked(experiment, config, compute, progress, cancellation, watch, hash, dir);
+    }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> RunLocks = new();
+
+    RunRecord<TResult> GetOrComputeLocked<TConfig, TResult>(string experiment, TConfig config, Func<RunContext, TResult> compute,
+        IProgress<RunProgress>? progress, CancellationToken cancellation, Stopwatch watch, string hash, string dir)
+        where TConfig : RunConfig
+    {
         if (TryLoad<TResult>(experiment, hash, dir, watch) is { } cached) return cached;
 
         Directory.CreateDirectory(dir);

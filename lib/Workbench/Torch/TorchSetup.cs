@@ -19,6 +19,7 @@ public static class TorchSetup
         if (_done) return;
         try
         {
+            RequestReproducibleBlas();
             PreloadNatives();
             torch.InitializeDeviceType(DeviceType.CPU);
         }
@@ -30,6 +31,37 @@ public static class TorchSetup
         }
         torch.set_num_threads(Threads);
         _done = true;
+    }
+
+    /// <summary>
+    /// libtorch's CPU build uses Intel MKL, which by default picks code paths by memory alignment, so the same run
+    /// gives slightly different floats depending on what was allocated before it (a second run in one process
+    /// differed from a first). MKL's conditional numerical reproducibility mode (MKL_CBWR=AUTO: fastest path for this
+    /// processor, fixed) makes every run bit-for-bit repeatable. MKL reads the variable from the native environment at
+    /// its first call, so it is set there (not only in .NET's copy) before libtorch loads. A value the user set wins.
+    /// </summary>
+    static void RequestReproducibleBlas()
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MKL_CBWR"))) return;
+        Environment.SetEnvironmentVariable("MKL_CBWR", "AUTO"); // Windows: this is the process environment
+        try
+        {
+            if (OperatingSystem.IsLinux()) NativeEnvironment.SetLinux("MKL_CBWR", "AUTO", 0);
+            else if (OperatingSystem.IsMacOS()) NativeEnvironment.SetMac("MKL_CBWR", "AUTO", 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Without it runs are still correct, only not bit-for-bit repeatable across processes.
+        }
+    }
+
+    static partial class NativeEnvironment
+    {
+        [System.Runtime.InteropServices.DllImport("libc.so.6", EntryPoint = "setenv")]
+        internal static extern int SetLinux(string name, string value, int overwrite);
+
+        [System.Runtime.InteropServices.DllImport("libSystem.dylib", EntryPoint = "setenv")]
+        internal static extern int SetMac(string name, string value, int overwrite);
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ public sealed record LotteryConfig : RunConfig
 
     /// <summary>Iterations between validation and test evaluations (early stopping resolution; paper: 100).</summary>
     [Knob("iterations between evaluations", Unit = "iterations", Min = 1, Max = 1_000_000)]
-    public int EvalEvery { get; init; } = 50;
+    public int EvalEvery { get; init; } = 100;
 
     /// <summary>Images held out of training for validation (0 = 1,000 for the MNIST digits, 5,000 for Fashion-MNIST).</summary>
     [Knob("validation images (0 = dataset default)", Unit = "images", Min = 0, Max = 20_000)]
@@ -76,6 +76,10 @@ public sealed record LotteryConfig : RunConfig
     /// <summary>Run the ablations (one seed each): one-shot, pruning rates, global pruning, late rewinding.</summary>
     [Knob("run the ablations (first seed only)")]
     public bool Ablations { get; init; } = true;
+
+    /// <summary>Pruning rounds of each ablation chain (fewer than the main arms: they run on one seed to keep the preset fast).</summary>
+    [Knob("pruning rounds of each ablation", Unit = "rounds", Min = 0, Max = 60)]
+    public int AblationRounds { get; init; } = 4;
 
     /// <summary>Pruning rates compared in the rate ablation.</summary>
     [Knob("pruning rates compared in the ablation", Min = 0, MinExclusive = true, Max = 1, MaxExclusive = true)]

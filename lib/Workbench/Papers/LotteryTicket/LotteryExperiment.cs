@@ -50,13 +50,13 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     /// <inheritdoc/>
     protected override LotteryConfig Smoke => new()
     {
-        Iterations = 150, EvalEvery = 25, Rounds = 2, Seeds = 2, AblationRates = [0.2, 0.4], AblationRewindIteration = 25, CheckpointEvery = 100,
+        Iterations = 150, EvalEvery = 25, Rounds = 2, Seeds = 2, AblationRounds = 2, AblationRates = [0.2, 0.4], AblationRewindIteration = 25, CheckpointEvery = 100,
     };
 
     /// <inheritdoc/>
     protected override LotteryConfig Paper => new()
     {
-        Dataset = "fashion-mnist", Iterations = 50_000, EvalEvery = 100, Rounds = 20, Seeds = 5, AblationRewindIteration = 1_000, CheckpointEvery = 2_000,
+        Dataset = "fashion-mnist", Iterations = 50_000, EvalEvery = 100, Rounds = 20, Seeds = 5, AblationRounds = 20, AblationRewindIteration = 1_000, CheckpointEvery = 2_000,
     };
 
     /// <summary>The main pruning rule of a config.</summary>
@@ -139,24 +139,29 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
             arms.Add(("reinit", (s, r) => Reinit(c, s, r, store, progress, ct)));
             arms.Add(("random mask", (s, r) => RandomMask(c, s, r, store, progress, ct)));
         }
-        var main = arms.SelectMany(a => seeds.SelectMany(s => rounds.Select(r => (a.Arm, Seed: s, Round: r, Record: a.Run(s, r))))).ToList();
+        // Seeds are independent chains: train them side by side (each run is deterministic whatever the schedule).
+        var bySeed = InParallel(seeds, s => arms.SelectMany(a => rounds.Select(r => (a.Arm, Seed: s, Round: r, Record: a.Run(s, r)))).ToList(), ct);
+        var main = arms.SelectMany(a => seeds.SelectMany(s => rounds.Select(r => bySeed[Array.IndexOf(seeds, s)].First(m => m.Arm == a.Arm && m.Round == r)))).ToList();
 
         var ablations = new List<(string Panel, string Variant, int Round, RunRecord<LotteryRunResult> Record)>();
         if (c.Ablations)
         {
             int s0 = c.Seed;
-            foreach (int r in rounds)
+            var chains = new List<(string Panel, string Variant, Func<int, RunRecord<LotteryRunResult>> Run)>
             {
-                ablations.Add(("iterative vs one-shot", "iterative", r, Ticket(c, s0, r, Rule(c), c.RewindIteration, store, progress, ct)));
-                ablations.Add(("iterative vs one-shot", "one-shot", r, OneShot(c, s0, r, store, progress, ct)));
-                foreach (var rate in c.AblationRates)
-                    ablations.Add(("pruning rate per round", FormattableString.Invariant($"{rate:0.##} per round"), r,
-                        Ticket(c, s0, r, Rule(c) with { FullyConnected = rate, Convolution = rate / 2, Output = rate / 2 }, c.RewindIteration, store, progress, ct)));
-                ablations.Add(("layer-wise vs global", c.GlobalPruning ? "global" : "layer-wise", r, Ticket(c, s0, r, Rule(c), c.RewindIteration, store, progress, ct)));
-                ablations.Add(("layer-wise vs global", c.GlobalPruning ? "layer-wise" : "global", r, Ticket(c, s0, r, Rule(c) with { Global = !c.GlobalPruning }, c.RewindIteration, store, progress, ct)));
-                ablations.Add(("reset vs late rewinding", "reset to θ0", r, Ticket(c, s0, r, Rule(c), 0, store, progress, ct)));
-                ablations.Add(("reset vs late rewinding", $"rewind to iteration {c.AblationRewindIteration}", r, Ticket(c, s0, r, Rule(c), c.AblationRewindIteration, store, progress, ct)));
-            }
+                ("iterative vs one-shot", "iterative", r => Ticket(c, s0, r, Rule(c), c.RewindIteration, store, progress, ct)),
+                ("iterative vs one-shot", "one-shot", r => OneShot(c, s0, r, store, progress, ct)),
+            };
+            foreach (var rate in c.AblationRates)
+                chains.Add(("pruning rate per round", FormattableString.Invariant($"{rate:0.##} per round"),
+                    r => Ticket(c, s0, r, Rule(c) with { FullyConnected = rate, Convolution = rate / 2, Output = rate / 2 }, c.RewindIteration, store, progress, ct)));
+            chains.Add(("layer-wise vs global", c.GlobalPruning ? "global" : "layer-wise", r => Ticket(c, s0, r, Rule(c), c.RewindIteration, store, progress, ct)));
+            chains.Add(("layer-wise vs global", c.GlobalPruning ? "layer-wise" : "global", r => Ticket(c, s0, r, Rule(c) with { Global = !c.GlobalPruning }, c.RewindIteration, store, progress, ct)));
+            chains.Add(("reset vs late rewinding", "reset to θ0", r => Ticket(c, s0, r, Rule(c), 0, store, progress, ct)));
+            chains.Add(("reset vs late rewinding", $"rewind to iteration {c.AblationRewindIteration}", r => Ticket(c, s0, r, Rule(c), c.AblationRewindIteration, store, progress, ct)));
+            var ablationRounds = Enumerable.Range(0, c.AblationRounds + 1).ToArray();
+            var results = InParallel(chains, chain => ablationRounds.Select(r => (chain.Panel, chain.Variant, Round: r, Record: chain.Run(r))).ToList(), ct);
+            ablations.AddRange(results.SelectMany(x => x));
         }
 
         var summary = Summarize(main);
@@ -183,7 +188,8 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
                 new Int64DataFrameColumn("early_stop_iteration", main.Select(m => m.Record.Result.EarlyStopIteration)),
                 new DoubleDataFrameColumn("test_accuracy_at_early_stop", main.Select(m => m.Record.Result.EarlyStopTestAccuracy)),
                 new DoubleDataFrameColumn("final_test_accuracy", main.Select(m => m.Record.Result.FinalTestAccuracy)),
-                new BooleanDataFrameColumn("from_cache", main.Select(m => m.Record.FromCache)))),
+                new BooleanDataFrameColumn("from_cache", main.Select(m => m.Record.FromCache)),
+                new StringDataFrameColumn("run", main.Select(m => m.Record.Hash)))),
         };
         if (ablations.Count > 0)
             tables.Add(("ablations", new DataFrame(
@@ -256,7 +262,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
             var pixels = new double[28, 28];
             for (int unit = 0; unit < 300; unit++)
                 for (int p = 0; p < 784; p++) pixels[p / 28, p % 28] += fc1[unit * 784 + p];
-            return Plots.Image(Name, "fc1", FormattableString.Invariant($"{100 * record.Result.Remaining:0.#} % remaining"), pixels, "Viridis");
+            return Plots.Image(Name, "fc1", FormattableString.Invariant($"{100 * record.Result.Remaining:0.#} % remaining"), pixels, "Viridis", min: 0, max: 300);
         }).ToList();
         return Plots.SmallMultiples(Name, "first-layer-connections", "Surviving first-layer connections per input pixel (of 300), winning ticket, first seed",
             panels, columns: Math.Min(3, panels.Count), panelWidth: 300, panelHeight: 300);
@@ -318,6 +324,21 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
                 FormattableString.Invariant($"at {100 * iterative.Record.Result.Remaining:0.#} % (first seed): iterative {100 * iterative.Record.Result.EarlyStopTestAccuracy:0.0} % vs one-shot {100 * oneShot.Record.Result.EarlyStopTestAccuracy:0.0} %"),
                 iterative.Record.Result.EarlyStopTestAccuracy > oneShot.Record.Result.EarlyStopTestAccuracy ? "holds (one seed)" : "does not hold at this size (one seed; the gap grows at higher sparsity)"));
         return PaperVsOurs.Table(rows);
+    }
+
+    /// <summary>
+    /// Independent runs trained side by side, one libtorch thread each: <c>$WORKBENCH_PARALLEL_RUNS</c>, default 1.
+    /// Two is almost twice as fast on two cores, but runs trained concurrently were not bit-for-bit repeatable here
+    /// (libtorch 2.10 CPU; single runs are, see TorchSetup), so repeatability is the default.
+    /// </summary>
+    public static int ParallelRuns => int.TryParse(Environment.GetEnvironmentVariable("WORKBENCH_PARALLEL_RUNS"), out var n) && n > 0 ? n : 1;
+
+    static TOut[] InParallel<TIn, TOut>(IReadOnlyList<TIn> items, Func<TIn, TOut> work, CancellationToken ct)
+    {
+        var results = new TOut[items.Count];
+        // Chains that share a run may reach it at the same moment: RunStore computes each run once per process.
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelRuns, CancellationToken = ct }, i => results[i] = work(items[i]));
+        return results;
     }
 
     static LotteryRun Base(LotteryConfig c, int seed) => new()

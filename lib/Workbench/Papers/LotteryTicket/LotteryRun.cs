@@ -26,7 +26,7 @@ public sealed record LotteryRun : RunConfig
     public double LearningRate { get; init; } = 1.2e-3;
 
     /// <summary>Iterations between evaluations.</summary>
-    public int EvalEvery { get; init; } = 50;
+    public int EvalEvery { get; init; } = 100;
 
     /// <summary>Validation images.</summary>
     public int ValidationImages { get; init; } = 1_000;

@@ -57,13 +57,22 @@ internal static class Trainer
     public static PrunableNetwork Initial(string model, int seed, string purpose = "init")
     {
         TorchSetup.Initialize();
-        random.manual_seed(Seeds.Derive(seed, purpose));
-        return PrunableNetwork.Create(model);
+        // torch's generator is global: seeding and drawing must not interleave with another run's.
+        lock (InitLock)
+        {
+            random.manual_seed(Seeds.Derive(seed, purpose));
+            return PrunableNetwork.Create(model);
+        }
     }
+
+    static readonly object InitLock = new();
 
     public static LotteryRunResult Train(LotteryRun run, PrunableNetwork net, float[][] masks, RunContext ctx, int checkpointEvery)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        // The intra-op thread count is per OS thread (OpenMP); runs trained side by side each set it for themselves,
+        // so every run sees the same arithmetic whatever the schedule.
+        torch.set_num_threads(TorchSetup.Threads);
         var data = LotteryData.Get(run.Dataset, run.ValidationImages);
         var layers = net.Layers;
         bool dense = masks.All(m => Array.TrueForAll(m, v => v != 0f));

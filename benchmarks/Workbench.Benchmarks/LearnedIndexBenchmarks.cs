@@ -1,0 +1,187 @@
+using BenchmarkDotNet.Attributes;
+using Workbench.Data;
+using Workbench.Kernels.LearnedIndex;
+
+namespace Workbench.Benchmarks;
+
+/// <summary>Shared set-up of the learned-index benchmarks: key sets, probes and the indexes compared.</summary>
+public static class LearnedIndexBench
+{
+    /// <summary>The key sets: 10M lognormal(0, 2) keys (seed 0) or the real GeoIP range starts.</summary>
+    public static ulong[] Keys(string keySet) => keySet == "geoip" ? KeySets.GeoIp() : KeySets.Lognormal(10_000_000, 0);
+
+    /// <summary>Random present keys (uniform over positions), seeded.</summary>
+    public static ulong[] Probes(ulong[] keys, int count, int seed = 1)
+    {
+        var rng = new Random(seed);
+        var probes = new ulong[count];
+        for (int i = 0; i < count; i++) probes[i] = keys[rng.Next(keys.Length)];
+        return probes;
+    }
+
+    /// <summary>
+    /// The root with the smallest AvgLg2 among linear, log-linear and cubic at this leaf count (a deterministic model
+    /// choice, as SOSD's RMI optimiser makes), and the RMI built with it.
+    /// </summary>
+    public static RecursiveModelIndex BestRmi(ulong[] keys, int leaves) =>
+        new[] { RootModelKind.Linear, RootModelKind.LogLinear, RootModelKind.Cubic }
+            .Select(root => new RecursiveModelIndex(keys, new RmiOptions(root, leaves)))
+            .OrderBy(r => r.AvgLg2).First();
+
+    /// <summary>The largest leaf count whose RMI is at most a tenth of the size of the page-128 B+tree.</summary>
+    public static int SmallLeaves(ulong[] keys) => Math.Max(16, (int)(new StaticBPlusTree(keys, 128).SizeBytes / 10 - 200) / 16);
+}
+
+/// <summary>
+/// Random present-key lookups, warm caches: ns per lookup of an RMI (≤ 1/10 the B+tree's size, and a large one),
+/// the page-128 B+tree, and binary search (branch-free baseline; branchy = std::lower_bound as in SOSD), single and batched.
+/// </summary>
+[MemoryDiagnoser(false)]
+public class LearnedIndexLookups
+{
+    const int Batch = 200_000;
+    ulong[] _probes = [];
+    int[] _out = [];
+    BinarySearchIndex _bs = null!, _branchy = null!;
+    StaticBPlusTree _tree = null!;
+    RecursiveModelIndex _rmi = null!, _large = null!;
+
+    /// <summary>Key set.</summary>
+    [Params("lognormal-10M", "geoip")]
+    public string KeySet { get; set; } = "lognormal-10M";
+
+    /// <summary>Builds the indexes and prints their sizes.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        var keys = LearnedIndexBench.Keys(KeySet.StartsWith("geoip") ? "geoip" : "lognormal");
+        _probes = LearnedIndexBench.Probes(keys, Batch);
+        _out = new int[Batch];
+        _bs = new BinarySearchIndex(keys);
+        _branchy = new BinarySearchIndex(keys, BinarySearchKind.Branchy);
+        _tree = new StaticBPlusTree(keys, 128);
+        _rmi = LearnedIndexBench.BestRmi(keys, LearnedIndexBench.SmallLeaves(keys));
+        _large = LearnedIndexBench.BestRmi(keys, Math.Max(1024, keys.Length / 32));
+        foreach (var index in new ISortedIndex[] { _tree, _rmi, _large })
+            Console.WriteLine($"// SIZE {KeySet}: {index.Name} = {index.SizeBytes / 1024.0:0.0} KB" + (index is RecursiveModelIndex r ? $", AvgLg2 {r.AvgLg2:0.00}, MaxLg2 {r.MaxLg2:0.00}" : ""));
+    }
+
+    long Loop(ISortedIndex index)
+    {
+        long sum = 0;
+        var probes = _probes;
+        for (int i = 0; i < probes.Length; i++) sum += index.Find(probes[i]);
+        return sum;
+    }
+
+    /// <summary>Branch-free binary search.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch, Description = "binary search (branch-free)")]
+    public long BinarySearch() => Loop(_bs);
+
+    /// <summary>Textbook binary search.</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "binary search (branchy, std::lower_bound)")]
+    public long BinarySearchBranchy() => Loop(_branchy);
+
+    /// <summary>B+tree, 128 keys per page.</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "B+tree page 128")]
+    public long BPlusTree() => Loop(_tree);
+
+    /// <summary>RMI at ≤ 1/10 of the B+tree's size.</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "RMI ≤ 1/10 B+tree size")]
+    public long Rmi() => Loop(_rmi);
+
+    /// <summary>RMI with one leaf per 32 keys.</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "RMI n/32 leaves")]
+    public long RmiLarge() => Loop(_large);
+
+    /// <summary>Batched (interleaved, prefetching) binary search.</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "binary search, batched")]
+    public int BinarySearchBatched() { _bs.FindMany(_probes, _out); return _out[^1]; }
+
+    /// <summary>Batched RMI (models first, window prefetch, then searches).</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "RMI ≤ 1/10 B+tree size, batched")]
+    public int RmiBatched() { _rmi.FindMany(_probes, _out); return _out[^1]; }
+}
+
+/// <summary>
+/// The cache-cold variant: before each invocation a 96 MB buffer is written (3× the L3 here), evicting keys and
+/// index; then 4,000 random present-key lookups run. Measures lookups that start from DRAM, index included.
+/// </summary>
+public class LearnedIndexColdLookups
+{
+    const int Batch = 4_000;
+    ulong[] _probes = [];
+    byte[] _evict = [];
+    BinarySearchIndex _bs = null!;
+    StaticBPlusTree _tree = null!;
+    RecursiveModelIndex _rmi = null!;
+
+    /// <summary>Key set.</summary>
+    [Params("lognormal-10M", "geoip")]
+    public string KeySet { get; set; } = "lognormal-10M";
+
+    /// <summary>Builds the indexes.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        var keys = LearnedIndexBench.Keys(KeySet.StartsWith("geoip") ? "geoip" : "lognormal");
+        _probes = LearnedIndexBench.Probes(keys, Batch, seed: 2);
+        _evict = new byte[96 << 20];
+        _bs = new BinarySearchIndex(keys);
+        _tree = new StaticBPlusTree(keys, 128);
+        _rmi = LearnedIndexBench.BestRmi(keys, LearnedIndexBench.SmallLeaves(keys));
+    }
+
+    /// <summary>Evicts the caches.</summary>
+    [IterationSetup]
+    public void Evict()
+    {
+        var buffer = _evict;
+        for (int i = 0; i < buffer.Length; i += 64) buffer[i]++;
+    }
+
+    long Loop(ISortedIndex index)
+    {
+        long sum = 0;
+        foreach (var probe in _probes) sum += index.Find(probe);
+        return sum;
+    }
+
+    /// <summary>Branch-free binary search, cold.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch, Description = "binary search, cold")]
+    public long BinarySearch() => Loop(_bs);
+
+    /// <summary>B+tree page 128, cold.</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "B+tree page 128, cold")]
+    public long BPlusTree() => Loop(_tree);
+
+    /// <summary>RMI at ≤ 1/10 of the B+tree's size, cold.</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "RMI ≤ 1/10 B+tree size, cold")]
+    public long Rmi() => Loop(_rmi);
+}
+
+/// <summary>Build time of each index over 10M lognormal keys (divide by 10^7 for ns per key).</summary>
+public class LearnedIndexBuild
+{
+    ulong[] _keys = [];
+
+    /// <summary>Generates the keys.</summary>
+    [GlobalSetup]
+    public void Setup() => _keys = LearnedIndexBench.Keys("lognormal");
+
+    /// <summary>B+tree page 128.</summary>
+    [Benchmark(Baseline = true, Description = "B+tree page 128")]
+    public object BPlusTree() => new StaticBPlusTree(_keys, 128, validate: false);
+
+    /// <summary>PGM ε = 64.</summary>
+    [Benchmark(Description = "PGM ε=64")]
+    public object Pgm() => new PiecewiseLinearIndex(_keys, 64, validate: false);
+
+    /// <summary>RMI log-linear, 3,840 leaves.</summary>
+    [Benchmark(Description = "RMI log-linear 3840")]
+    public object Rmi() => new RecursiveModelIndex(_keys, new RmiOptions(RootModelKind.LogLinear, 3840), validate: false);
+
+    /// <summary>RMI linear, 312,500 leaves.</summary>
+    [Benchmark(Description = "RMI linear 312500")]
+    public object RmiLarge() => new RecursiveModelIndex(_keys, new RmiOptions(RootModelKind.Linear, 312_500), validate: false);
+}

@@ -1,0 +1,332 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Workbench.Kernels.LearnedIndex;
+
+/// <summary>How the RMI finds the key inside the window its leaf model predicts.</summary>
+public enum LastMileSearch
+{
+    /// <summary>Branch-free binary search over the leaf's error window (the paper's "model-biased" bounded search).</summary>
+    Binary,
+    /// <summary>Exponential (galloping) search outward from the prediction: cost follows the actual error.</summary>
+    Exponential,
+    /// <summary>Vector count of the keys below the probe across the window: best for tiny windows.</summary>
+    Linear,
+}
+
+/// <summary>One second-stage model: 16 bytes, so four share a 64-byte cache line and none straddles two.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4, Size = 16)]
+public struct RmiLeaf
+{
+    /// <summary>Predicted position at x = 0 (x = key − smallest key).</summary>
+    public double Intercept;
+    /// <summary>Positions per key unit (float: the intercept is refitted to the rounded slope, so this costs no accuracy).</summary>
+    public float Slope;
+    /// <summary>Largest overshoot (prediction − true position) over this leaf's keys; saturates at 65,535.</summary>
+    public ushort ErrLo;
+    /// <summary>Largest undershoot (true position − prediction) over this leaf's keys; saturates at 65,535.</summary>
+    public ushort ErrHi;
+}
+
+/// <summary>Build options of a <see cref="RecursiveModelIndex"/>.</summary>
+/// <param name="Root">Stage-1 model family.</param>
+/// <param name="Leaves">Number of stage-2 linear models (the branching factor B), ≥ 1.</param>
+/// <param name="Search">Last-mile search.</param>
+/// <param name="RootSample">Keys the root is fitted on (evenly strided sample).</param>
+/// <param name="MlpHidden">Hidden units of the MLP root.</param>
+/// <param name="MlpSteps">Adam steps of the MLP root.</param>
+/// <param name="Seed">Seed of the MLP root's initialisation.</param>
+public sealed record RmiOptions(RootModelKind Root = RootModelKind.LogLinear, int Leaves = 4096, LastMileSearch Search = LastMileSearch.Binary,
+    int RootSample = 100_000, int MlpHidden = 16, int MlpSteps = 400, int Seed = 0);
+
+/// <summary>
+/// The two-stage recursive model index of Kraska et al. (SIGMOD 2018, §3.3). Stage 1 (the root) estimates the
+/// key's CDF and picks one of B leaves; stage 2 is a linear model per leaf, fitted in closed form by least squares
+/// on the keys the root sends it (eq. "pos ≈ a + b·key"), storing its largest over- and undershoot. A lookup is:
+/// predict, then search the window [p − errLo, p + errHi] of the sorted keys. Absent keys (which the error bounds
+/// do not cover) are made exact by <see cref="LowerBound.Guard"/>.
+/// </summary>
+public sealed class RecursiveModelIndex : ISortedIndex
+{
+    readonly RmiLeaf[] _leafStore;   // pinned; _leaves points at its first 64-byte-aligned element
+    readonly unsafe RmiLeaf* _leaves;
+    readonly RootModel _root;
+    readonly int _n, _leafCount;
+    readonly ulong _minKey, _maxKey;
+    readonly LastMileSearch _search;
+
+    /// <summary>Builds the index; keys must be sorted (checked, first out-of-order position named) and non-empty.</summary>
+    public RecursiveModelIndex(ulong[] keys, RmiOptions? options = null, bool validate = true)
+    {
+        options ??= new RmiOptions();
+        if (options.Leaves <= 0)
+            throw new ArgumentOutOfRangeException(null, $"RMI branching (leaf count) {options.Leaves} is out of range: it must be ≥ 1 (the paper uses 10^4 … 2·10^5).");
+        if (options.RootSample < 2)
+            throw new ArgumentOutOfRangeException(null, $"RMI root sample {options.RootSample} is out of range: it must be ≥ 2 keys.");
+        IndexInput.Check(keys, "The RMI", allowEmpty: false, checkSorted: validate);
+        Keys = keys;
+        Options = options;
+        _n = keys.Length;
+        _leafCount = options.Leaves;
+        _search = options.Search;
+        _minKey = keys[0];
+        _maxKey = keys[^1];
+        double range = _maxKey - _minKey;
+
+        // Stage 1 on an evenly strided sample; targets are lower-bound positions / n (duplicates map to their first).
+        int sampleSize = Math.Min(options.RootSample, _n);
+        var sx = new double[sampleSize];
+        var sy = new double[sampleSize];
+        for (int s = 0; s < sampleSize; s++)
+        {
+            int i = sampleSize == 1 ? 0 : (int)((long)s * (_n - 1) / (sampleSize - 1));
+            sx[s] = keys[i] - _minKey;
+            sy[s] = (double)LowerBound.BranchFree(keys, keys[i]) / _n;
+        }
+        _root = RootModel.Fit(options.Root, sx, sy, range, options.MlpHidden, options.MlpSteps, options.Seed);
+
+        unsafe
+        {
+            _leafStore = GC.AllocateArray<RmiLeaf>(_leafCount + 4, pinned: true);
+            fixed (RmiLeaf* p = _leafStore)
+            {
+                nint address = (nint)p;
+                nint aligned = (address + 63) & ~(nint)63;
+                _leaves = (RmiLeaf*)aligned;
+            }
+        }
+        FitLeaves(keys);
+    }
+
+    /// <summary>The options it was built with.</summary>
+    public RmiOptions Options { get; }
+
+    /// <summary>The stage-1 model.</summary>
+    public RootModel Root => _root;
+
+    /// <summary>Number of leaves (B).</summary>
+    public int LeafCount => _leafCount;
+
+    /// <inheritdoc/>
+    public ulong[] Keys { get; }
+
+    /// <inheritdoc/>
+    public string Name => $"RMI {RootName(_root.Kind)} {_leafCount}";
+
+    /// <summary>"linear", "log-linear", "cubic", "mlp".</summary>
+    public static string RootName(RootModelKind kind) => kind switch
+    {
+        RootModelKind.LogLinear => "log-linear",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    /// <inheritdoc/>
+    public long SizeBytes => (long)_leafCount * Unsafe.SizeOf<RmiLeaf>() + _root.SizeBytes + 32;
+
+    /// <summary>Mean over keys of log2 of the search window their leaf gives (errLo + errHi + 1): the deterministic cost of the last mile.</summary>
+    public double AvgLg2 { get; private set; }
+
+    /// <summary>Largest log2 window over non-empty leaves.</summary>
+    public double MaxLg2 { get; private set; }
+
+    /// <summary>Mean absolute prediction error over distinct keys, in positions.</summary>
+    public double MeanAbsError { get; private set; }
+
+    /// <summary>Leaves whose error bound saturated at 65,535 (their lookups still answer exactly, via the guard).</summary>
+    public int SaturatedLeaves { get; private set; }
+
+    /// <summary>Leaves that received no key.</summary>
+    public int EmptyLeaves { get; private set; }
+
+    /// <summary>A copy of the leaves (for the GPU kernel and inspection).</summary>
+    public unsafe RmiLeaf[] LeavesCopy() => new ReadOnlySpan<RmiLeaf>(_leaves, _leafCount).ToArray();
+
+    /// <summary>The leaf the root picks for x = key − smallest key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    int LeafOf(double x)
+    {
+        long leaf = (long)(_root.Cdf(x) * _leafCount);
+        return (int)Math.Clamp(leaf, 0, _leafCount - 1);
+    }
+
+    /// <summary>The leaf's integer prediction, clamped to [0, n − 1]: identical at build and lookup time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int PredictIn(in RmiLeaf leaf, double x, int n) =>
+        (int)Math.Clamp((long)(leaf.Intercept + leaf.Slope * x), 0, n - 1);
+
+    /// <summary>The model's position estimate for a key (no search): the learned CDF × n. Used by the learned hash.</summary>
+    public unsafe double Predict(ulong key)
+    {
+        if (key <= _minKey) return 0;
+        if (key > _maxKey) return _n;
+        double x = key - _minKey;
+        ref RmiLeaf leaf = ref _leaves[LeafOf(x)];
+        return Math.Clamp(leaf.Intercept + leaf.Slope * x, 0, _n);
+    }
+
+    /// <inheritdoc/>
+    public unsafe int Find(ulong key)
+    {
+        if (key <= _minKey) return 0;
+        if (key > _maxKey) return _n;
+        double x = key - _minKey;
+        RmiLeaf* leaf = _leaves + LeafOf(x);
+        int p = PredictIn(*leaf, x, _n);
+        int lo = Math.Max(p - leaf->ErrLo, 0), hi = Math.Min(p + leaf->ErrHi + 1, _n);
+        ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
+        if (_search == LastMileSearch.Binary && hi - lo <= PrefetchLimit) PrefetchWindow(ref keys, lo, hi);
+        int found = _search switch
+        {
+            LastMileSearch.Binary => LowerBound.BranchFree(ref keys, lo, hi, key),
+            LastMileSearch.Exponential => LowerBound.Exponential(ref keys, lo, hi, p, key),
+            _ => LowerBound.LinearCount(ref keys, lo, hi, key),
+        };
+        return LowerBound.Guard(ref keys, _n, lo, hi, found, key);
+    }
+
+    /// <summary>Windows of at most this many keys (32 cache lines) are prefetched whole before a binary last mile.</summary>
+    public const int PrefetchLimit = 256;
+
+    /// <summary>
+    /// Requests every cache line of a small window at once: the misses overlap (memory-level parallelism), so the
+    /// binary search that follows pays about one memory latency instead of one per halving step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void PrefetchWindow(ref ulong keys, int lo, int hi)
+    {
+        byte* start = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref keys, lo));
+        byte* end = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref keys, hi));
+        for (byte* line = (byte*)((nint)start & ~(nint)63); line < end; line += 64) BatchedSearch.Prefetch(line);
+    }
+
+    /// <summary>
+    /// Lower bounds of many probes, 16 at a time: first every probe's model runs and the cache lines at its predicted
+    /// position (±8 keys) are prefetched, then each probe gallops from its prediction within its window. The
+    /// misses of a group overlap, which single lookups cannot do. Answers equal <see cref="Find"/>.
+    /// </summary>
+    public unsafe void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions)
+    {
+        IndexInput.CheckBatch(probes, positions);
+        const int group = BatchedSearch.Group;
+        int* los = stackalloc int[group];
+        int* his = stackalloc int[group];
+        int* ps = stackalloc int[group];
+        ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
+        fixed (ulong* k = Keys)
+        {
+            for (int s = 0; s < probes.Length; s += group)
+            {
+                int g = Math.Min(group, probes.Length - s);
+                // Phase 1: run the models and prefetch the lines at and around each prediction, so the misses of the
+                // group overlap instead of queueing behind each other.
+                for (int j = 0; j < g; j++)
+                {
+                    ulong key = probes[s + j];
+                    if (key <= _minKey || key > _maxKey) { los[j] = his[j] = ps[j] = key <= _minKey ? 0 : _n; continue; }
+                    double x = key - _minKey;
+                    RmiLeaf* leaf = _leaves + LeafOf(x);
+                    int p = PredictIn(*leaf, x, _n);
+                    int lo = Math.Max(p - leaf->ErrLo, 0), hi = Math.Min(p + leaf->ErrHi + 1, _n);
+                    los[j] = lo; his[j] = hi; ps[j] = p;
+                    BatchedSearch.Prefetch(k + p);
+                    BatchedSearch.Prefetch(k + Math.Max(p - 8, 0));
+                    BatchedSearch.Prefetch(k + Math.Min(p + 8, _n - 1));
+                }
+                // Phase 2: search the (now cached) windows.
+                for (int j = 0; j < g; j++)
+                {
+                    ulong key = probes[s + j];
+                    int lo = los[j], hi = his[j];
+                    if (lo == hi && (key <= _minKey || key > _maxKey)) { positions[s + j] = lo; continue; }
+                    int found = _search switch
+                    {
+                        // Binary and exponential both gallop from the prediction here: its first probes hit the lines
+                        // prefetched in phase 1, where a bisection of the window would start at its (unfetched) middle.
+                        LastMileSearch.Binary or LastMileSearch.Exponential => LowerBound.Exponential(ref keys, lo, hi, ps[j], key),
+                        _ => LowerBound.LinearCount(ref keys, lo, hi, key),
+                    };
+                    positions[s + j] = LowerBound.Guard(ref keys, _n, lo, hi, found, key);
+                }
+            }
+        }
+    }
+
+    unsafe void FitLeaves(ulong[] keys)
+    {
+        // Pass 1: Welford's online mean/covariance per leaf over (x, lower-bound position): numerically stable for
+        // keys near 2^64, and correct for any root (a non-monotone root may send a leaf non-contiguous keys).
+        var count = new long[_leafCount];
+        var meanX = new double[_leafCount];
+        var meanY = new double[_leafCount];
+        var cxy = new double[_leafCount];
+        var m2x = new double[_leafCount];
+        var firstPos = new int[_leafCount];
+        Array.Fill(firstPos, -1);
+        int y = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            if (i > 0 && keys[i] != keys[i - 1]) y = i;
+            double x = keys[i] - _minKey;
+            int leaf = LeafOf(x);
+            long c = ++count[leaf];
+            if (firstPos[leaf] < 0) firstPos[leaf] = y;
+            double dx = x - meanX[leaf];
+            meanX[leaf] += dx / c;
+            meanY[leaf] += (y - meanY[leaf]) / c;
+            cxy[leaf] += dx * (y - meanY[leaf]);
+            m2x[leaf] += dx * (x - meanX[leaf]);
+        }
+        int nextStart = _n;
+        for (int leaf = _leafCount - 1; leaf >= 0; leaf--)
+        {
+            ref RmiLeaf l = ref _leaves[leaf];
+            if (count[leaf] == 0)
+            {
+                // No key: predict where the next leaf's keys start (a monotone root sends absent keys here only
+                // when they fall between two leaves' keys); the guard fixes anything else.
+                l.Intercept = Math.Min(nextStart, _n - 1);
+                l.Slope = 0;
+                EmptyLeaves++;
+                continue;
+            }
+            nextStart = firstPos[leaf];
+            float slope = m2x[leaf] > 0 ? (float)(cxy[leaf] / m2x[leaf]) : 0f;
+            if (!float.IsFinite(slope) || slope < 0) slope = 0;
+            l.Slope = slope;
+            l.Intercept = meanY[leaf] - (double)slope * meanX[leaf];
+        }
+
+        // Pass 2: the error bounds, over distinct keys, with the exact arithmetic the lookup uses.
+        var errLo = new int[_leafCount];
+        var errHi = new int[_leafCount];
+        double absSum = 0;
+        long distinct = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            if (i > 0 && keys[i] == keys[i - 1]) continue;
+            double x = keys[i] - _minKey;
+            int leaf = LeafOf(x);
+            int p = PredictIn(_leaves[leaf], x, _n);
+            int d = i - p;
+            if (d > errHi[leaf]) errHi[leaf] = d;
+            if (-d > errLo[leaf]) errLo[leaf] = -d;
+            absSum += Math.Abs(d);
+            distinct++;
+        }
+        double lg2Sum = 0, maxLg2 = 0;
+        for (int leaf = 0; leaf < _leafCount; leaf++)
+        {
+            ref RmiLeaf l = ref _leaves[leaf];
+            if (errLo[leaf] > ushort.MaxValue || errHi[leaf] > ushort.MaxValue) SaturatedLeaves++;
+            l.ErrLo = (ushort)Math.Min(errLo[leaf], ushort.MaxValue);
+            l.ErrHi = (ushort)Math.Min(errHi[leaf], ushort.MaxValue);
+            if (count[leaf] == 0) continue;
+            double lg2 = Math.Log2(errLo[leaf] + errHi[leaf] + 1.0);
+            lg2Sum += lg2 * count[leaf];
+            maxLg2 = Math.Max(maxLg2, lg2);
+        }
+        AvgLg2 = lg2Sum / _n;
+        MaxLg2 = maxLg2;
+        MeanAbsError = distinct > 0 ? absSum / distinct : 0;
+    }
+}

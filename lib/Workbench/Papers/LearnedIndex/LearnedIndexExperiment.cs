@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using Microsoft.Data.Analysis;
+using Workbench.Kernels.LearnedIndex;
+using Workbench.Runs;
+
+namespace Workbench.Papers.LearnedIndex;
+
+/// <summary>
+/// "The Case for Learned Index Structures" (Kraska et al., SIGMOD 2018), reproduced on CPU: RMIs against binary
+/// search, a static B+tree and a PGM-style index on the main key set (size vs ns/lookup, AvgLg2 vs branching,
+/// last-mile ablation), each comparison key set's CDF and root ablation, the learned hash and the learned Bloom filter.
+/// Every part is a cached run; timings are wall-clock ns/lookup on this machine, cached with the run.
+/// </summary>
+public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
+{
+    /// <inheritdoc/>
+    public override string Name => "learned-index";
+
+    /// <inheritdoc/>
+    public override string Title => "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)";
+
+    /// <inheritdoc/>
+    public override string Notebook => "05-learned-index.ipynb";
+
+    /// <inheritdoc/>
+    protected override LearnedIndexConfig Smoke => new()
+    {
+        KeyCount = 100_000, CompareCount = 20_000, Probes = 100_000, Leaves = 1024, Branching = [64, 256, 1024, 4096],
+        PageSizes = [16, 128, 1024], Epsilons = [16, 256], MlpSteps = 100, BloomKeys = 3_000, BloomBitsPerKey = [4, 8, 12],
+        BloomFeatures = 512,
+    };
+
+    /// <inheritdoc/>
+    protected override LearnedIndexConfig Paper => new()
+    {
+        KeyCount = 200_000_000, CompareCount = 10_000_000, Probes = 10_000_000, Leaves = 65_536,
+        Branching = [64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20], BloomKeys = 500_000,
+    };
+
+    static readonly LearnedIndexConfig Defaults = new();
+
+    /// <summary>The knobs the main sweeps depend on (others reset to defaults, so changing them reuses this run).</summary>
+    public static LearnedIndexConfig ForMain(LearnedIndexConfig c) => c with
+    {
+        CompareKeySets = Defaults.CompareKeySets, CompareCount = Defaults.CompareCount, HashSlotsPerKey = Defaults.HashSlotsPerKey, HashLeaves = Defaults.HashLeaves,
+        BloomKeys = Defaults.BloomKeys, BloomBitsPerKey = Defaults.BloomBitsPerKey, BloomFeatures = Defaults.BloomFeatures,
+    };
+
+    /// <summary>The knobs one comparison key set depends on.</summary>
+    public static LearnedIndexConfig ForKeySet(LearnedIndexConfig c, string keySet) => ForMain(c) with
+    {
+        Keys = keySet, KeyCount = c.CompareCount, Branching = Defaults.Branching, PageSizes = Defaults.PageSizes, Epsilons = Defaults.Epsilons,
+        Search = Defaults.Search, HashSlotsPerKey = c.HashSlotsPerKey, HashLeaves = c.HashLeaves, Probes = Math.Min(c.Probes, 1_000_000),
+    };
+
+    /// <summary>The knobs the Bloom comparison depends on.</summary>
+    public static LearnedIndexConfig ForBloom(LearnedIndexConfig c) => new()
+    {
+        BloomKeys = c.BloomKeys, BloomBitsPerKey = c.BloomBitsPerKey, BloomFeatures = c.BloomFeatures, Seed = c.Seed,
+    };
+
+    /// <summary>Runs (or loads) the main sweeps.</summary>
+    public RunRecord<MainResult> RunMain(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var c = ForMain(config);
+        return store.GetOrCompute(Name + "/main", c, ctx => ComputeMain(c, ctx), progress, cancellation);
+    }
+
+    /// <summary>Runs (or loads) one comparison key set.</summary>
+    public RunRecord<KeySetResult> RunKeySet(LearnedIndexConfig config, string keySet, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var c = ForKeySet(config, keySet);
+        return store.GetOrCompute(Name + "/keyset", c, ctx => ComputeKeySet(c, ctx), progress, cancellation);
+    }
+
+    /// <summary>Runs (or loads) the Bloom comparison.</summary>
+    public RunRecord<BloomResult> RunBloom(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var c = ForBloom(config);
+        return store.GetOrCompute(Name + "/bloom", c, ctx => ComputeBloom(c, ctx), progress, cancellation);
+    }
+
+    /// <inheritdoc/>
+    public override ExperimentReport Run(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var watch = Stopwatch.StartNew();
+        var main = RunMain(config, store, progress, cancellation).Result;
+        var sets = config.CompareKeySets.Select(s => RunKeySet(config, s, store, progress, cancellation).Result).ToList();
+        var bloom = RunBloom(config, store, progress, cancellation).Result;
+        var tables = LearnedIndexFigures.Tables(config, main, sets, bloom);
+        var figures = LearnedIndexFigures.All(Name, config, main, sets, bloom);
+        return new ExperimentReport(Name, config, tables, figures, watch.Elapsed);
+    }
+
+    // ---- computations -------------------------------------------------------------------------------------------
+
+    internal static RmiOptions Options(LearnedIndexConfig c, string root, int leaves, string? search = null) =>
+        new(LearnedIndexData.Root(root), leaves, LearnedIndexData.Search(search ?? c.Search),
+            RootSample: root == "mlp" ? 20_000 : 100_000, MlpHidden: c.MlpHidden, MlpSteps: c.MlpSteps, Seed: Seeds.Derive(c.Seed, "mlp-root"));
+
+    static MainResult ComputeMain(LearnedIndexConfig c, RunContext ctx)
+    {
+        var keys = LearnedIndexData.Load(c.Keys, c.KeyCount, c.Seed);
+        var bench = new Bench(keys, c.Probes, c.Seed);
+        var builders = new List<(string Family, double Parameter, Func<ISortedIndex> Build)>
+        {
+            ("binary search", 0, () => new BinarySearchIndex(keys, validate: false)),
+            ("binary search (branchy)", 0, () => new BinarySearchIndex(keys, BinarySearchKind.Branchy, validate: false)),
+        };
+        foreach (var p in c.PageSizes) builders.Add(("B+tree", p, () => new StaticBPlusTree(keys, p, validate: false)));
+        foreach (var e in c.Epsilons) builders.Add(("PGM", e, () => new PiecewiseLinearIndex(keys, e, validate: false)));
+        foreach (var root in c.Roots)
+            foreach (var b in c.Branching)
+                builders.Add(("RMI " + root, b, () => new RecursiveModelIndex(keys, Options(c, root, b), validate: false)));
+        var searches = new[] { "binary", "exponential", "linear" };
+        int total = builders.Count + searches.Length, done = 0;
+        var rows = new List<IndexMeasurement>();
+        foreach (var (family, parameter, build) in builders)
+        {
+            ctx.Cancellation.ThrowIfCancellationRequested();
+            rows.Add(bench.Measure(family, parameter, build));
+            ctx.Log(done, $"ns/{family}/{parameter}", rows[^1].NsPerLookup);
+            ctx.Report(++done, total, $"{rows[^1].Name}: {rows[^1].NsPerLookup:0} ns");
+        }
+        var lastMile = new List<IndexMeasurement>();
+        foreach (var s in searches)
+        {
+            lastMile.Add(bench.Measure("RMI " + c.Root + " / " + s, c.Leaves, () => new RecursiveModelIndex(keys, Options(c, c.Root, c.Leaves, s), validate: false)));
+            ctx.Report(++done, total, $"last mile {s}: {lastMile[^1].NsPerLookup:0} ns");
+        }
+        return new MainResult(LearnedIndexData.Label(c.Keys), keys.Length, rows, lastMile);
+    }
+
+    static KeySetResult ComputeKeySet(LearnedIndexConfig c, RunContext ctx)
+    {
+        var keys = LearnedIndexData.Load(c.Keys, c.KeyCount, c.Seed);
+        var bench = new Bench(keys, c.Probes, c.Seed);
+        var roots = new List<IndexMeasurement>
+        {
+            bench.Measure("binary search", 0, () => new BinarySearchIndex(keys, validate: false)),
+            bench.Measure("B+tree", 128, () => new StaticBPlusTree(keys, 128, validate: false)),
+        };
+        int done = 0;
+        RecursiveModelIndex? main = null;
+        foreach (var root in c.Roots)
+        {
+            roots.Add(bench.Measure("RMI " + root, c.Leaves, () =>
+            {
+                var rmi = new RecursiveModelIndex(keys, Options(c, root, c.Leaves), validate: false);
+                if (root == c.Root) main = rmi;
+                return rmi;
+            }));
+            ctx.Report(++done, c.Roots.Length + 1, $"{LearnedIndexData.Label(c.Keys)}: RMI {root}");
+        }
+        main ??= new RecursiveModelIndex(keys, Options(c, c.Root, c.Leaves), validate: false);
+
+        // CDF sample: 400 evenly spaced ranks.
+        int points = Math.Min(400, keys.Length);
+        var cdfKeys = new double[points]; var cdf = new double[points]; var fit = new double[points];
+        for (int i = 0; i < points; i++)
+        {
+            int rank = points == 1 ? 0 : (int)((long)i * (keys.Length - 1) / (points - 1));
+            cdfKeys[i] = keys[rank];
+            cdf[i] = (double)LowerBound.BranchFree(keys, keys[rank]) / keys.Length;
+            fit[i] = main.Predict(keys[rank]) / keys.Length;
+        }
+
+        long slots = Math.Max(1, (long)Math.Round(c.HashSlotsPerKey * keys.Length));
+        int hashLeaves = c.HashLeaves > 0 ? c.HashLeaves : Math.Max(1, keys.Length / 16);
+        var learned = new LearnedHash(keys, slots, Options(c, c.Root, hashLeaves));
+        double learnedConflicts = LearnedHash.ConflictRate(keys, slots, learned.Slot);
+        ulong hashSeed = (ulong)Seeds.Derive(c.Seed, "random-hash");
+        double randomConflicts = LearnedHash.ConflictRate(keys, slots, k => LearnedHash.RandomSlot(k, hashSeed, slots));
+        ctx.Report(c.Roots.Length + 1, c.Roots.Length + 1, $"{LearnedIndexData.Label(c.Keys)}: hash conflicts {learnedConflicts:P1} vs {randomConflicts:P1}");
+        return new KeySetResult(LearnedIndexData.Label(c.Keys), keys.Length, cdfKeys, cdf, fit, roots, learnedConflicts, randomConflicts, learned.SizeBytes);
+    }
+
+    static BloomResult ComputeBloom(LearnedIndexConfig c, RunContext ctx)
+    {
+        var keys = UrlStrings.Generate(c.BloomKeys, suspicious: true, c.Seed, "keys");
+        var train = UrlStrings.Generate(c.BloomKeys, suspicious: false, c.Seed, "train");
+        var validation = UrlStrings.Generate(c.BloomKeys / 2, suspicious: false, c.Seed, "validation");
+        var test = UrlStrings.Generate(c.BloomKeys, suspicious: false, c.Seed, "test");
+        var keySet = keys.ToHashSet();
+        // Non-keys that collide with a key string are not non-keys.
+        train = train.Where(s => !keySet.Contains(s)).ToArray();
+        validation = validation.Where(s => !keySet.Contains(s)).ToArray();
+        test = test.Where(s => !keySet.Contains(s)).ToArray();
+        var classifier = LearnedBloomFilter.Classifier.Train(keys, train, c.BloomFeatures, Seeds.Derive(c.Seed, "bloom-classifier"));
+        double recall = keys.Count(k => classifier.Score(k) >= 0.5) / (double)keys.Length;
+        double nonKeyFpr = test.Count(k => classifier.Score(k) >= 0.5) / (double)test.Length;
+        var points = new List<BloomPoint>();
+        int done = 0;
+        foreach (var bpk in c.BloomBitsPerKey)
+        {
+            long bits = (long)Math.Round(bpk * keys.Length);
+            var plain = BloomFilter.ForKeys(keys.Length, bits);
+            foreach (var k in keys) plain.Add(k);
+            double plainFpr = test.Count(plain.MayContain) / (double)test.Length;
+            double learnedFpr = double.NaN, tau = double.NaN;
+            int backupKeys = 0;
+            try
+            {
+                var learned = LearnedBloomFilter.Build(keys, classifier, bits, validation);
+                if (keys.Any(k => !learned.MayContain(k))) throw new InvalidOperationException("learned Bloom filter lost a key (bug)");
+                learnedFpr = test.Count(learned.MayContain) / (double)test.Length;
+                tau = learned.Threshold;
+                backupKeys = learned.BackupKeys;
+            }
+            catch (ArgumentException) { /* budget below the classifier's size: no learned point */ }
+            points.Add(new BloomPoint(bpk, bits / 8192.0, plainFpr, learnedFpr, tau, backupKeys));
+            ctx.Report(++done, c.BloomBitsPerKey.Length, $"Bloom {bpk} bits/key: plain {plainFpr:P2}, learned {learnedFpr:P2}");
+        }
+        return new BloomResult(points, classifier.Weights.Length, recall, nonKeyFpr);
+    }
+
+    /// <summary>Times indexes on one probe set and checks every answer against binary search.</summary>
+    sealed class Bench
+    {
+        readonly ulong[] _keys, _probes;
+        readonly int[] _expected, _buffer;
+
+        public Bench(ulong[] keys, int probes, int seed)
+        {
+            _keys = keys;
+            _probes = LearnedIndexData.PresentProbes(keys, probes, seed);
+            _expected = new int[probes];
+            _buffer = new int[probes];
+            new BinarySearchIndex(keys, validate: false).FindMany(_probes, _expected);
+        }
+
+        public IndexMeasurement Measure(string family, double parameter, Func<ISortedIndex> build)
+        {
+            var watch = Stopwatch.StartNew();
+            var index = build();
+            double buildNs = watch.Elapsed.TotalNanoseconds / Math.Max(1, _keys.Length);
+            // Warm-up (JIT tiers, caches), then one timed pass each of single and batched lookups.
+            long sink = 0;
+            for (int i = 0; i < Math.Min(_probes.Length, 100_000); i++) sink += index.Find(_probes[i]);
+            watch.Restart();
+            for (int i = 0; i < _probes.Length; i++) sink += index.Find(_probes[i]);
+            double single = watch.Elapsed.TotalNanoseconds / _probes.Length;
+            watch.Restart();
+            index.FindMany(_probes, _buffer);
+            double batched = watch.Elapsed.TotalNanoseconds / _probes.Length;
+            if (!_buffer.AsSpan().SequenceEqual(_expected))
+                throw new InvalidOperationException($"{index.Name} answered a lookup differently from binary search (a bug: please report it with the config).");
+            GC.KeepAlive(sink);
+            double avg = double.NaN, max = double.NaN;
+            switch (index)
+            {
+                case RecursiveModelIndex rmi: avg = rmi.AvgLg2; max = rmi.MaxLg2; break;
+                case PiecewiseLinearIndex pgm: avg = max = Math.Log2(2.0 * pgm.Epsilon + 3); break;
+                case BinarySearchIndex: avg = max = Math.Log2(Math.Max(1, _keys.Length)); break;
+            }
+            return new IndexMeasurement(family, parameter, index.Name, index.SizeBytes, single, batched, buildNs, avg, max);
+        }
+    }
+}
