@@ -20,6 +20,7 @@ public class LotteryTraining
     LeNet300100 _net = null!;
     TorchSharp.Modules.OptimizerHelper _optimizer = null!;
     Tensor[] _masks = null!;
+    IReadOnlyList<PrunableLayer> _layers = null!; // fetched once per run, as the trainer does
 
     [GlobalSetup]
     public void Setup()
@@ -34,8 +35,9 @@ public class LotteryTraining
         random.manual_seed(0);
         _net = new LeNet300100();
         _optimizer = optim.Adam(_net.parameters(), 1.2e-3);
+        _layers = _net.Layers;
         var rng = new Random(0);
-        _masks = _net.Layers.Select(l =>
+        _masks = _layers.Select(l =>
         {
             var m = new float[l.Weight.numel()];
             for (int i = 0; i < m.Length; i++) m[i] = rng.NextDouble() < 0.2 ? 1f : 0f;
@@ -58,9 +60,9 @@ public class LotteryTraining
             var loss = nn.functional.cross_entropy(_net.forward(_x.index_select(0, index)), _y.index_select(0, index));
             _optimizer.zero_grad();
             loss.backward();
-            if (masked) Trainer.MaskGradients(_net.Layers, _masks);
+            if (masked) Trainer.MaskGradients(_layers, _masks);
             _optimizer.step();
-            if (masked) Trainer.ApplyMasks(_net.Layers, _masks);
+            if (masked) Trainer.ApplyMasks(_layers, _masks);
         }
     }
 }
