@@ -11,7 +11,7 @@ internal sealed record RuntimeRun : RunConfig
 {
     public int MaxN { get; init; } = 1_000_000;
     public int BaselineMaxN { get; init; } = 3_000;
-    public int MemoryBudgetMiB { get; init; } = 4_096;
+    public int MemoryBudgetMegabytes { get; init; } = 4_096;
     public int SinkhornIterations { get; init; } = 50;
     public string Machine { get; init; } = "";
 }
@@ -38,7 +38,7 @@ internal static class Runtime
         var points = new List<RuntimePoint>();
         var sizes = new List<int>();
         for (long n = 10; n <= run.MaxN; n *= 10) sizes.Add((int)n);
-        double budget = run.MemoryBudgetMiB * 1024.0 * 1024.0;
+        double budget = run.MemoryBudgetMegabytes * 1024.0 * 1024.0;
         int done = 0;
         foreach (var method in new[] { "pav", "all-pairs", "sinkhorn" })
         {
@@ -51,7 +51,7 @@ internal static class Runtime
                     double bytes = method == "all-pairs" ? SoftRankBaselines.AllPairsBytes(n) : SoftRankBaselines.SinkhornBytes(n, run.SinkhornIterations);
                     if (bytes > budget)
                     {
-                        points.Add(new RuntimePoint(method, n, double.NaN, $"out of memory: needs ~{bytes / (1 << 30):0.#} GiB > budget {run.MemoryBudgetMiB} MiB"));
+                        points.Add(new RuntimePoint(method, n, double.NaN, $"out of memory: needs ~{bytes / (1 << 30):0.#} GiB > budget {run.MemoryBudgetMegabytes} MiB"));
                         continue;
                     }
                     if (n > run.BaselineMaxN)

@@ -35,7 +35,7 @@ public sealed record SoftSortConfig : RunConfig
 
     /// <summary>Memory the O(n²) baselines may use; larger n are reported as out of memory without running.</summary>
     [Knob("memory budget of the baselines", Unit = "MiB", Min = 16, Max = 1_048_576)]
-    public int MemoryBudgetMiB { get; init; } = 4_096;
+    public int MemoryBudgetMegabytes { get; init; } = 4_096;
 
     /// <summary>Sinkhorn iterations T of the optimal-transport baseline.</summary>
     [Knob("Sinkhorn iterations T", Unit = "iterations", Min = 1, Max = 10_000)]

@@ -32,7 +32,7 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
     /// <inheritdoc/>
     protected override SoftSortConfig Paper => new()
     {
-        Seeds = 5, AblationEpsilons = [0.001, 0.01, 0.1, 1, 10, 100], BaselineMaxN = 10_000, MemoryBudgetMiB = 16_384,
+        Seeds = 5, AblationEpsilons = [0.001, 0.01, 0.1, 1, 10, 100], BaselineMaxN = 10_000, MemoryBudgetMegabytes = 16_384,
         SinkhornIterations = 100, TopKSteps = 3_000, TrainImages = 60_000, Hidden = 512, RankingSamples = 10_000, Steps = 1_000,
     };
 
@@ -57,7 +57,7 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
         // Each kind of run gets its own folder: run keys of different types with default values would share a hash.
         var runtimeKey = new RuntimeRun
         {
-            MaxN = config.RuntimeMaxN, BaselineMaxN = config.BaselineMaxN, MemoryBudgetMiB = config.MemoryBudgetMiB,
+            MaxN = config.RuntimeMaxN, BaselineMaxN = config.BaselineMaxN, MemoryBudgetMegabytes = config.MemoryBudgetMegabytes,
             SinkhornIterations = config.SinkhornIterations, Machine = $"{Environment.MachineName}/{Environment.ProcessorCount} cores",
         };
         var runtime = store.GetOrCompute(Name + "/runtime", runtimeKey, ctx => Runtime.Measure(runtimeKey, ctx), progress, cancellation);
@@ -161,7 +161,7 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
                 $"forward + backward slope {Fmt(slopes["pav"])} on log-log, n up to {pavMax?.N:N0} ({pavMax?.Seconds:0.###} s)",
                 slopes["pav"] <= 1.15 ? "holds" : "partly: slope above 1.15 on this machine (small n dominated by overhead)"),
             new("The O(n²) baselines (all-pairs, Sinkhorn) are slower and run out of memory at large n", "Figure 5 (reported)",
-                $"slopes all-pairs {Fmt(slopes["all-pairs"])}, Sinkhorn {Fmt(slopes["sinkhorn"])}; out of budget ({config.MemoryBudgetMiB} MiB): {string.Join(", ", baselineLimit)}",
+                $"slopes all-pairs {Fmt(slopes["all-pairs"])}, Sinkhorn {Fmt(slopes["sinkhorn"])}; out of budget ({config.MemoryBudgetMegabytes} MiB): {string.Join(", ", baselineLimit)}",
                 slopes["all-pairs"] > slopes["pav"] ? "holds" : "inconclusive at these n"),
             new("A soft-rank top-k loss trains a classifier about as well as cross-entropy", "§6.1, CIFAR-10/100 (reported, no number checked)",
                 $"Fashion-MNIST top-1: soft top-k {PaperVsOurs.Percent(softMean, softStd, config.Seeds)} vs cross-entropy {PaperVsOurs.Percent(ceMean, ceStd, config.Seeds)}",
