@@ -91,18 +91,13 @@ internal static class Trainer
             (start, bestLoss, bestIteration, testAtBest) = (resumedAt, checkpoint.BestValidationLoss, checkpoint.BestIteration, checkpoint.TestAtBest);
         }
 
-        int batchesPerEpoch = Math.Max(1, data.TrainCount / run.BatchSize);
-        int[]? order = null;
-        long orderEpoch = -1;
+        var schedule = new MinibatchSchedule(data.TrainCount, run.BatchSize, run.Seed);
         for (long it = start; it < run.Iterations; it++)
         {
             ctx.Cancellation.ThrowIfCancellationRequested();
-            long epoch = it / batchesPerEpoch;
-            if (epoch != orderEpoch) { order = Seeds.Permutation(data.TrainCount, run.Seed, $"epoch:{epoch}"); orderEpoch = epoch; }
-            int offset = (int)(it % batchesPerEpoch) * run.BatchSize;
             using (NewDisposeScope())
             {
-                var index = tensor(Array.ConvertAll(order![offset..(offset + run.BatchSize)], i => (long)i));
+                var index = tensor(schedule.Batch(it));
                 var loss = nn.functional.cross_entropy(net.forward(data.TrainX.index_select(0, index)), data.TrainY.index_select(0, index));
                 optimizer.zero_grad();
                 loss.backward();

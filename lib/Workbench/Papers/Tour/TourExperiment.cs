@@ -105,18 +105,13 @@ public sealed class TourExperiment : Experiment<TourConfig>
             start = resumedStep;
         }
 
-        int batchesPerEpoch = Math.Max(1, subset.Count / config.BatchSize);
-        int[]? order = null;
-        long orderEpoch = -1;
+        var schedule = new MinibatchSchedule(subset.Count, config.BatchSize, config.Seed);
         for (long step = start; step < config.Steps; step++)
         {
             ctx.Cancellation.ThrowIfCancellationRequested();
-            long epoch = step / batchesPerEpoch;
-            if (epoch != orderEpoch) { order = Seeds.Permutation(subset.Count, config.Seed, $"epoch:{epoch}"); orderEpoch = epoch; }
-            int offset = (int)(step % batchesPerEpoch) * config.BatchSize;
-            using (var stepScope = NewDisposeScope())
+            using (NewDisposeScope())
             {
-                var index = tensor(order!.AsSpan(offset, config.BatchSize).ToArray().Select(i => (long)i).ToArray());
+                var index = tensor(schedule.Batch(step));
                 var loss = nn.functional.cross_entropy(model.forward(trainX.index_select(0, index)), trainY.index_select(0, index));
                 optimizer.zero_grad();
                 loss.backward();
