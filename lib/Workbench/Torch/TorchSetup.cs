@@ -87,6 +87,10 @@ public static class TorchSetup
         }
     }
 
+    /// <summary>Images as an N × pixels float tensor in [0, 1] and labels as an N long tensor.</summary>
+    public static (torch.Tensor Images, torch.Tensor Labels) ToTensors(Data.ImageDataset data) =>
+        (torch.tensor(data.PixelsAsFloats()).reshape(data.Count, data.ImageSize), torch.tensor(Array.ConvertAll(data.Labels, l => (long)l)));
+
     /// <summary>Copies a module's parameters out as float arrays (for checkpoints and masks).</summary>
     public static float[][] ExportParameters(torch.nn.Module module) =>
         module.parameters().Select(p => p.detach().cpu().data<float>().ToArray()).ToArray();

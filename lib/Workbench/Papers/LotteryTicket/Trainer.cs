@@ -32,12 +32,12 @@ internal sealed class LotteryData
                 (train, val) = rest.Split(validation, seed: 1);
                 test = testSplit;
             }
-            Tensor X(ImageDataset d) => tensor(d.PixelsAsFloats()).reshape(d.Count, d.ImageSize).DetachFromDisposeScope();
-            Tensor Y(ImageDataset d) => tensor(d.Labels.Select(l => (long)l).ToArray()).DetachFromDisposeScope();
+            var ((trainX, trainY), (valX, valY), (testX, testY)) = (TorchSetup.ToTensors(train), TorchSetup.ToTensors(val), TorchSetup.ToTensors(test));
             var data = new LotteryData
             {
-                TrainX = X(train), TrainY = Y(train), ValX = X(val), ValY = Y(val), TestX = X(test), TestY = Y(test), TrainCount = train.Count,
+                TrainX = trainX, TrainY = trainY, ValX = valX, ValY = valY, TestX = testX, TestY = testY, TrainCount = train.Count,
             };
+            foreach (var t in new[] { trainX, trainY, valX, valY, testX, testY }) t.DetachFromDisposeScope(); // cached for the process
             Cache[(dataset, validation)] = data;
             return data;
         }

@@ -80,23 +80,19 @@ internal static class Applications
         var testSet = FashionMnist.Load(train: false);
         var subset = trainSet.Select(Seeds.Permutation(trainSet.Count, run.Seed, "train-subset")[..run.TrainImages]);
         using var scope = NewDisposeScope();
-        var trainX = tensor(subset.PixelsAsFloats()).reshape(subset.Count, subset.ImageSize);
-        var trainY = tensor(subset.Labels.Select(l => (long)l).ToArray());
-        var testX = tensor(testSet.PixelsAsFloats()).reshape(testSet.Count, testSet.ImageSize);
-        var testY = tensor(testSet.Labels.Select(l => (long)l).ToArray());
+        var (trainX, trainY) = TorchSetup.ToTensors(subset);
+        var (testX, testY) = TorchSetup.ToTensors(testSet);
         random.manual_seed(Seeds.Derive(run.Seed, "init"));
         Module<Tensor, Tensor> model = run.Hidden == 0 ? Linear(subset.ImageSize, 10)
             : Sequential(Linear(subset.ImageSize, run.Hidden), ReLU(), Linear(run.Hidden, 10));
         var optimizer = optim.Adam(model.parameters(), 1e-3);
         const int batch = 128;
-        int batches = Math.Max(1, subset.Count / batch);
-        int[] order = [];
+        var schedule = new MinibatchSchedule(subset.Count, batch, run.Seed);
         for (int step = 0; step < run.Steps; step++)
         {
             ctx.Cancellation.ThrowIfCancellationRequested();
-            if (step % batches == 0) order = Seeds.Permutation(subset.Count, run.Seed, $"epoch:{step / batches}");
             using var stepScope = NewDisposeScope();
-            var index = tensor(order.AsSpan((step % batches) * batch, batch).ToArray().Select(i => (long)i).ToArray());
+            var index = tensor(schedule.Batch(step));
             var logits = model.forward(trainX.index_select(0, index));
             var y = trainY.index_select(0, index);
             Tensor loss = run.Method == "cross-entropy"

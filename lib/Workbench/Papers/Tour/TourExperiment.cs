@@ -90,10 +90,8 @@ public sealed class TourExperiment : Experiment<TourConfig>
         var subset = trainSet.Select(Seeds.Permutation(trainSet.Count, config.Seed, "train-subset")[..config.TrainImages]);
 
         using var scope = NewDisposeScope();
-        var trainX = tensor(subset.PixelsAsFloats()).reshape(subset.Count, subset.ImageSize);
-        var trainY = tensor(subset.Labels.Select(l => (long)l).ToArray());
-        var testX = tensor(testSet.PixelsAsFloats()).reshape(testSet.Count, testSet.ImageSize);
-        var testY = tensor(testSet.Labels.Select(l => (long)l).ToArray());
+        var (trainX, trainY) = TorchSetup.ToTensors(subset);
+        var (testX, testY) = TorchSetup.ToTensors(testSet);
 
         random.manual_seed(Seeds.Derive(config.Seed, "init"));
         var model = new TourClassifier(config.Hidden);
