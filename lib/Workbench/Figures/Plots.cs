@@ -63,27 +63,33 @@ public static class Plots
 
     /// <summary>
     /// Log-log lines with the least-squares slope of log10(y) on log10(x) in each legend entry (e.g. runtime vs n:
-    /// slope 1 is linear, 2 quadratic). Non-positive points are left out of the fit and the plot.
+    /// slope 1 is linear, 2 quadratic). Non-positive points are left out. Only points with x ≥ <paramref name="fitFrom"/>
+    /// are fitted (small sizes are dominated by fixed costs); see <see cref="FitLogLogSlope(IReadOnlyList{double}, IReadOnlyList{double}, double)"/>.
     /// </summary>
     public static Figure LogLog(string paper, string name, string title, string xTitle, string yTitle,
-        IEnumerable<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> sets)
+        IEnumerable<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> sets, double fitFrom = 0)
     {
         var curves = sets.Select(s =>
         {
             var points = s.X.Zip(s.Y).Where(p => p.First > 0 && p.Second > 0).ToArray();
-            double slope = FitLogLogSlope(points.Select(p => p.First).ToArray(), points.Select(p => p.Second).ToArray());
+            double slope = FitLogLogSlope(points.Select(p => p.First).ToArray(), points.Select(p => p.Second).ToArray(), fitFrom);
             string label = double.IsNaN(slope) ? s.Name : $"{s.Name} (slope {slope:0.00})";
             return new Curve(label, points.Select(p => p.First).ToArray(), points.Select(p => p.Second).ToArray(), Markers: true);
         }).ToList();
         return Lines(paper, name, title, xTitle, yTitle, curves, Scale.Log, Scale.Log);
     }
 
-    /// <summary>Least-squares slope of log10(y) against log10(x); NaN with fewer than two points.</summary>
-    public static double FitLogLogSlope(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    /// <summary>
+    /// Least-squares slope of log10(y) against log10(x) over the points with x ≥ <paramref name="fitFrom"/>; when fewer
+    /// than two qualify, over the two largest x. NaN with fewer than two points.
+    /// </summary>
+    public static double FitLogLogSlope(IReadOnlyList<double> x, IReadOnlyList<double> y, double fitFrom = 0)
     {
-        if (x.Count < 2) return double.NaN;
-        var lx = x.Select(Math.Log10).ToArray();
-        var ly = y.Select(Math.Log10).ToArray();
+        var points = x.Zip(y).Where(p => p.First >= fitFrom).ToList();
+        if (points.Count < 2) points = x.Zip(y).OrderByDescending(p => p.First).Take(2).ToList();
+        if (points.Count < 2) return double.NaN;
+        var lx = points.Select(p => Math.Log10(p.First)).ToArray();
+        var ly = points.Select(p => Math.Log10(p.Second)).ToArray();
         double mx = lx.Average(), my = ly.Average();
         double sxx = lx.Sum(v => (v - mx) * (v - mx));
         return sxx == 0 ? double.NaN : lx.Zip(ly).Sum(p => (p.First - mx) * (p.Second - my)) / sxx;
