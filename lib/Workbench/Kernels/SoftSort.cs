@@ -76,10 +76,18 @@ public static class SoftSort
     /// <summary>
     /// Writes into <paramref name="perm"/> the indices of <paramref name="a"/> sorted by decreasing value (ties by index,
     /// so the order and hence the gradient at ties are deterministic) and into <paramref name="sorted"/> the sorted values.
+    /// Rows of <see cref="RadixThreshold"/> values or more use a stable LSD radix sort (O(n): the sort dominated the
+    /// kernel's time and bent its scaling at large n); shorter rows use the comparison sort.
     /// </summary>
     internal static void ArgsortDescending(ReadOnlySpan<double> a, Span<double> sorted, Span<int> perm)
     {
         int n = a.Length;
+        if (n >= RadixThreshold)
+        {
+            RadixArgsortDescending(a, perm);
+            for (int i = 0; i < n; i++) sorted[i] = a[perm[i]];
+            return;
+        }
         for (int i = 0; i < n; i++) { sorted[i] = -a[i]; perm[i] = i; }
         sorted.Sort(perm);
         for (int i = 0; i < n;)
@@ -90,6 +98,57 @@ public static class SoftSort
             i = j;
         }
         TensorPrimitives.Negate(sorted, sorted);
+    }
+
+    /// <summary>Rows at least this long are sorted by radix.</summary>
+    internal const int RadixThreshold = 256;
+
+    /// <summary>
+    /// Stable LSD radix sort (8-bit digits) of the indices by ascending −a, i.e. descending a, ties in index order.
+    /// Keys are −a mapped to unsigned integers whose order is the floating-point order (−0 and +0 made equal first);
+    /// a pass whose digit is the same for every key is skipped (values of one sign and magnitude share their top bytes).
+    /// </summary>
+    static void RadixArgsortDescending(ReadOnlySpan<double> a, Span<int> perm)
+    {
+        int n = a.Length;
+        var keys = ArrayPool<ulong>.Shared.Rent(n);
+        var keysOut = ArrayPool<ulong>.Shared.Rent(n);
+        var index = ArrayPool<int>.Shared.Rent(n);
+        var indexOut = ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                ulong bits = (ulong)BitConverter.DoubleToInt64Bits(-a[i] + 0.0);
+                keys[i] = (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+                index[i] = i;
+            }
+            Span<int> offsets = stackalloc int[256];
+            for (int shift = 0; shift < 64; shift += 8)
+            {
+                offsets.Clear();
+                for (int i = 0; i < n; i++) offsets[(int)(keys[i] >> shift) & 0xff]++;
+                if (offsets[(int)(keys[0] >> shift) & 0xff] == n) continue;
+                int running = 0;
+                for (int d = 0; d < 256; d++) { int count = offsets[d]; offsets[d] = running; running += count; }
+                for (int i = 0; i < n; i++)
+                {
+                    int position = offsets[(int)(keys[i] >> shift) & 0xff]++;
+                    keysOut[position] = keys[i];
+                    indexOut[position] = index[i];
+                }
+                (keys, keysOut) = (keysOut, keys);
+                (index, indexOut) = (indexOut, index);
+            }
+            index.AsSpan(0, n).CopyTo(perm);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(keys);
+            ArrayPool<ulong>.Shared.Return(keysOut);
+            ArrayPool<int>.Shared.Return(index);
+            ArrayPool<int>.Shared.Return(indexOut);
+        }
     }
 }
 

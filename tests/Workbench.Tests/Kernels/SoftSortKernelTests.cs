@@ -243,3 +243,28 @@ public class SoftSortKernelTests
         }
     }
 }
+
+public class SoftSortArgsortTests
+{
+    [Fact]
+    public void Radix_argsort_orders_by_decreasing_value_then_index_like_a_comparison_sort()
+    {
+        int seed = TestPaths.FreshSeed();
+        var rng = new Random(seed);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int n = rng.Next(Workbench.Kernels.SoftSort.RadixThreshold, 5_000);
+            double scale = Math.Pow(10, rng.Next(-6, 10));
+            bool ties = trial % 2 == 0;
+            var a = Enumerable.Range(0, n).Select(_ => ties ? rng.Next(-5, 6) * scale : (rng.NextDouble() * 2 - 1) * scale).ToArray();
+            a[rng.Next(n)] = 0.0;
+            a[rng.Next(n)] = -0.0; // equal to +0: a tie, ordered by index
+            var expected = Enumerable.Range(0, n).OrderByDescending(i => a[i]).ThenBy(i => i).ToArray();
+            var perm = new int[n];
+            var sorted = new double[n];
+            Workbench.Kernels.SoftSort.ArgsortDescending(a, sorted, perm);
+            Assert.True(expected.SequenceEqual(perm), $"seed {seed}, trial {trial}, n {n}");
+            Assert.Equal(expected.Select(i => a[i]), sorted);
+        }
+    }
+}
