@@ -65,7 +65,14 @@ internal static class Trainer
         }
     }
 
-    static readonly object InitLock = new();
+    /// <summary>A network whose weights do not matter (for its shapes), built without disturbing seeded runs.</summary>
+    public static PrunableNetwork CreateUnseeded(string model)
+    {
+        lock (InitLock) return PrunableNetwork.Create(model);
+    }
+
+    /// <summary>Held while anything draws from torch's global generator (seeding, building a network).</summary>
+    internal static readonly object InitLock = new();
 
     public static LotteryRunResult Train(LotteryRun run, PrunableNetwork net, float[][] masks, RunContext ctx, int checkpointEvery)
     {

@@ -124,6 +124,32 @@ public class LotteryTests
         Assert.Equal(uninterrupted.Metrics, resumed.Metrics);
     }
 
+    [Fact]
+    public void Runs_trained_side_by_side_match_runs_trained_one_at_a_time()
+    {
+        using var parallel = new TempFolder();
+        using var serial = new TempFolder();
+        var config = Tiny("seeds=2", "rounds=1", "ablations=false", "controls=false");
+        var previous = Environment.GetEnvironmentVariable("WORKBENCH_PARALLEL_RUNS");
+        try
+        {
+            Environment.SetEnvironmentVariable("WORKBENCH_PARALLEL_RUNS", "2");
+            Experiment.Run(config, new RunStore(parallel.Path));
+            Environment.SetEnvironmentVariable("WORKBENCH_PARALLEL_RUNS", "1");
+            Experiment.Run(config, new RunStore(serial.Path));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("WORKBENCH_PARALLEL_RUNS", previous);
+        }
+        var runs = Directory.GetDirectories(Path.Combine(serial.Path, "lottery-ticket")).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(4, runs.Count); // two seeds × (dense + one round)
+        Assert.Equal(runs, Directory.GetDirectories(Path.Combine(parallel.Path, "lottery-ticket")).Select(Path.GetFileName).Order());
+        foreach (var run in runs)
+            Assert.Equal(File.ReadAllText(Path.Combine(serial.Path, "lottery-ticket", run!, "metrics.csv")),
+                         File.ReadAllText(Path.Combine(parallel.Path, "lottery-ticket", run!, "metrics.csv")));
+    }
+
     sealed class Interrupt(CancellationTokenSource source, long afterDone) : IProgress<RunProgress>
     {
         public void Report(RunProgress value) { if (value.Done >= afterDone) source.Cancel(); }
