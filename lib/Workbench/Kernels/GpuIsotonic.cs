@@ -56,21 +56,14 @@ public sealed class GpuIsotonic : IDisposable
     public void Forward(ReadOnlySpan<double> s, ReadOnlySpan<double> w, int n, SoftRegularizer regularizer,
         Span<double> output, Span<int> blockEnd, Span<int> blocks, Span<double> aggS, Span<double> aggW)
     {
-        int rows = s.Length / n;
-        using var sBuf = _accelerator.Allocate1D(s.ToArray());
-        using var wBuf = _accelerator.Allocate1D(w.ToArray());
-        using var outBuf = _accelerator.Allocate1D<double>(s.Length);
-        using var endBuf = _accelerator.Allocate1D<int>(s.Length);
-        using var aggSBuf = _accelerator.Allocate1D<double>(s.Length);
-        using var aggWBuf = _accelerator.Allocate1D<double>(s.Length);
-        using var blocksBuf = _accelerator.Allocate1D<int>(rows);
-        _forward(rows, sBuf.View, wBuf.View, outBuf.View, endBuf.View, aggSBuf.View, aggWBuf.View, blocksBuf.View, n, (int)regularizer);
+        using var run = new ForwardRun(this, s.ToArray(), w.ToArray(), n, regularizer);
+        run.Launch();
         _accelerator.Synchronize();
-        outBuf.GetAsArray1D().CopyTo(output);
-        endBuf.GetAsArray1D().CopyTo(blockEnd);
-        blocksBuf.GetAsArray1D().CopyTo(blocks);
-        aggSBuf.GetAsArray1D().CopyTo(aggS);
-        aggWBuf.GetAsArray1D().CopyTo(aggW);
+        run.Output.GetAsArray1D().CopyTo(output);
+        run.BlockEnd.GetAsArray1D().CopyTo(blockEnd);
+        run.Blocks.GetAsArray1D().CopyTo(blocks);
+        run.AggS.GetAsArray1D().CopyTo(aggS);
+        run.AggW.GetAsArray1D().CopyTo(aggW);
     }
 
     /// <summary>
@@ -95,21 +88,47 @@ public sealed class GpuIsotonic : IDisposable
     /// <summary>Runs <paramref name="iterations"/> forward passes on data already on the device and returns seconds per pass (for the GPU check).</summary>
     public double TimeForward(double[] s, double[] w, int n, SoftRegularizer regularizer, int iterations)
     {
-        int rows = s.Length / n;
-        using var sBuf = _accelerator.Allocate1D(s);
-        using var wBuf = _accelerator.Allocate1D(w);
-        using var outBuf = _accelerator.Allocate1D<double>(s.Length);
-        using var endBuf = _accelerator.Allocate1D<int>(s.Length);
-        using var aggSBuf = _accelerator.Allocate1D<double>(s.Length);
-        using var aggWBuf = _accelerator.Allocate1D<double>(s.Length);
-        using var blocksBuf = _accelerator.Allocate1D<int>(rows);
-        _forward(rows, sBuf.View, wBuf.View, outBuf.View, endBuf.View, aggSBuf.View, aggWBuf.View, blocksBuf.View, n, (int)regularizer);
+        using var run = new ForwardRun(this, s, w, n, regularizer);
+        run.Launch(); // warm-up (kernel compilation)
         _accelerator.Synchronize();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        for (int i = 0; i < iterations; i++)
-            _forward(rows, sBuf.View, wBuf.View, outBuf.View, endBuf.View, aggSBuf.View, aggWBuf.View, blocksBuf.View, n, (int)regularizer);
+        for (int i = 0; i < iterations; i++) run.Launch();
         _accelerator.Synchronize();
         return watch.Elapsed.TotalSeconds / iterations;
+    }
+
+    /// <summary>The device buffers of one batched forward pass, and its launch.</summary>
+    sealed class ForwardRun : IDisposable
+    {
+        readonly GpuIsotonic _owner;
+        readonly int _rows, _n, _regularizer;
+        readonly MemoryBuffer1D<double, Stride1D.Dense> _s, _w;
+
+        public ForwardRun(GpuIsotonic owner, double[] s, double[] w, int n, SoftRegularizer regularizer)
+        {
+            var accelerator = owner._accelerator;
+            (_owner, _rows, _n, _regularizer) = (owner, s.Length / n, n, (int)regularizer);
+            _s = accelerator.Allocate1D(s);
+            _w = accelerator.Allocate1D(w);
+            Output = accelerator.Allocate1D<double>(s.Length);
+            BlockEnd = accelerator.Allocate1D<int>(s.Length);
+            AggS = accelerator.Allocate1D<double>(s.Length);
+            AggW = accelerator.Allocate1D<double>(s.Length);
+            Blocks = accelerator.Allocate1D<int>(_rows);
+        }
+
+        public MemoryBuffer1D<double, Stride1D.Dense> Output { get; }
+        public MemoryBuffer1D<int, Stride1D.Dense> BlockEnd { get; }
+        public MemoryBuffer1D<double, Stride1D.Dense> AggS { get; }
+        public MemoryBuffer1D<double, Stride1D.Dense> AggW { get; }
+        public MemoryBuffer1D<int, Stride1D.Dense> Blocks { get; }
+
+        public void Launch() => _owner._forward(_rows, _s.View, _w.View, Output.View, BlockEnd.View, AggS.View, AggW.View, Blocks.View, _n, _regularizer);
+
+        public void Dispose()
+        {
+            foreach (var buffer in new MemoryBuffer[] { _s, _w, Output, BlockEnd, AggS, AggW, Blocks }) buffer.Dispose();
+        }
     }
 
     /// <inheritdoc/>
