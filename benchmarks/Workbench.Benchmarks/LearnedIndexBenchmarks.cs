@@ -18,18 +18,6 @@ public static class LearnedIndexBench
         for (int i = 0; i < count; i++) probes[i] = keys[rng.Next(keys.Length)];
         return probes;
     }
-
-    /// <summary>
-    /// The root with the smallest AvgLg2 among linear, log-linear and cubic at this leaf count (a deterministic model
-    /// choice, as SOSD's RMI optimiser makes), and the RMI built with it.
-    /// </summary>
-    public static RecursiveModelIndex BestRmi(ulong[] keys, int leaves) =>
-        new[] { RootModelKind.Linear, RootModelKind.LogLinear, RootModelKind.Cubic }
-            .Select(root => new RecursiveModelIndex(keys, new RmiOptions(root, leaves)))
-            .OrderBy(r => r.AvgLg2).First();
-
-    /// <summary>The largest leaf count whose RMI is at most a tenth of the size of the page-128 B+tree.</summary>
-    public static int SmallLeaves(ulong[] keys) => Math.Max(16, (int)(new StaticBPlusTree(keys, 128).SizeBytes / 10 - 200) / 16);
 }
 
 /// <summary>
@@ -60,8 +48,8 @@ public class LearnedIndexLookups
         _bs = new BinarySearchIndex(keys);
         _branchy = new BinarySearchIndex(keys, BinarySearchKind.Branchy);
         _tree = new StaticBPlusTree(keys, 128);
-        _rmi = LearnedIndexBench.BestRmi(keys, LearnedIndexBench.SmallLeaves(keys));
-        _large = LearnedIndexBench.BestRmi(keys, Math.Max(1024, keys.Length / 32));
+        _rmi = RmiChoice.BestRoot(keys, RmiChoice.TenthOfBPlusTreeLeaves(keys));
+        _large = RmiChoice.BestRoot(keys, Math.Max(1024, keys.Length / 32));
         foreach (var index in new ISortedIndex[] { _tree, _rmi, _large })
             Console.WriteLine($"// SIZE {KeySet}: {index.Name} = {index.SizeBytes / 1024.0:0.0} KB" + (index is RecursiveModelIndex r ? $", AvgLg2 {r.AvgLg2:0.00}, MaxLg2 {r.MaxLg2:0.00}" : ""));
     }
@@ -129,7 +117,7 @@ public class LearnedIndexColdLookups
         _evict = new byte[96 << 20];
         _bs = new BinarySearchIndex(keys);
         _tree = new StaticBPlusTree(keys, 128);
-        _rmi = LearnedIndexBench.BestRmi(keys, LearnedIndexBench.SmallLeaves(keys));
+        _rmi = RmiChoice.BestRoot(keys, RmiChoice.TenthOfBPlusTreeLeaves(keys));
     }
 
     /// <summary>Evicts the caches.</summary>

@@ -8,8 +8,10 @@ namespace Workbench.Kernels;
 
 /// <summary>
 /// Batched isotonic regression by PAV on an ILGPU accelerator (CUDA when present, otherwise ILGPU's CPU accelerator):
-/// one thread per row, forward and backward, the same arithmetic as the CPU path. PAV is sequential within a row,
-/// so this pays for large batches of moderate rows; the per-row sort stays with the caller.
+/// one thread per row, forward and backward, the same arithmetic as the CPU path. On the device the rows are stored
+/// interleaved (element i of row r at i·rows + r), so the threads of a warp, which all step through i together, read
+/// and write neighbouring addresses; the API stays row-major and transposes on the device. PAV is sequential within a
+/// row, so this pays for large batches of moderate rows; the per-row sort stays with the caller.
 /// </summary>
 public sealed class GpuIsotonic : IDisposable
 {
@@ -18,6 +20,8 @@ public sealed class GpuIsotonic : IDisposable
     readonly bool _ownsAccelerator;
     readonly Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<int>, int, int> _forward;
     readonly Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<int>, ArrayView<double>, int, int> _backward;
+    readonly Action<Index1D, ArrayView<double>, ArrayView<double>, int, int> _transposeDouble;
+    readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, int> _transposeInt;
 
     /// <summary>Uses an accelerator the caller owns.</summary>
     public GpuIsotonic(Accelerator accelerator) : this(accelerator, null, false) { }
@@ -29,6 +33,8 @@ public sealed class GpuIsotonic : IDisposable
         _ownsAccelerator = owns;
         _forward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<int>, int, int>(ForwardKernel);
         _backward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<int>, ArrayView<double>, int, int>(BackwardKernel);
+        _transposeDouble = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(TransposeKernel);
+        _transposeInt = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, int, int>(TransposeKernel);
     }
 
     /// <summary>
@@ -74,18 +80,35 @@ public sealed class GpuIsotonic : IDisposable
         ReadOnlySpan<int> blocks, int n, SoftRegularizer regularizer, bool withRespectToS, Span<double> grad)
     {
         int rows = g.Length / n;
-        using var gBuf = _accelerator.Allocate1D(g.ToArray());
-        using var xBuf = _accelerator.Allocate1D(x.ToArray());
-        using var endBuf = _accelerator.Allocate1D(blockEnd.ToArray());
-        using var aggBuf = _accelerator.Allocate1D(aggregate.ToArray());
+        using var gBuf = Interleaved(g, rows, n);
+        using var xBuf = Interleaved(x, rows, n);
+        using var aggBuf = Interleaved(aggregate, rows, n);
+        using var endRows = _accelerator.Allocate1D(blockEnd.ToArray());
+        using var endBuf = _accelerator.Allocate1D<int>(g.Length);
+        _transposeInt(g.Length, endRows.View, endBuf.View, rows, n);
         using var blocksBuf = _accelerator.Allocate1D(blocks.ToArray());
         using var gradBuf = _accelerator.Allocate1D<double>(g.Length);
-        _backward(rows, gBuf.View, xBuf.View, endBuf.View, aggBuf.View, blocksBuf.View, gradBuf.View, n, (int)regularizer * 2 + (withRespectToS ? 1 : 0));
+        using var gradRows = _accelerator.Allocate1D<double>(g.Length);
+        _backward(rows, gBuf.View, xBuf.View, endBuf.View, aggBuf.View, blocksBuf.View, gradBuf.View, rows, (int)regularizer * 2 + (withRespectToS ? 1 : 0));
+        _transposeDouble(g.Length, gradBuf.View, gradRows.View, n, rows);
         _accelerator.Synchronize();
-        gradBuf.GetAsArray1D().CopyTo(grad);
+        gradRows.GetAsArray1D().CopyTo(grad);
     }
 
-    /// <summary>Runs <paramref name="iterations"/> forward passes on data already on the device and returns seconds per pass (for the GPU check).</summary>
+    /// <summary>Uploads a row-major rows × n matrix and returns it interleaved (n × rows) on the device.</summary>
+    MemoryBuffer1D<double, Stride1D.Dense> Interleaved(ReadOnlySpan<double> rowMajor, int rows, int n)
+    {
+        using var upload = _accelerator.Allocate1D(rowMajor.ToArray());
+        var interleaved = _accelerator.Allocate1D<double>(rowMajor.Length);
+        _transposeDouble(rowMajor.Length, upload.View, interleaved.View, rows, n);
+        _accelerator.Synchronize();
+        return interleaved;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="iterations"/> forward passes on data already on the device and returns seconds per pass (for
+    /// the GPU check); a pass includes the transposes into and out of the interleaved layout.
+    /// </summary>
     public double TimeForward(double[] s, double[] w, int n, SoftRegularizer regularizer, int iterations)
     {
         using var run = new ForwardRun(this, s, w, n, regularizer);
@@ -97,12 +120,13 @@ public sealed class GpuIsotonic : IDisposable
         return watch.Elapsed.TotalSeconds / iterations;
     }
 
-    /// <summary>The device buffers of one batched forward pass, and its launch.</summary>
+    /// <summary>The device buffers of one batched forward pass (row-major inputs and outputs, interleaved work arrays), and its launch.</summary>
     sealed class ForwardRun : IDisposable
     {
         readonly GpuIsotonic _owner;
         readonly int _rows, _n, _regularizer;
-        readonly MemoryBuffer1D<double, Stride1D.Dense> _s, _w;
+        readonly MemoryBuffer1D<double, Stride1D.Dense> _s, _w, _sT, _wT, _outT, _aggST, _aggWT;
+        readonly MemoryBuffer1D<int, Stride1D.Dense> _endT;
 
         public ForwardRun(GpuIsotonic owner, double[] s, double[] w, int n, SoftRegularizer regularizer)
         {
@@ -110,6 +134,12 @@ public sealed class GpuIsotonic : IDisposable
             (_owner, _rows, _n, _regularizer) = (owner, s.Length / n, n, (int)regularizer);
             _s = accelerator.Allocate1D(s);
             _w = accelerator.Allocate1D(w);
+            _sT = accelerator.Allocate1D<double>(s.Length);
+            _wT = accelerator.Allocate1D<double>(s.Length);
+            _outT = accelerator.Allocate1D<double>(s.Length);
+            _aggST = accelerator.Allocate1D<double>(s.Length);
+            _aggWT = accelerator.Allocate1D<double>(s.Length);
+            _endT = accelerator.Allocate1D<int>(s.Length);
             Output = accelerator.Allocate1D<double>(s.Length);
             BlockEnd = accelerator.Allocate1D<int>(s.Length);
             AggS = accelerator.Allocate1D<double>(s.Length);
@@ -123,11 +153,22 @@ public sealed class GpuIsotonic : IDisposable
         public MemoryBuffer1D<double, Stride1D.Dense> AggW { get; }
         public MemoryBuffer1D<int, Stride1D.Dense> Blocks { get; }
 
-        public void Launch() => _owner._forward(_rows, _s.View, _w.View, Output.View, BlockEnd.View, AggS.View, AggW.View, Blocks.View, _n, _regularizer);
+        public void Launch()
+        {
+            int length = _rows * _n;
+            _owner._transposeDouble(length, _s.View, _sT.View, _rows, _n);
+            _owner._transposeDouble(length, _w.View, _wT.View, _rows, _n);
+            _owner._forward(_rows, _sT.View, _wT.View, _outT.View, _endT.View, _aggST.View, _aggWT.View, Blocks.View, _n, _regularizer);
+            _owner._transposeDouble(length, _outT.View, Output.View, _n, _rows);
+            _owner._transposeInt(length, _endT.View, BlockEnd.View, _n, _rows);
+            _owner._transposeDouble(length, _aggST.View, AggS.View, _n, _rows);
+            _owner._transposeDouble(length, _aggWT.View, AggW.View, _n, _rows);
+        }
 
         public void Dispose()
         {
-            foreach (var buffer in new MemoryBuffer[] { _s, _w, Output, BlockEnd, AggS, AggW, Blocks }) buffer.Dispose();
+            foreach (var buffer in new MemoryBuffer[] { _s, _w, _sT, _wT, _outT, _aggST, _aggWT, _endT, Output, BlockEnd, AggS, AggW, Blocks })
+                buffer.Dispose();
         }
     }
 
@@ -138,83 +179,92 @@ public sealed class GpuIsotonic : IDisposable
         _ownedContext?.Dispose();
     }
 
+    /// <summary>dst (cols × rows) = transpose of src (rows × cols); one thread per element, reads coalesced.</summary>
+    static void TransposeKernel<T>(Index1D index, ArrayView<T> src, ArrayView<T> dst, int rows, int cols) where T : unmanaged
+    {
+        int r = index / cols, c = index - r * cols;
+        dst[c * rows + r] = src[index];
+    }
+
+    // All arrays but `blocks` are interleaved: element i of row r lives at i·rows + r.
     static void ForwardKernel(Index1D row, ArrayView<double> s, ArrayView<double> w, ArrayView<double> output, ArrayView<int> blockEnd,
         ArrayView<double> aggS, ArrayView<double> aggW, ArrayView<int> blocks, int n, int kl)
     {
-        int o = row * n;
+        int rows = blocks.IntLength;
         int top = -1;
         for (int i = 0; i < n; i++)
         {
             top++;
-            blockEnd[o + top] = i + 1;
-            aggS[o + top] = s[o + i];
-            aggW[o + top] = w[o + i];
+            int t = top * rows + row;
+            blockEnd[t] = i + 1;
+            aggS[t] = s[i * rows + row];
+            aggW[t] = w[i * rows + row];
             while (top > 0)
             {
+                int c = top * rows + row, p = c - rows;
                 bool keep;
                 if (kl == 0)
                 {
-                    int startP = top > 1 ? blockEnd[o + top - 2] : 0;
-                    double countP = blockEnd[o + top - 1] - startP, countC = blockEnd[o + top] - blockEnd[o + top - 1];
-                    keep = aggS[o + top - 1] / countP - aggS[o + top] / countC > aggW[o + top - 1] / countP - aggW[o + top] / countC;
+                    int startP = top > 1 ? blockEnd[p - rows] : 0;
+                    double countP = blockEnd[p] - startP, countC = blockEnd[c] - blockEnd[p];
+                    keep = aggS[p] / countP - aggS[c] / countC > aggW[p] / countP - aggW[c] / countC;
                 }
                 else
                 {
-                    keep = aggS[o + top - 1] - aggS[o + top] > aggW[o + top - 1] - aggW[o + top];
+                    keep = aggS[p] - aggS[c] > aggW[p] - aggW[c];
                 }
                 if (keep) break;
                 if (kl == 0)
                 {
-                    aggS[o + top - 1] += aggS[o + top];
-                    aggW[o + top - 1] += aggW[o + top];
+                    aggS[p] += aggS[c];
+                    aggW[p] += aggW[c];
                 }
                 else
                 {
-                    aggS[o + top - 1] = LogAddExp(aggS[o + top - 1], aggS[o + top]);
-                    aggW[o + top - 1] = LogAddExp(aggW[o + top - 1], aggW[o + top]);
+                    aggS[p] = DeviceMath.LogAddExp(aggS[p], aggS[c]);
+                    aggW[p] = DeviceMath.LogAddExp(aggW[p], aggW[c]);
                 }
-                blockEnd[o + top - 1] = blockEnd[o + top];
+                blockEnd[p] = blockEnd[c];
                 top--;
             }
         }
         int start = 0;
         for (int b = 0; b <= top; b++)
         {
-            int end = blockEnd[o + b];
+            int at = b * rows + row;
+            int end = blockEnd[at];
             if (kl == 0)
             {
                 double count = end - start;
-                aggS[o + b] /= count;
-                aggW[o + b] /= count;
+                aggS[at] /= count;
+                aggW[at] /= count;
             }
-            if (end - start == 1) output[o + start] = w[o + start];
-            else for (int i = start; i < end; i++) output[o + i] = (s[o + i] - aggS[o + b]) + aggW[o + b];
+            if (end - start == 1) output[start * rows + row] = w[start * rows + row];
+            else for (int i = start; i < end; i++) output[i * rows + row] = (s[i * rows + row] - aggS[at]) + aggW[at];
             start = end;
         }
         blocks[row] = top + 1;
     }
 
-    // mode: bit 0 = with respect to s (else w), bit 1 = KL.
+    // Interleaved like ForwardKernel. mode: bit 0 = with respect to s (else w), bit 1 = KL.
     static void BackwardKernel(Index1D row, ArrayView<double> g, ArrayView<double> x, ArrayView<int> blockEnd, ArrayView<double> aggregate,
-        ArrayView<int> blocks, ArrayView<double> grad, int n, int mode)
+        ArrayView<int> blocks, ArrayView<double> grad, int rows, int mode)
     {
-        int o = row * n;
         bool wrtS = (mode & 1) != 0, kl = (mode & 2) != 0;
         int start = 0;
         for (int b = 0; b < blocks[row]; b++)
         {
-            int end = blockEnd[o + b];
+            int at = b * rows + row;
+            int end = blockEnd[at];
             double sum = 0;
-            for (int i = start; i < end; i++) sum += g[o + i];
+            for (int i = start; i < end; i++) sum += g[i * rows + row];
             for (int i = start; i < end; i++)
             {
-                double weight = end - start == 1 ? 1.0 : kl ? XMath.Exp(x[o + i] - aggregate[o + b]) : 1.0 / (end - start);
-                grad[o + i] = wrtS ? g[o + i] - weight * sum : weight * sum;
+                int e = i * rows + row;
+                double weight = end - start == 1 ? 1.0 : kl ? DeviceMath.Exp(x[e] - aggregate[at]) : 1.0 / (end - start);
+                grad[e] = wrtS ? g[e] - weight * sum : weight * sum;
             }
             start = end;
         }
     }
-
-    static double LogAddExp(double a, double b) =>
-        a >= b ? a + XMath.Log(1 + XMath.Exp(b - a)) : b + XMath.Log(1 + XMath.Exp(a - b));
 }

@@ -114,14 +114,14 @@ public sealed class GpuLookup : IDisposable
         // Layout of RootModel.GpuParameters: kind, invRange, invLogRange, c0..c3, hidden, w1 (2H), b1 (H), w2 (H), b2.
         int kind = (int)p[0];
         if (kind == (int)RootModelKind.Linear) return p[3] + p[4] * x;
-        if (kind == (int)RootModelKind.LogLinear) return p[3] + p[4] * XMath.Log(1 + x);
+        if (kind == (int)RootModelKind.LogLinear) return p[3] + p[4] * DeviceMath.Log(1 + x);
         if (kind == (int)RootModelKind.Cubic)
         {
             double t = x * p[1];
             return ((p[6] * t + p[5]) * t + p[4]) * t + p[3];
         }
         int hidden = (int)p[7];
-        double tt = x * p[1], u = XMath.Log(1 + x) * p[2];
+        double tt = x * p[1], u = DeviceMath.Log(1 + x) * p[2];
         int w1 = 8, b1 = 8 + 2 * hidden, w2 = b1 + hidden;
         double y = p[w2 + hidden];
         for (int j = 0; j < hidden; j++)
