@@ -203,7 +203,9 @@ public sealed class RecursiveModelIndex : ISortedIndex
     /// Lower bounds of many probes, 32 at a time: first every probe's model runs, then the group searches its windows
     /// in lock step — with the binary last mile, one bisection step of every probe per round, each prefetching the
     /// line its next step reads — so the group's cache misses overlap instead of queueing one behind another.
-    /// Exponential and linear last miles prefetch around each prediction, then search probe by probe.
+    /// Windows over <see cref="PrefetchLimit"/> keys (clustered data, small models), and the exponential and linear last
+    /// miles, instead prefetch around the prediction and search from it probe by probe: there the prediction is usually
+    /// far closer than the window's bound, and bisecting the whole window costs more rounds than galloping.
     /// Answers equal <see cref="Find"/>.
     /// </summary>
     public unsafe void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions)
@@ -217,6 +219,7 @@ public sealed class RecursiveModelIndex : ISortedIndex
         int* ps = stackalloc int[group];
         int* firsts = stackalloc int[group];
         int* lengths = stackalloc int[group];
+        bool* gallop = stackalloc bool[group];
         ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
         bool lockStep = _search == LastMileSearch.Binary;
         fixed (ulong* k = Keys)
@@ -233,6 +236,7 @@ public sealed class RecursiveModelIndex : ISortedIndex
                     {
                         los[j] = his[j] = ps[j] = firsts[j] = key <= _minKey ? 0 : _n;
                         lengths[j] = 0;
+                        gallop[j] = false;
                         continue;
                     }
                     double x = key - _minKey;
@@ -240,9 +244,13 @@ public sealed class RecursiveModelIndex : ISortedIndex
                     int p = PredictIn(*leaf, x, _n);
                     int lo = Math.Max(p - leaf->ErrLo, 0), hi = Math.Min(p + leaf->ErrHi + 1, _n);
                     los[j] = lo; his[j] = hi; ps[j] = p;
-                    firsts[j] = lo; lengths[j] = hi - lo;
-                    longest = Math.Max(longest, hi - lo);
-                    if (lockStep) BatchedSearch.Prefetch(k + lo + (hi - lo) / 2 - 1 + (hi - lo == 1 ? 1 : 0));
+                    gallop[j] = !lockStep || hi - lo > PrefetchLimit;
+                    firsts[j] = lo; lengths[j] = gallop[j] ? 0 : hi - lo;
+                    if (!gallop[j])
+                    {
+                        longest = Math.Max(longest, hi - lo);
+                        BatchedSearch.Prefetch(k + lo + (hi - lo) / 2 - 1 + (hi - lo == 1 ? 1 : 0));
+                    }
                     else
                     {
                         BatchedSearch.Prefetch(k + p);
@@ -273,7 +281,8 @@ public sealed class RecursiveModelIndex : ISortedIndex
                         ulong key = probes[s + j];
                         int lo = los[j], hi = his[j];
                         if (lo == hi && (key <= _minKey || key > _maxKey)) { positions[s + j] = lo; continue; }
-                        int found = firsts[j] + (lengths[j] == 1 && k[firsts[j]] < key ? 1 : 0);
+                        int found = gallop[j] ? LowerBound.Exponential(ref keys, lo, hi, ps[j], key)
+                            : firsts[j] + (lengths[j] == 1 && k[firsts[j]] < key ? 1 : 0);
                         positions[s + j] = LowerBound.Guard(ref keys, _n, lo, hi, found, key);
                     }
                     continue;
