@@ -200,28 +200,32 @@ public sealed class RecursiveModelIndex : ISortedIndex
     }
 
     /// <summary>
-    /// Lower bounds of many probes, 32 at a time: first every probe's model runs, then the group searches its windows
+    /// Lower bounds of many probes, 16 or 32 at a time: first every probe's model runs, then the group searches its windows
     /// in lock step — with the binary last mile, one bisection step of every probe per round, each prefetching the
     /// line its next step reads — so the group's cache misses overlap instead of queueing one behind another.
-    /// Windows over <see cref="PrefetchLimit"/> keys (clustered data, small models), and the exponential and linear last
-    /// miles, instead prefetch around the prediction and search from it probe by probe: there the prediction is usually
-    /// far closer than the window's bound, and bisecting the whole window costs more rounds than galloping.
+    /// Windows over <see cref="PrefetchLimit"/> keys, indexes whose AvgLg2 exceeds log2 of it (clustered data, small
+    /// models), and the exponential and linear last miles instead prefetch around the prediction and search from it
+    /// probe by probe: there the prediction is usually far closer than the window's bound, and bisecting the whole
+    /// window costs more rounds than galloping.
     /// Answers equal <see cref="Find"/>.
     /// </summary>
     public unsafe void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions)
     {
         IndexInput.CheckBatch(probes, positions);
-        // 32 probes per group: at 16 a round of bisection steps finished before its prefetches arrived (10M lognormal
-        // keys on the 2-core VM: 194 ns per lookup at 16, 162 at 32, no better at 64).
-        const int group = 32;
-        int* los = stackalloc int[group];
-        int* his = stackalloc int[group];
-        int* ps = stackalloc int[group];
-        int* firsts = stackalloc int[group];
-        int* lengths = stackalloc int[group];
-        bool* gallop = stackalloc bool[group];
+        // Lock step pays when the typical window is small enough to bisect in a few rounds (AvgLg2 ≤ 8, the
+        // prefetch limit); with 16 probes a group, a round of bisection steps finished before its prefetches arrived
+        // (10M lognormal keys on the 2-core VM: 194 ns per lookup at 16, 162 at 32, no better at 64). Galloping
+        // groups keep 16 probes (clustered geoip, in L3: 32 measured slower).
+        const int maxGroup = 32;
+        bool lockStep = _search == LastMileSearch.Binary && AvgLg2 <= Math.Log2(PrefetchLimit);
+        int group = lockStep ? maxGroup : BatchedSearch.Group;
+        int* los = stackalloc int[maxGroup];
+        int* his = stackalloc int[maxGroup];
+        int* ps = stackalloc int[maxGroup];
+        int* firsts = stackalloc int[maxGroup];
+        int* lengths = stackalloc int[maxGroup];
+        bool* gallop = stackalloc bool[maxGroup];
         ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
-        bool lockStep = _search == LastMileSearch.Binary;
         fixed (ulong* k = Keys)
         {
             for (int s = 0; s < probes.Length; s += group)
@@ -287,15 +291,15 @@ public sealed class RecursiveModelIndex : ISortedIndex
                     }
                     continue;
                 }
-                // Phase 2 (exponential, linear): search the windows around the prefetched predictions, probe by probe.
+                // Phase 2 (gallop, or linear): search the windows around the prefetched predictions, probe by probe.
                 for (int j = 0; j < g; j++)
                 {
                     ulong key = probes[s + j];
                     int lo = los[j], hi = his[j];
                     if (lo == hi && (key <= _minKey || key > _maxKey)) { positions[s + j] = lo; continue; }
-                    int found = _search == LastMileSearch.Exponential
-                        ? LowerBound.Exponential(ref keys, lo, hi, ps[j], key)
-                        : LowerBound.LinearCount(ref keys, lo, hi, key);
+                    int found = _search == LastMileSearch.Linear
+                        ? LowerBound.LinearCount(ref keys, lo, hi, key)
+                        : LowerBound.Exponential(ref keys, lo, hi, ps[j], key);
                     positions[s + j] = LowerBound.Guard(ref keys, _n, lo, hi, found, key);
                 }
             }
