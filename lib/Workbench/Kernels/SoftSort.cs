@@ -58,16 +58,21 @@ public static class SoftSort
         SoftSortChecks.Arguments(values.Length, n, options);
         SoftSortChecks.Finite(values, "values", n);
         int rows = values.Length / n;
+        SoftSortChecks.Scaled(values, options, n);
         var result = new SoftSortResult(rows, n, options, rank);
-        var input = values.ToArray();
-        SoftSortChecks.Scaled(input, options, n);
-        if (rows == 1 || (long)rows * n < ParallelThreshold)
+        // Parallel.For needs an array, not a span: a pooled copy of the input.
+        var input = ArrayPool<double>.Shared.Rent(values.Length);
+        try
         {
-            for (int r = 0; r < rows; r++) result.ForwardRow(input, r);
+            values.CopyTo(input);
+            if (rows == 1 || (long)rows * n < ParallelThreshold)
+                for (int r = 0; r < rows; r++) result.ForwardRow(input, r);
+            else
+                Parallel.For(0, rows, r => result.ForwardRow(input, r));
         }
-        else
+        finally
         {
-            Parallel.For(0, rows, r => result.ForwardRow(input, r));
+            ArrayPool<double>.Shared.Return(input);
         }
         SoftSortChecks.FiniteOutput(result.Values, options, rank);
         return result;
@@ -170,12 +175,13 @@ public sealed class SoftSortResult
         Length = n;
         Options = options;
         IsRank = rank;
-        Values = new double[rows * n];
-        _perm = new int[rows * n];
-        _blockEnd = new int[rows * n];
+        // Uninitialised: the forward pass writes every element that is ever read (block arrays up to the block count).
+        Values = GC.AllocateUninitializedArray<double>(rows * n);
+        _perm = GC.AllocateUninitializedArray<int>(rows * n);
+        _blockEnd = GC.AllocateUninitializedArray<int>(rows * n);
         _blocks = new int[rows];
-        _sorted = new double[rows * n];
-        _aggregate = new double[rows * n];
+        _sorted = GC.AllocateUninitializedArray<double>(rows * n);
+        _aggregate = GC.AllocateUninitializedArray<double>(rows * n);
     }
 
     /// <summary>Number of rows.</summary>
@@ -206,19 +212,30 @@ public sealed class SoftSortResult
         if (gradOutput.Length != Values.Length || gradInput.Length != Values.Length)
             throw new ArgumentException($"The gradients have {gradOutput.Length} and {gradInput.Length} values; both must have rows × n = {Values.Length}.");
         SoftSortChecks.Finite(gradOutput, "incoming gradient", Length);
-        var g = gradOutput.ToArray();
-        var result = new double[Values.Length];
-        if (Rows == 1 || (long)Rows * Length < SoftSort.ParallelThreshold)
-            for (int r = 0; r < Rows; r++) BackwardRow(g, result, r);
-        else
-            Parallel.For(0, Rows, r => BackwardRow(g, result, r));
-        result.CopyTo(gradInput);
+        // Parallel.For needs arrays, not spans: pooled copies of the incoming gradient and of the result.
+        int length = Values.Length;
+        var g = ArrayPool<double>.Shared.Rent(length);
+        var result = ArrayPool<double>.Shared.Rent(length);
+        try
+        {
+            gradOutput.CopyTo(g);
+            if (Rows == 1 || (long)Rows * Length < SoftSort.ParallelThreshold)
+                for (int r = 0; r < Rows; r++) BackwardRow(g, result, r);
+            else
+                Parallel.For(0, Rows, r => BackwardRow(g, result, r));
+            result.AsSpan(0, length).CopyTo(gradInput);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(g);
+            ArrayPool<double>.Shared.Return(result);
+        }
     }
 
     /// <summary>The vector–Jacobian product as a new array; see <see cref="Backward(ReadOnlySpan{double}, Span{double})"/>.</summary>
     public double[] Backward(ReadOnlySpan<double> gradOutput)
     {
-        var grad = new double[Values.Length];
+        var grad = GC.AllocateUninitializedArray<double>(Values.Length);
         Backward(gradOutput, grad);
         return grad;
     }
@@ -332,7 +349,7 @@ internal static class SoftSortChecks
                 throw new ArgumentException($"The {what} hold {Format(values[i])} at {Where(i, n)}: every value must be a finite number (no NaN or ±infinity).");
     }
 
-    public static void Scaled(double[] values, SoftSortOptions options, int n)
+    public static void Scaled(ReadOnlySpan<double> values, SoftSortOptions options, int n)
     {
         double max = TensorPrimitives.MaxMagnitude<double>(values);
         double scaled = Math.Abs(max) / options.Epsilon;
