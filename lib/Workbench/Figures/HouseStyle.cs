@@ -17,9 +17,9 @@ public static class HouseStyle
     /// <summary>Font family used for all text.</summary>
     public const string FontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
-    /// <summary>The palette (colour-blind-friendly, Okabe–Ito order).</summary>
+    /// <summary>The palette (colour-blind-friendly Okabe–Ito colours; black before the light ones, yellow last: it is faint on white).</summary>
     public static readonly IReadOnlyList<string> Palette =
-        ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"];
+        ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9", "#F0E442"];
 
     // Methods that recur across papers keep the same colour in every figure.
     static readonly Dictionary<string, string> Fixed = new(StringComparer.OrdinalIgnoreCase)
@@ -31,9 +31,24 @@ public static class HouseStyle
         ["dense"] = "#000000", ["paper"] = "#000000",
     };
 
-    /// <summary>The colour of a method: fixed for known method names, else the palette entry for its position.</summary>
-    public static string ColorFor(string name, int position) =>
-        Fixed.TryGetValue(name, out var c) ? c : Palette[position % Palette.Count];
+    /// <summary>
+    /// The colours of one figure's series, in order: fixed for known method names (so "binary search" or "PAV" look
+    /// the same in every figure), the others the palette in order, skipping colours the figure's fixed names already
+    /// use, so that no two series share a colour until the palette runs out.
+    /// </summary>
+    public static string[] ColorsFor(IReadOnlyList<string> names)
+    {
+        var colors = new string[names.Count];
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < names.Count; i++)
+            if (Fixed.TryGetValue(names[i], out var c)) { colors[i] = c; taken.Add(c); }
+        var free = Palette.Where(c => !taken.Contains(c)).ToList();
+        if (free.Count == 0) free = [.. Palette];
+        int next = 0;
+        for (int i = 0; i < names.Count; i++)
+            colors[i] ??= free[next++ % free.Count];
+        return colors;
+    }
 
     /// <summary>Translucent version of a hex colour for bands.</summary>
     public static string Translucent(string hex, double alpha = 0.18)

@@ -40,8 +40,9 @@ public static class Plots
         Scale x = Scale.Linear, Scale y = Scale.Linear)
     {
         var data = new JsonArray();
-        int i = 0;
-        foreach (var curve in curves) AddCurve(data, curve, i++, "x", "y");
+        var list = curves.ToList();
+        var colors = HouseStyle.ColorsFor(list.Select(c => c.Name).ToList());
+        for (int i = 0; i < list.Count; i++) AddCurve(data, list[i], colors[i], "x", "y");
         return Build(paper, name, title, data, Axis(xTitle, x), Axis(yTitle, y));
     }
 
@@ -50,11 +51,13 @@ public static class Plots
         IEnumerable<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> sets, Scale x = Scale.Linear, Scale y = Scale.Linear)
     {
         var data = new JsonArray();
+        var list = sets.ToList();
+        var colors = HouseStyle.ColorsFor(list.Select(s => s.Name).ToList());
         int i = 0;
-        foreach (var set in sets)
+        foreach (var set in list)
         {
             var trace = Trace(PlotlyChart.Point<double, double, string>(x: set.X, y: set.Y, Name: set.Name));
-            string color = HouseStyle.ColorFor(set.Name, i++);
+            string color = colors[i++];
             trace["marker"] = new JsonObject { ["color"] = color, ["size"] = 7, ["opacity"] = 0.8 };
             data.Add(trace);
         }
@@ -129,11 +132,13 @@ public static class Plots
         IReadOnlyList<string> categories, IEnumerable<BarGroup> groups, Scale y = Scale.Linear)
     {
         var data = new JsonArray();
+        var list = groups.ToList();
+        var colors = HouseStyle.ColorsFor(list.Select(g => g.Name).ToList());
         int i = 0;
-        foreach (var group in groups)
+        foreach (var group in list)
         {
             var trace = Trace(PlotlyChart.Column<double, string, string>(values: group.Values, Keys: categories.ToArray(), Name: group.Name));
-            trace["marker"] = new JsonObject { ["color"] = HouseStyle.ColorFor(group.Name, i++) };
+            trace["marker"] = new JsonObject { ["color"] = colors[i++] };
             if (group.Errors is not null)
                 trace["error_y"] = new JsonObject { ["type"] = "data", ["array"] = Numbers(group.Errors), ["visible"] = true, ["color"] = "#444444" };
             data.Add(trace);
@@ -212,9 +217,8 @@ public static class Plots
         return new Figure(paper, name, styled);
     }
 
-    static void AddCurve(JsonArray data, Curve curve, int position, string xAxis, string yAxis)
+    static void AddCurve(JsonArray data, Curve curve, string color, string xAxis, string yAxis)
     {
-        string color = HouseStyle.ColorFor(curve.Name, position);
         if (curve.Band is { } band)
         {
             var upper = curve.Y.Zip(band, (m, s) => m + s).ToArray();
@@ -246,7 +250,9 @@ public static class Plots
     static JsonObject Axis(string title, Scale scale)
     {
         var axis = new JsonObject { ["title"] = new JsonObject { ["text"] = title } };
-        if (scale == Scale.Log) { axis["type"] = "log"; axis["exponentformat"] = "power"; }
+        // SI-prefixed labels ("2k", "300", "10µ") on every tick: plotly.js 2.x otherwise labels minor log ticks with
+        // bare digits, so a "2" can stand for 2,000.
+        if (scale == Scale.Log) { axis["type"] = "log"; axis["tickformat"] = "~s"; }
         return axis;
     }
 
