@@ -80,12 +80,10 @@ public sealed class GpuIsotonic : IDisposable
         ReadOnlySpan<int> blocks, int n, SoftRegularizer regularizer, bool withRespectToS, Span<double> grad)
     {
         int rows = g.Length / n;
-        using var gBuf = Interleaved(g, rows, n);
-        using var xBuf = Interleaved(x, rows, n);
-        using var aggBuf = Interleaved(aggregate, rows, n);
-        using var endRows = _accelerator.Allocate1D(blockEnd.ToArray());
-        using var endBuf = _accelerator.Allocate1D<int>(g.Length);
-        _transposeInt(g.Length, endRows.View, endBuf.View, rows, n);
+        using var gBuf = Interleaved(g, rows, n, _transposeDouble);
+        using var xBuf = Interleaved(x, rows, n, _transposeDouble);
+        using var aggBuf = Interleaved(aggregate, rows, n, _transposeDouble);
+        using var endBuf = Interleaved(blockEnd, rows, n, _transposeInt);
         using var blocksBuf = _accelerator.Allocate1D(blocks.ToArray());
         using var gradBuf = _accelerator.Allocate1D<double>(g.Length);
         using var gradRows = _accelerator.Allocate1D<double>(g.Length);
@@ -96,11 +94,12 @@ public sealed class GpuIsotonic : IDisposable
     }
 
     /// <summary>Uploads a row-major rows × n matrix and returns it interleaved (n × rows) on the device.</summary>
-    MemoryBuffer1D<double, Stride1D.Dense> Interleaved(ReadOnlySpan<double> rowMajor, int rows, int n)
+    MemoryBuffer1D<T, Stride1D.Dense> Interleaved<T>(ReadOnlySpan<T> rowMajor, int rows, int n,
+        Action<Index1D, ArrayView<T>, ArrayView<T>, int, int> transpose) where T : unmanaged
     {
         using var upload = _accelerator.Allocate1D(rowMajor.ToArray());
-        var interleaved = _accelerator.Allocate1D<double>(rowMajor.Length);
-        _transposeDouble(rowMajor.Length, upload.View, interleaved.View, rows, n);
+        var interleaved = _accelerator.Allocate1D<T>(rowMajor.Length);
+        transpose(rowMajor.Length, upload.View, interleaved.View, rows, n);
         _accelerator.Synchronize();
         return interleaved;
     }

@@ -215,7 +215,7 @@ public sealed class RecursiveModelIndex : ISortedIndex
         // Lock step pays when the typical window is small enough to bisect in a few rounds (AvgLg2 ≤ 8, the
         // prefetch limit); with 16 probes a group, a round of bisection steps finished before its prefetches arrived
         // (10M lognormal keys on the 2-core VM: 194 ns per lookup at 16, 162 at 32, no better at 64). Galloping
-        // groups keep 16 probes (clustered geoip, in L3: 32 measured slower).
+        // groups keep 16 probes (geoip, in L3, one BenchmarkDotNet run each: 175 ns at 32, 137 at 16).
         const int maxGroup = 32;
         bool lockStep = _search == LastMileSearch.Binary && AvgLg2 <= Math.Log2(PrefetchLimit);
         int group = lockStep ? maxGroup : BatchedSearch.Group;
@@ -262,43 +262,31 @@ public sealed class RecursiveModelIndex : ISortedIndex
                         BatchedSearch.Prefetch(k + Math.Min(p + 8, _n - 1));
                     }
                 }
-                if (lockStep)
+                // Phase 2: branch-free bisection of the lock-step windows, one step per probe per round (no rounds
+                // when every probe of the group gallops).
+                while (longest > 1)
                 {
-                    // Phase 2: branch-free bisection of every window, one step per probe per round.
-                    while (longest > 1)
-                    {
-                        longest = 0;
-                        for (int j = 0; j < g; j++)
-                        {
-                            int length = lengths[j];
-                            if (length <= 1) continue;
-                            int half = length >> 1, first = firsts[j];
-                            first = k[first + half - 1] < probes[s + j] ? first + half : first;
-                            length -= half;
-                            firsts[j] = first; lengths[j] = length;
-                            if (length > 1) BatchedSearch.Prefetch(k + first + (length >> 1) - 1);
-                            longest = Math.Max(longest, length);
-                        }
-                    }
+                    longest = 0;
                     for (int j = 0; j < g; j++)
                     {
-                        ulong key = probes[s + j];
-                        int lo = los[j], hi = his[j];
-                        if (lo == hi && (key <= _minKey || key > _maxKey)) { positions[s + j] = lo; continue; }
-                        int found = gallop[j] ? LowerBound.Exponential(ref keys, lo, hi, ps[j], key)
-                            : firsts[j] + (lengths[j] == 1 && k[firsts[j]] < key ? 1 : 0);
-                        positions[s + j] = LowerBound.Guard(ref keys, _n, lo, hi, found, key);
+                        int length = lengths[j];
+                        if (length <= 1) continue;
+                        int half = length >> 1, first = firsts[j];
+                        first = k[first + half - 1] < probes[s + j] ? first + half : first;
+                        length -= half;
+                        firsts[j] = first; lengths[j] = length;
+                        if (length > 1) BatchedSearch.Prefetch(k + first + (length >> 1) - 1);
+                        longest = Math.Max(longest, length);
                     }
-                    continue;
                 }
-                // Phase 2 (gallop, or linear): search the windows around the prefetched predictions, probe by probe.
+                // Phase 3: finish the bisections; the other probes search around their prefetched predictions.
                 for (int j = 0; j < g; j++)
                 {
                     ulong key = probes[s + j];
                     int lo = los[j], hi = his[j];
                     if (lo == hi && (key <= _minKey || key > _maxKey)) { positions[s + j] = lo; continue; }
-                    int found = _search == LastMileSearch.Linear
-                        ? LowerBound.LinearCount(ref keys, lo, hi, key)
+                    int found = !gallop[j] ? firsts[j] + (lengths[j] == 1 && k[firsts[j]] < key ? 1 : 0)
+                        : _search == LastMileSearch.Linear ? LowerBound.LinearCount(ref keys, lo, hi, key)
                         : LowerBound.Exponential(ref keys, lo, hi, ps[j], key);
                     positions[s + j] = LowerBound.Guard(ref keys, _n, lo, hi, found, key);
                 }
