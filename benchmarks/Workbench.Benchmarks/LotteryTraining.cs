@@ -18,7 +18,7 @@ public class LotteryTraining
     Tensor _x = null!, _y = null!;
     long[][] _batches = null!;
     LeNet300100 _net = null!;
-    TorchSharp.Modules.OptimizerHelper _optimizer = null!;
+    Workbench.Torch.Adam _optimizer = null!;
     Tensor[] _masks = null!;
     IReadOnlyList<PrunableLayer> _layers = null!; // fetched once per run, as the trainer does
 
@@ -32,9 +32,8 @@ public class LotteryTraining
         _y = tensor(train.Labels.Select(l => (long)l).ToArray());
         var order = Workbench.Runs.Seeds.Permutation(train.Count, 0, "epoch:0");
         _batches = Enumerable.Range(0, train.Count / 60).Select(b => order[(b * 60)..(b * 60 + 60)].Select(i => (long)i).ToArray()).ToArray();
-        random.manual_seed(0);
-        _net = new LeNet300100();
-        _optimizer = optim.Adam(_net.parameters(), 1.2e-3);
+        _net = TorchRandom.BuildWithSeed(0, () => new LeNet300100());
+        _optimizer = new Workbench.Torch.Adam(_net.parameters(), 1.2e-3); // the optimizer the Lottery Ticket trainer uses
         _layers = _net.Layers;
         var rng = new Random(0);
         _masks = _layers.Select(l =>

@@ -48,7 +48,7 @@ public static class Program
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is DatasetException or ExportException or NotebookException)
+        catch (Exception e) when (e is DatasetException or ExportException or NotebookException or RunFailedException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;

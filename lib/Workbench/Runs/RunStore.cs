@@ -99,7 +99,33 @@ public sealed class RunContext
         }
     }
 
+    /// <summary>
+    /// Drops a checkpoint this run cannot use (written by another version of its code): the metrics it restored are
+    /// cleared and the run starts from step 0.
+    /// </summary>
+    public void Restart()
+    {
+        _metrics.Clear();
+        ResumedFromStep = null;
+        File.Delete(_checkpointPath);
+    }
+
     internal sealed record CheckpointFile<TState>(long Step, TState State, List<Metric> Metrics);
+}
+
+/// <summary>
+/// A native (libtorch) error escaped a run twice: once, and again after a retry from its last checkpoint. The message is
+/// one sentence for the user; <c>failed.json</c> in the run folder and <see cref="Exception.InnerException"/> hold the detail.
+/// </summary>
+public sealed class RunFailedException(string experiment, string hash, string directory, Exception inner)
+    : Exception($"libtorch failed inside run {hash[..Math.Min(8, hash.Length)]} of {experiment}; rerun to resume from its last checkpoint "
+        + $"(details in {Path.Combine(directory, RunStore.FailedFile)}).", inner)
+{
+    /// <summary>The experiment (paper slug).</summary>
+    public string Experiment { get; } = experiment;
+
+    /// <summary>The run's hash.</summary>
+    public string Hash { get; } = hash;
 }
 
 /// <summary>
@@ -133,10 +159,6 @@ public sealed class RunStore
     public string RunDirectory(string experiment, RunConfig config) =>
         Path.Combine(Root, experiment, Configs.Hash(experiment, config));
 
-    /// <summary>True when the run for this config has finished and its result can be loaded.</summary>
-    public bool IsFinished(string experiment, RunConfig config) =>
-        File.Exists(Path.Combine(RunDirectory(experiment, config), "result.json"));
-
     /// <summary>
     /// Loads the finished run for <paramref name="config"/>, or computes it (resuming from its last checkpoint
     /// if an earlier attempt was interrupted) and stores it.
@@ -164,18 +186,52 @@ public sealed class RunStore
 
         Directory.CreateDirectory(dir);
         AtomicFile.WriteAllText(Path.Combine(dir, "config.json"), Configs.ToJson(config));
-        var metrics = new List<Metric>();
-        var context = new RunContext(dir, $"{experiment} {hash[..6]}", progress, cancellation, metrics);
-        TResult result = compute(context);
+        var (result, context, metrics, recovered) = ComputeWithRetry(experiment, hash, dir, compute, progress, cancellation);
         cancellation.ThrowIfCancellationRequested();
 
         AtomicFile.WriteAllText(Path.Combine(dir, "metrics.csv"), MetricsCsv(hash, metrics));
         var meta = new { experiment, hash, canonical = Configs.Canonical(config), resumed_from_step = context.ResumedFromStep,
-            seconds = watch.Elapsed.TotalSeconds, finished_utc = DateTime.UtcNow, machine = Environment.MachineName };
+            seconds = watch.Elapsed.TotalSeconds, finished_utc = DateTime.UtcNow, machine = Environment.MachineName,
+            recovered_from_native_error = recovered };
         AtomicFile.WriteAllText(Path.Combine(dir, "run.json"), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.WriteAllBytes(Path.Combine(dir, "result.json"), JsonSerializer.SerializeToUtf8Bytes(result, Json));
         File.Delete(Path.Combine(dir, "checkpoint.json"));
+        File.Delete(Path.Combine(dir, FailedFile));
         return new RunRecord<TResult>(experiment, hash, dir, result, metrics, FromCache: false, context.ResumedFromStep, watch.Elapsed);
+    }
+
+    /// <summary>The file a run's folder holds after a native error: what failed, when, and the full native message.</summary>
+    public const string FailedFile = "failed.json";
+
+    /// <summary>
+    /// Computes a run; when libtorch raises an error (an <see cref="System.Runtime.InteropServices.ExternalException"/>), the
+    /// run is marked failed and computed once more from its last checkpoint, after the finalizers of the failed attempt
+    /// have run. A second native error becomes a <see cref="RunFailedException"/>: one sentence, never a wrong number.
+    /// </summary>
+    static (TResult Result, RunContext Context, List<Metric> Metrics, string? Recovered) ComputeWithRetry<TResult>(string experiment, string hash, string dir,
+        Func<RunContext, TResult> compute, IProgress<RunProgress>? progress, CancellationToken cancellation)
+    {
+        string? recovered = null;
+        for (int attempt = 1; ; attempt++)
+        {
+            var metrics = new List<Metric>();
+            var context = new RunContext(dir, $"{experiment} {hash[..6]}", progress, cancellation, metrics);
+            try
+            {
+                return (compute(context), context, metrics, recovered);
+            }
+            catch (System.Runtime.InteropServices.ExternalException e)
+            {
+                var failure = new { experiment, hash, attempt, failed_utc = DateTime.UtcNow, machine = Environment.MachineName,
+                    error = e.GetType().FullName, message = e.Message, stack = e.StackTrace };
+                AtomicFile.WriteAllText(Path.Combine(dir, FailedFile), JsonSerializer.Serialize(failure, new JsonSerializerOptions { WriteIndented = true }));
+                if (attempt == 2) throw new RunFailedException(experiment, hash, dir, e);
+                recovered = e.Message.Split('\n')[0];
+                // What the failed attempt left behind is freed now, not in the middle of the retry's native calls.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }
     }
 
     RunRecord<TResult>? TryLoad<TResult>(string experiment, string hash, string dir, Stopwatch watch)

@@ -87,24 +87,33 @@ public static class TorchSetup
         }
     }
 
-    /// <summary>Images as an N × pixels float tensor in [0, 1] and labels as an N long tensor.</summary>
-    public static (torch.Tensor Images, torch.Tensor Labels) ToTensors(Data.ImageDataset data) =>
-        (torch.tensor(data.PixelsAsFloats()).reshape(data.Count, data.ImageSize), torch.tensor(Array.ConvertAll(data.Labels, l => (long)l)));
+    /// <summary>
+    /// Images as an N × pixels float tensor in [0, 1] and labels as an N long tensor, owned by the caller's dispose scope
+    /// (or by the caller, outside one).
+    /// </summary>
+    public static (torch.Tensor Images, torch.Tensor Labels) ToTensors(Data.ImageDataset data)
+    {
+        // The flat tensor before the reshape is a temporary: disposed here rather than left to the finalizer.
+        using var scope = torch.NewDisposeScope();
+        var images = torch.tensor(data.PixelsAsFloats()).reshape(data.Count, data.ImageSize);
+        var labels = torch.tensor(Array.ConvertAll(data.Labels, l => (long)l));
+        return (images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
+    }
 
     /// <summary>Copies a module's parameters out as float arrays (for checkpoints and masks).</summary>
-    public static float[][] ExportParameters(torch.nn.Module module) =>
-        module.parameters().Select(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+    public static float[][] ExportParameters(torch.nn.Module module)
+    {
+        using var scope = torch.NewDisposeScope();
+        return module.parameters().Select(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+    }
 
     /// <summary>Copies float arrays (from <see cref="ExportParameters"/>) back into a module's parameters.</summary>
     public static void ImportParameters(torch.nn.Module module, float[][] values)
     {
         using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         var parameters = module.parameters().ToArray();
         if (parameters.Length != values.Length) throw new ArgumentException($"expected {parameters.Length} parameter arrays, got {values.Length}.");
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            using var source = torch.tensor(values[i]).reshape(parameters[i].shape);
-            parameters[i].copy_(source);
-        }
+        for (int i = 0; i < parameters.Length; i++) parameters[i].copy_(torch.tensor(values[i]).reshape(parameters[i].shape));
     }
 }

@@ -19,21 +19,16 @@ internal static class MlpRootTrainer
         var features = new float[x.Length * 2];
         for (int i = 0; i < x.Length; i++) { features[2 * i] = (float)(x[i] * invRange); features[2 * i + 1] = (float)(Math.Log(1 + x[i]) * invLog); }
         using var scope = NewDisposeScope();
-        random.manual_seed(seed);
         var input = tensor(features).reshape(x.Length, 2);
         var target = tensor(cdf.Select(v => (float)v).ToArray()).reshape(x.Length, 1);
-        var l1 = nn.Linear(2, hidden);
-        var l2 = nn.Linear(hidden, 1);
-        var parameters = l1.parameters().Concat(l2.parameters()).ToList();
-        // Adam keeps state tensors and scalars across steps, so temporaries are disposed one by one rather than by an
-        // inner dispose scope (which would also take the optimizer's lazily created state with it).
-        using var optimizer = optim.Adam(parameters, 0.01);
+        var (l1, l2) = TorchRandom.BuildWithSeed(seed, () => (nn.Linear(2, hidden), nn.Linear(hidden, 1)));
+        using var disposeL1 = l1;
+        using var disposeL2 = l2;
+        using var optimizer = new Adam(l1.parameters().Concat(l2.parameters()), 0.01);
         for (int step = 0; step < steps; step++)
         {
-            using var hidden1 = l1.forward(input);
-            using var activated = nn.functional.relu(hidden1);
-            using var prediction = l2.forward(activated);
-            using var loss = nn.functional.mse_loss(prediction, target);
+            using var stepScope = NewDisposeScope();
+            var loss = nn.functional.mse_loss(l2.forward(nn.functional.relu(l1.forward(input))), target);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();

@@ -78,9 +78,9 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         var run = Base(c, seed) with { Arm = "ticket", Round = round, Parent = parent.Hash, Pruning = rule.Key, RewindIteration = rewind };
         return store.GetOrCompute(Name, run, ctx =>
         {
-            var masks = rule.Apply(Kinds(c.Model), FloatArrays.Read(Path.Combine(parent.Directory, "final.weights")), FloatArrays.Read(Path.Combine(parent.Directory, "mask.weights")));
+            var masks = rule.Apply(Kinds(c.Model), WeightFile.Read(Path.Combine(parent.Directory, "final.weights")), WeightFile.Read(Path.Combine(parent.Directory, "mask.weights")));
             var net = Trainer.Initial(c.Model, seed);
-            if (rewind > 0) TorchSetup.ImportParameters(net, FloatArrays.Read(Path.Combine(Dense(c, seed, store, rewind).Directory, "rewind.weights")));
+            if (rewind > 0) TorchSetup.ImportParameters(net, WeightFile.Read(Path.Combine(Dense(c, seed, store, rewind).Directory, "rewind.weights")));
             return Trainer.Train(run, net, masks, ctx, c.CheckpointEvery);
         }, progress, ct);
     }
@@ -92,7 +92,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         var ticket = Ticket(c, seed, round, Rule(c), c.RewindIteration, store, progress, ct);
         var run = Base(c, seed) with { Arm = "reinit", Round = round, Parent = ticket.Hash };
         return store.GetOrCompute(Name, run, ctx =>
-            Trainer.Train(run, Trainer.Initial(c.Model, seed, $"reinit:{round}"), FloatArrays.Read(Path.Combine(ticket.Directory, "mask.weights")), ctx, c.CheckpointEvery),
+            Trainer.Train(run, Trainer.Initial(c.Model, seed, $"reinit:{round}"), WeightFile.Read(Path.Combine(ticket.Directory, "mask.weights")), ctx, c.CheckpointEvery),
             progress, ct);
     }
 
@@ -104,7 +104,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         var run = Base(c, seed) with { Arm = "random-mask", Round = round, Parent = ticket.Hash };
         return store.GetOrCompute(Name, run, ctx =>
         {
-            var masks = Pruning.RandomLike(FloatArrays.Read(Path.Combine(ticket.Directory, "mask.weights")), Seeds.Rng(seed, $"random-mask:{round}"));
+            var masks = Pruning.RandomLike(WeightFile.Read(Path.Combine(ticket.Directory, "mask.weights")), Seeds.Rng(seed, $"random-mask:{round}"));
             return Trainer.Train(run, Trainer.Initial(c.Model, seed), masks, ctx, c.CheckpointEvery);
         }, progress, ct);
     }
@@ -118,7 +118,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         var run = Base(c, seed) with { Arm = "one-shot", Round = round, Parent = dense.Hash, Pruning = rule.Key };
         return store.GetOrCompute(Name, run, ctx =>
         {
-            var masks = rule.Apply(Kinds(c.Model), FloatArrays.Read(Path.Combine(dense.Directory, "final.weights")), FloatArrays.Read(Path.Combine(dense.Directory, "mask.weights")));
+            var masks = rule.Apply(Kinds(c.Model), WeightFile.Read(Path.Combine(dense.Directory, "final.weights")), WeightFile.Read(Path.Combine(dense.Directory, "mask.weights")));
             return Trainer.Train(run, Trainer.Initial(c.Model, seed), masks, ctx, c.CheckpointEvery);
         }, progress, ct);
     }
@@ -140,7 +140,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
             arms.Add(("random mask", (s, r) => RandomMask(c, s, r, store, progress, ct)));
         }
         // Seeds are independent chains: train them side by side (each run is deterministic whatever the schedule).
-        var bySeed = InParallel(seeds, s => arms.SelectMany(a => rounds.Select(r => (a.Arm, Seed: s, Round: r, Record: a.Run(s, r)))).ToList(), ct);
+        var bySeed = ParallelRuns.Map(seeds, s => arms.SelectMany(a => rounds.Select(r => (a.Arm, Seed: s, Round: r, Record: a.Run(s, r)))).ToList(), ct);
         var main = arms.SelectMany(a => seeds.SelectMany(s => rounds.Select(r => bySeed[Array.IndexOf(seeds, s)].First(m => m.Arm == a.Arm && m.Round == r)))).ToList();
 
         var ablations = new List<(string Panel, string Variant, int Round, RunRecord<LotteryRunResult> Record)>();
@@ -160,7 +160,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
             chains.Add(("reset vs late rewinding", "reset to θ0", r => Ticket(c, s0, r, Rule(c), 0, store, progress, ct)));
             chains.Add(("reset vs late rewinding", $"rewind to iteration {c.AblationRewindIteration}", r => Ticket(c, s0, r, Rule(c), c.AblationRewindIteration, store, progress, ct)));
             var ablationRounds = Enumerable.Range(0, c.AblationRounds + 1).ToArray();
-            var results = InParallel(chains, chain => ablationRounds.Select(r => (chain.Panel, chain.Variant, Round: r, Record: chain.Run(r))).ToList(), ct);
+            var results = ParallelRuns.Map(chains, chain => ablationRounds.Select(r => (chain.Panel, chain.Variant, Round: r, Record: chain.Run(r))).ToList(), ct);
             ablations.AddRange(results.SelectMany(x => x));
         }
 
@@ -258,7 +258,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     {
         var panels = chain.Where((_, i) => i == 0 || i == chain.Count - 1 || i % Math.Max(1, chain.Count / 4) == 0).Take(6).Select(record =>
         {
-            var fc1 = FloatArrays.Read(Path.Combine(record.Directory, "mask.weights"))[0]; // 300 × 784, row per hidden unit
+            var fc1 = WeightFile.Read(Path.Combine(record.Directory, "mask.weights"))[0]; // 300 × 784, row per hidden unit
             var pixels = new double[28, 28];
             for (int unit = 0; unit < 300; unit++)
                 for (int p = 0; p < 784; p++) pixels[p / 28, p % 28] += fc1[unit * 784 + p];
@@ -334,21 +334,6 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         return PaperVsOurs.Table(rows);
     }
 
-    /// <summary>
-    /// Independent runs trained side by side, one libtorch thread each: <c>$WORKBENCH_PARALLEL_RUNS</c>, default the
-    /// number of cores. Every run is seeded on its own (torch's global generator is only touched under a lock), so the
-    /// numbers are the same bit for bit whatever the schedule (checked against a serial run).
-    /// </summary>
-    public static int ParallelRuns => int.TryParse(Environment.GetEnvironmentVariable("WORKBENCH_PARALLEL_RUNS"), out var n) && n > 0 ? n : Environment.ProcessorCount;
-
-    static TOut[] InParallel<TIn, TOut>(IReadOnlyList<TIn> items, Func<TIn, TOut> work, CancellationToken ct)
-    {
-        var results = new TOut[items.Count];
-        // Chains that share a run may reach it at the same moment: RunStore computes each run once per process.
-        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelRuns, CancellationToken = ct }, i => results[i] = work(items[i]));
-        return results;
-    }
-
     static LotteryRun Base(LotteryConfig c, int seed) => new()
     {
         Dataset = c.Dataset, Model = c.Model, Iterations = c.Iterations, BatchSize = c.BatchSize, LearningRate = c.LearningRate,
@@ -365,7 +350,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
             TorchSetup.Initialize();
             // Building a network draws its initial weights from torch's global generator: never while another run
             // is seeding and building its own (that made runs trained side by side differ from run to run).
-            using var net = Trainer.CreateUnseeded(model);
+            using var net = TorchRandom.BuildUnseeded(() => PrunableNetwork.Create(model));
             shape = (net.Layers.Select(l => (int)l.Weight.numel()).ToArray(), net.Layers.Select(l => l.Kind).ToArray());
             Shapes[model] = shape;
             return shape;

@@ -67,34 +67,3 @@ public sealed record LotteryRun : RunConfig
 /// <param name="Seconds">Training wall time.</param>
 public sealed record LotteryRunResult(double Remaining, double[] RemainingPerLayer, long EarlyStopIteration,
     double EarlyStopTestAccuracy, double MinValidationLoss, double FinalTestAccuracy, double Seconds);
-
-/// <summary>Float arrays in a small binary file (count, then length + values per array), written atomically.</summary>
-internal static class FloatArrays
-{
-    public static void Write(string path, IReadOnlyList<float[]> arrays)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(arrays.Count);
-            foreach (var a in arrays)
-            {
-                writer.Write(a.Length);
-                writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()));
-            }
-        }
-        AtomicFile.WriteAllBytes(path, buffer.ToArray());
-    }
-
-    public static float[][] Read(string path)
-    {
-        using var reader = new BinaryReader(File.OpenRead(path));
-        var arrays = new float[reader.ReadInt32()][];
-        for (int i = 0; i < arrays.Length; i++)
-        {
-            arrays[i] = new float[reader.ReadInt32()];
-            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(arrays[i].AsSpan()));
-        }
-        return arrays;
-    }
-}

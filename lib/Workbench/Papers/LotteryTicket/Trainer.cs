@@ -51,31 +51,17 @@ internal sealed class LotteryData
 /// </summary>
 internal static class Trainer
 {
-    internal sealed record Checkpoint(string File, double BestValidationLoss, long BestIteration, double TestAtBest);
+    /// <summary>What the loop carries between evaluations (and across a resume).</summary>
+    internal sealed record EarlyStop(double BestValidationLoss, long BestIteration, double TestAtBest);
 
     /// <summary>Builds θ0 for a seed: PyTorch's default initialisation drawn from a seeded generator.</summary>
-    public static PrunableNetwork Initial(string model, int seed, string purpose = "init")
-    {
-        TorchSetup.Initialize();
-        // torch's generator is global: seeding and drawing must not interleave with another run's.
-        lock (InitLock)
-        {
-            random.manual_seed(Seeds.Derive(seed, purpose));
-            return PrunableNetwork.Create(model);
-        }
-    }
+    public static PrunableNetwork Initial(string model, int seed, string purpose = "init") =>
+        TorchRandom.Build(seed, purpose, () => PrunableNetwork.Create(model));
 
-    /// <summary>A network whose weights do not matter (for its shapes), built without disturbing seeded runs.</summary>
-    public static PrunableNetwork CreateUnseeded(string model)
-    {
-        lock (InitLock) return PrunableNetwork.Create(model);
-    }
-
-    /// <summary>Held while anything draws from torch's global generator (seeding, building a network).</summary>
-    internal static readonly object InitLock = new();
-
+    /// <summary>Trains <paramref name="net"/> (the run owns it and disposes it) under <paramref name="masks"/>.</summary>
     public static LotteryRunResult Train(LotteryRun run, PrunableNetwork net, float[][] masks, RunContext ctx, int checkpointEvery)
     {
+        using var ownedNetwork = net;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // The intra-op thread count is per OS thread (OpenMP); runs trained side by side each set it for themselves,
         // so every run sees the same arithmetic whatever the schedule.
@@ -83,76 +69,40 @@ internal static class Trainer
         var data = LotteryData.Get(run.Dataset, run.ValidationImages);
         var layers = net.Layers;
         bool dense = masks.All(m => Array.TrueForAll(m, v => v != 0f));
+        using var maskScope = NewDisposeScope();
         var maskTensors = layers.Select((l, i) => tensor(masks[i]).reshape(l.Weight.shape)).ToArray();
         ApplyMasks(layers, maskTensors);
 
-        var optimizer = optim.Adam(net.parameters(), run.LearningRate);
-        long start = 0;
-        double bestLoss = double.PositiveInfinity, testAtBest = 0;
-        long bestIteration = 0;
-        if (ctx.TryResume<Checkpoint>(out var resumedAt, out var checkpoint) && File.Exists(Path.Combine(ctx.Directory, checkpoint.File)))
+        using var optimizer = new Adam(net.parameters(), run.LearningRate);
+        var training = new SupervisedTraining<EarlyStop>
         {
-            using var reader = new BinaryReader(File.OpenRead(Path.Combine(ctx.Directory, checkpoint.File)));
-            net.load(reader);
-            optimizer.load_state_dict(reader);
-            (start, bestLoss, bestIteration, testAtBest) = (resumedAt, checkpoint.BestValidationLoss, checkpoint.BestIteration, checkpoint.TestAtBest);
-        }
-
-        var schedule = new MinibatchSchedule(data.TrainCount, run.BatchSize, run.Seed);
-        for (long it = start; it < run.Iterations; it++)
-        {
-            ctx.Cancellation.ThrowIfCancellationRequested();
-            using (NewDisposeScope())
+            Model = net, Optimizer = optimizer, Inputs = data.TrainX, Targets = data.TrainY,
+            Steps = run.Iterations, BatchSize = run.BatchSize, Seed = run.Seed, EvaluateEvery = run.EvalEvery, CheckpointEvery = checkpointEvery,
+            AfterBackward = dense ? null : () => MaskGradients(layers, maskTensors),
+            AfterStep = dense ? null : () => ApplyMasks(layers, maskTensors),
+            AfterEachStep = done =>
             {
-                var index = tensor(schedule.Batch(it));
-                var loss = nn.functional.cross_entropy(net.forward(data.TrainX.index_select(0, index)), data.TrainY.index_select(0, index));
-                optimizer.zero_grad();
-                loss.backward();
-                if (!dense) MaskGradients(layers, maskTensors);
-                optimizer.step();
-                if (!dense) ApplyMasks(layers, maskTensors);
-            }
-
-            long done = it + 1;
-            if (run.Arm == "dense" && run.RewindIteration > 0 && done == run.RewindIteration)
-                FloatArrays.Write(Path.Combine(ctx.Directory, "rewind.weights"), TorchSetup.ExportParameters(net));
-            if (done % run.EvalEvery == 0 || done == run.Iterations)
+                if (run.Arm == "dense" && run.RewindIteration > 0 && done == run.RewindIteration)
+                    WeightFile.Write(Path.Combine(ctx.Directory, "rewind.weights"), TorchSetup.ExportParameters(net));
+            },
+            Evaluate = (done, best) =>
             {
-                var (valLoss, valAccuracy) = Evaluate(net, data.ValX, data.ValY);
-                var (_, testAccuracy) = Evaluate(net, data.TestX, data.TestY);
+                var (valLoss, valAccuracy) = SupervisedTraining<EarlyStop>.Classify(net, data.ValX, data.ValY);
+                var (_, testAccuracy) = SupervisedTraining<EarlyStop>.Classify(net, data.TestX, data.TestY);
                 ctx.Log(done, "validation_loss", valLoss);
                 ctx.Log(done, "validation_accuracy", valAccuracy);
                 ctx.Log(done, "test_accuracy", testAccuracy);
-                if (valLoss < bestLoss) (bestLoss, bestIteration, testAtBest) = (valLoss, done, testAccuracy);
-                ctx.Report(done, run.Iterations, $"{run.Arm} r{run.Round} s{run.Seed} test {testAccuracy:P1}");
-            }
-            if (done % checkpointEvery == 0 && done < run.Iterations) SaveCheckpoint(ctx, net, optimizer, done, new Checkpoint("", bestLoss, bestIteration, testAtBest));
-        }
+                if (valLoss < best.BestValidationLoss) best = new EarlyStop(valLoss, done, testAccuracy);
+                return (best, $"{run.Arm} r{run.Round} s{run.Seed} test {testAccuracy:P1}");
+            },
+        };
+        var earlyStop = training.Run(ctx, new EarlyStop(double.PositiveInfinity, 0, 0));
 
-        var (_, finalTest) = Evaluate(net, data.TestX, data.TestY);
-        FloatArrays.Write(Path.Combine(ctx.Directory, "final.weights"), layers.Select(l => l.Weight.detach().data<float>().ToArray()).ToArray());
-        FloatArrays.Write(Path.Combine(ctx.Directory, "mask.weights"), masks);
-        foreach (var old in Directory.EnumerateFiles(ctx.Directory, "ckpt-*.bin")) File.Delete(old);
-        foreach (var t in maskTensors) t.Dispose();
-        return new LotteryRunResult(Pruning.Remaining(masks), Pruning.RemainingPerLayer(masks), bestIteration, testAtBest, bestLoss, finalTest, watch.Elapsed.TotalSeconds);
-    }
-
-    static void SaveCheckpoint(RunContext ctx, PrunableNetwork net, TorchSharp.Modules.OptimizerHelper optimizer, long iteration, Checkpoint state)
-    {
-        // Model and optimizer go to a file named by iteration, written before the checkpoint record that points to it,
-        // so a kill at any moment leaves a consistent pair.
-        string file = $"ckpt-{iteration}.bin";
-        using (var buffer = new MemoryStream())
-        {
-            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                net.save(writer);
-                optimizer.save_state_dict(writer);
-            }
-            AtomicFile.WriteAllBytes(Path.Combine(ctx.Directory, file), buffer.ToArray());
-        }
-        ctx.Checkpoint(iteration, state with { File = file });
-        foreach (var old in Directory.EnumerateFiles(ctx.Directory, "ckpt-*.bin").Where(f => Path.GetFileName(f) != file)) File.Delete(old);
+        var (_, finalTest) = SupervisedTraining<EarlyStop>.Classify(net, data.TestX, data.TestY);
+        WeightFile.Write(Path.Combine(ctx.Directory, "final.weights"), layers.Select(l => l.Weight.detach().data<float>().ToArray()).ToArray());
+        WeightFile.Write(Path.Combine(ctx.Directory, "mask.weights"), masks);
+        return new LotteryRunResult(Pruning.Remaining(masks), Pruning.RemainingPerLayer(masks), earlyStop.BestIteration, earlyStop.TestAtBest,
+            earlyStop.BestValidationLoss, finalTest, watch.Elapsed.TotalSeconds);
     }
 
     internal static void MaskGradients(IReadOnlyList<PrunableLayer> layers, Tensor[] masks)
@@ -164,13 +114,5 @@ internal static class Trainer
     {
         using var noGrad = no_grad();
         for (int i = 0; i < layers.Count; i++) layers[i].Weight.mul_(masks[i]);
-    }
-
-    static (double Loss, double Accuracy) Evaluate(PrunableNetwork net, Tensor x, Tensor y)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var logits = net.forward(x);
-        return (nn.functional.cross_entropy(logits, y).item<float>(), logits.argmax(1).eq(y).to_type(ScalarType.Float64).mean().item<double>());
     }
 }

@@ -82,28 +82,18 @@ internal static class Applications
         using var scope = NewDisposeScope();
         var (trainX, trainY) = TorchSetup.ToTensors(subset);
         var (testX, testY) = TorchSetup.ToTensors(testSet);
-        random.manual_seed(Seeds.Derive(run.Seed, "init"));
-        Module<Tensor, Tensor> model = run.Hidden == 0 ? Linear(subset.ImageSize, 10)
-            : Sequential(Linear(subset.ImageSize, run.Hidden), ReLU(), Linear(run.Hidden, 10));
-        var optimizer = optim.Adam(model.parameters(), 1e-3);
-        const int batch = 128;
-        var schedule = new MinibatchSchedule(subset.Count, batch, run.Seed);
-        for (int step = 0; step < run.Steps; step++)
+        using var model = TorchRandom.Build<Module<Tensor, Tensor>>(run.Seed, "init", () => run.Hidden == 0 ? Linear(subset.ImageSize, 10)
+            : Sequential(Linear(subset.ImageSize, run.Hidden), ReLU(), Linear(run.Hidden, 10)));
+        using var optimizer = new Torch.Adam(model.parameters(), 1e-3);
+        var k = Scalars.Of((long)run.K);
+        new SupervisedTraining<NoState>
         {
-            ctx.Cancellation.ThrowIfCancellationRequested();
-            using var stepScope = NewDisposeScope();
-            var index = tensor(schedule.Batch(step));
-            var logits = model.forward(trainX.index_select(0, index));
-            var y = trainY.index_select(0, index);
-            Tensor loss = run.Method == "cross-entropy"
-                ? functional.cross_entropy(logits, y)
-                : functional.relu(SoftSortFunctions.soft_rank(logits, run.Epsilon, SortDirection.Descending, run.Regularizer)
-                    .gather(1, y.unsqueeze(1)) - run.K).mean();
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            if ((step + 1) % 20 == 0) { ctx.Log(step + 1, "train_loss", loss.item<float>()); ctx.Report(step + 1, run.Steps, run.Method); }
-        }
+            Model = model, Optimizer = optimizer, Inputs = trainX, Targets = trainY, Steps = run.Steps, BatchSize = 128, Seed = run.Seed,
+            LogLossEvery = 20,
+            Loss = run.Method == "cross-entropy" ? (logits, y) => functional.cross_entropy(logits, y)
+                : (logits, y) => functional.relu(SoftSortFunctions.soft_rank(logits, run.Epsilon, SortDirection.Descending, run.Regularizer)
+                    .gather(1, y.unsqueeze(1)).sub(k)).mean(),
+        }.Run(ctx, new NoState());
         using var noGrad = no_grad();
         var testLogits = model.forward(testX);
         double top1 = testLogits.argmax(1).eq(testY).to_type(ScalarType.Float64).mean().item<double>();
@@ -123,27 +113,28 @@ internal static class Applications
         var watch = System.Diagnostics.Stopwatch.StartNew();
         const int features = 20;
         using var scope = NewDisposeScope();
-        var generator = new Generator((ulong)Seeds.Derive(run.Seed, "ranking-data"));
+        using var generator = new Generator((ulong)Seeds.Derive(run.Seed, "ranking-data"));
         var teacher = randn([run.Labels, features], ScalarType.Float64, generator: generator);
+        var (two, noise) = (Scalars.Of(2L), Scalars.Of(0.3));
         (Tensor X, Tensor Ranks) Draw(int count)
         {
             var x = randn([count, features], ScalarType.Float64, generator: generator);
-            // A nonlinear teacher, so a linear model cannot fit the scores exactly.
-            var linear = x.matmul(teacher.t()) / Math.Sqrt(features);
-            var scores = linear + 0.3 * linear.pow(2) + 0.3 * randn([count, run.Labels], ScalarType.Float64, generator: generator);
+            // A nonlinear teacher, so a linear model cannot fit the scores exactly: linear + 0.3·linear² + 0.3·noise.
+            var linear = x.matmul(teacher.t()).div(Scalars.Of(Math.Sqrt(features)));
+            var scores = linear.add(linear.pow(two).mul(noise), Scalars.One)
+                .add(randn([count, run.Labels], ScalarType.Float64, generator: generator).mul(noise), Scalars.One);
             return (x, HardRanks(scores));
         }
         var (trainX, trainR) = Draw(run.Samples);
         var (testX, testR) = Draw(Math.Max(10, run.Samples / 2));
-        random.manual_seed(Seeds.Derive(run.Seed, "init"));
-        var model = Linear(features, run.Labels, dtype: ScalarType.Float64);
-        var optimizer = optim.Adam(model.parameters(), 0.05);
+        using var model = TorchRandom.Build(run.Seed, "init", () => Linear(features, run.Labels, dtype: ScalarType.Float64));
+        using var optimizer = new Torch.Adam(model.parameters(), 0.05);
         for (int step = 0; step < run.Steps; step++)
         {
             using var stepScope = NewDisposeScope();
             var theta = model.forward(trainX);
             var predicted = run.Method == "soft-spearman" ? SoftSortFunctions.soft_rank(theta, run.Epsilon, SortDirection.Ascending, run.Regularizer) : theta;
-            var loss = 0.5 * (predicted - trainR).pow(2).sum(1).mean();
+            var loss = predicted.sub(trainR).pow(two).sum(1).mean().mul(Scalars.Of(0.5)); // ½‖r − r*‖², averaged over samples
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
@@ -163,14 +154,16 @@ internal static class Applications
         TorchSetup.Initialize();
         const int samples = 200, features = 5;
         using var scope = NewDisposeScope();
-        var generator = new Generator((ulong)Seeds.Derive(run.Seed, "regression-data"));
+        using var generator = new Generator((ulong)Seeds.Derive(run.Seed, "regression-data"));
+        var two = Scalars.Of(2L);
         var beta = randn([features, 1], ScalarType.Float64, generator: generator);
         var x = randn([samples, features], ScalarType.Float64, generator: generator);
-        var y = x.matmul(beta) + 0.1 * randn([samples, 1], ScalarType.Float64, generator: generator);
+        var y = x.matmul(beta).add(randn([samples, 1], ScalarType.Float64, generator: generator).mul(Scalars.Of(0.1)), Scalars.One);
         int outliers = (int)Math.Round(run.Outliers * samples);
         if (outliers > 0)
         {
-            var shifted = 10 + 2 * randn([outliers, 1], ScalarType.Float64, generator: generator);
+            // Outliers: a shifted cluster 10 + 2·N(0, 1).
+            var shifted = randn([outliers, 1], ScalarType.Float64, generator: generator).mul(two).add(Scalars.Of(10L), Scalars.One);
             y = cat([shifted, y[TensorIndex.Slice(outliers)]], 0);
         }
         var testX = randn([1000, features], ScalarType.Float64, generator: generator);
@@ -184,38 +177,40 @@ internal static class Applications
         else
         {
             // Start from least squares, as robust fits usually do.
-            var weights = new TorchSharp.Modules.Parameter(linalg.lstsq(design, y).Solution.detach().clone());
-            var optimizer = optim.Adam([weights], 0.05);
+            using var weights = new TorchSharp.Modules.Parameter(linalg.lstsq(design, y).Solution.detach().clone());
+            using var optimizer = new Torch.Adam([weights], 0.05);
             int keep = Math.Max(1, (int)Math.Ceiling((1 - run.Trim) * samples));
             for (int step = 0; step < run.Steps; step++)
             {
                 using var stepScope = NewDisposeScope();
-                var residual = (design.matmul(weights) - y).squeeze(1);
+                var residual = design.matmul(weights).sub(y).squeeze(1);
                 Tensor loss = run.Method == "huber"
                     ? functional.huber_loss(design.matmul(weights), y, delta: 1.0)
-                    : SoftSortFunctions.soft_sort(residual.pow(2), run.Epsilon, SortDirection.Ascending, run.Regularizer)[TensorIndex.Slice(0, keep)].mean();
+                    : SoftSortFunctions.soft_sort(residual.pow(two), run.Epsilon, SortDirection.Ascending, run.Regularizer)[TensorIndex.Slice(0, keep)].mean();
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
                 if ((step + 1) % 20 == 0) ctx.Log(step + 1, "train_loss", loss.item<double>());
             }
-            coefficients = weights.detach();
+            coefficients = weights.detach().clone();
         }
         using var noGrad = no_grad();
-        var predicted = testX.matmul(coefficients[TensorIndex.Slice(0, features)]) + coefficients[features];
-        double mse = (predicted - testY).pow(2).mean().item<double>();
-        double error = ((coefficients[TensorIndex.Slice(0, features)] - beta).norm() / beta.norm()).item<double>();
+        var predicted = testX.matmul(coefficients[TensorIndex.Slice(0, features)]).add(coefficients[features], Scalars.One);
+        double mse = predicted.sub(testY).pow(two).mean().item<double>();
+        double error = coefficients[TensorIndex.Slice(0, features)].sub(beta).norm().div(beta.norm()).item<double>();
         return new TrimmedResult(mse, error);
     }
 
     /// <summary>Hard ascending ranks 1..n along the last dimension (ties broken by position).</summary>
-    internal static Tensor HardRanks(Tensor scores) => scores.argsort(-1).argsort(-1).to_type(ScalarType.Float64) + 1;
+    internal static Tensor HardRanks(Tensor scores) => scores.argsort(-1).argsort(-1).to_type(ScalarType.Float64).add(Scalars.One, Scalars.One);
 
     /// <summary>Mean over rows of the Spearman correlation of two rank matrices (no ties).</summary>
     internal static double Spearman(Tensor ranksA, Tensor ranksB)
     {
         long n = ranksA.shape[^1];
-        var d2 = (ranksA - ranksB).pow(2).sum(-1);
-        return (1 - 6 * d2 / (n * (n * n - 1.0))).mean().item<double>();
+        using var scope = NewDisposeScope();
+        // ρ = 1 − 6 Σd² / (n (n² − 1))
+        var d2 = ranksA.sub(ranksB).pow(Scalars.Of(2L)).sum(-1);
+        return d2.mul(Scalars.Of(6L)).div(Scalars.Of(n * (n * n - 1.0))).negative().add(Scalars.One, Scalars.One).mean().item<double>();
     }
 }

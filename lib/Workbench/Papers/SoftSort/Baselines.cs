@@ -1,3 +1,5 @@
+using TorchSharp;
+using Workbench.Torch;
 using static TorchSharp.torch;
 
 namespace Workbench.Papers.SoftSort;
@@ -13,9 +15,10 @@ public static class SoftRankBaselines
     /// </summary>
     public static Tensor AllPairs(Tensor values, double epsilon)
     {
-        var diff = values.unsqueeze(-1) - values.unsqueeze(-2);
+        using var eps = epsilon.ToScalar();
+        var diff = values.unsqueeze(-1).sub(values.unsqueeze(-2));
         // σ(0) = ½ on the diagonal, so 1 + Σ_{j≠i} = ½ + Σ_j.
-        return nn.functional.sigmoid(diff / epsilon).sum(-1) + 0.5;
+        return nn.functional.sigmoid(diff.div(eps)).sum(-1).add(Scalars.Of(0.5), Scalars.One);
     }
 
     /// <summary>
@@ -29,22 +32,29 @@ public static class SoftRankBaselines
     public static Tensor Sinkhorn(Tensor values, double epsilon, int iterations)
     {
         long n = values.shape[^1];
-        var centred = values - values.mean([-1], keepdim: true);
-        var std = centred.pow(2).mean([-1], keepdim: true).sqrt() + 1e-12;
-        var x = nn.functional.sigmoid(centred / std);
+        var two = Scalars.Of(2L);
+        // Per-call values are disposed at the end of the call rather than left to the finalizer (see Scalars).
+        using var eps = epsilon.ToScalar();
+        using var negativeEps = (-epsilon).ToScalar();
+        using var epsLogWeight = (epsilon * -Math.Log(n)).ToScalar();
+        using var count = n.ToScalar();
+        var centred = values.sub(values.mean([-1], keepdim: true));
+        var std = centred.pow(two).mean([-1], keepdim: true).sqrt().add(Scalars.Of(1e-12), Scalars.One);
+        var x = nn.functional.sigmoid(centred.div(std));
         var targets = n > 1 ? linspace(0, 1, n, dtype: values.dtype) : zeros(1, dtype: values.dtype);
-        var cost = (x.unsqueeze(-1) - targets).pow(2); // [.., n, n]
-        double logWeight = -Math.Log(n);
+        var cost = x.unsqueeze(-1).sub(targets).pow(two); // [.., n, n]
         var f = zeros_like(x);
         var g = zeros_like(x);
         for (int t = 0; t < iterations; t++)
         {
-            f = -epsilon * ((g.unsqueeze(-2) - cost) / epsilon).logsumexp(-1) + epsilon * logWeight;
-            g = -epsilon * ((f.unsqueeze(-1) - cost) / epsilon).logsumexp(-2) + epsilon * logWeight;
+            // f = −ε logsumexp((g − C)/ε) + ε log(1/n), and likewise g.
+            f = g.unsqueeze(-2).sub(cost).div(eps).logsumexp(-1).mul(negativeEps).add(epsLogWeight, Scalars.One);
+            g = f.unsqueeze(-1).sub(cost).div(eps).logsumexp(-2).mul(negativeEps).add(epsLogWeight, Scalars.One);
         }
-        var plan = ((f.unsqueeze(-1) + g.unsqueeze(-2) - cost) / epsilon).exp();
-        var positions = arange(1, n + 1, dtype: values.dtype);
-        return n * (plan * positions).sum(-1);
+        var plan = f.unsqueeze(-1).add(g.unsqueeze(-2), Scalars.One).sub(cost).div(eps).exp();
+        using var last = (n + 1).ToScalar();
+        var positions = arange(Scalars.One, last, Scalars.One, dtype: values.dtype);
+        return plan.mul(positions).sum(-1).mul(count);
     }
 
     /// <summary>Estimated peak bytes of forward + backward for one row of n (float64), used to skip runs that would not fit.</summary>

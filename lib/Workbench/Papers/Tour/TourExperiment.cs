@@ -92,51 +92,23 @@ public sealed class TourExperiment : Experiment<TourConfig>
         using var scope = NewDisposeScope();
         var (trainX, trainY) = TorchSetup.ToTensors(subset);
         var (testX, testY) = TorchSetup.ToTensors(testSet);
-
-        random.manual_seed(Seeds.Derive(config.Seed, "init"));
-        var model = new TourClassifier(config.Hidden);
-        var optimizer = optim.SGD(model.parameters(), config.LearningRate);
-        long start = 0;
-        if (ctx.TryResume<float[][]>(out var resumedStep, out var weights))
+        using var model = TorchRandom.Build(config.Seed, "init", () => new TourClassifier(config.Hidden));
+        using var optimizer = new SGD(model.parameters(), config.LearningRate);
+        var training = new SupervisedTraining<NoState>
         {
-            TorchSetup.ImportParameters(model, weights);
-            start = resumedStep;
-        }
-
-        var schedule = new MinibatchSchedule(subset.Count, config.BatchSize, config.Seed);
-        for (long step = start; step < config.Steps; step++)
-        {
-            ctx.Cancellation.ThrowIfCancellationRequested();
-            using (NewDisposeScope())
+            Model = model, Optimizer = optimizer, Inputs = trainX, Targets = trainY,
+            Steps = config.Steps, BatchSize = config.BatchSize, Seed = config.Seed,
+            LogLossEvery = 10, EvaluateEvery = config.EvalEvery, CheckpointEvery = config.CheckpointEvery,
+            Evaluate = (done, state) =>
             {
-                var index = tensor(schedule.Batch(step));
-                var loss = nn.functional.cross_entropy(model.forward(trainX.index_select(0, index)), trainY.index_select(0, index));
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                if ((step + 1) % 10 == 0) ctx.Log(step + 1, "train_loss", loss.item<float>());
-            }
-            if ((step + 1) % config.EvalEvery == 0 || step + 1 == config.Steps)
-            {
-                var (accuracy, testLoss) = Evaluate(model, testX, testY);
-                ctx.Log(step + 1, "test_accuracy", accuracy);
-                ctx.Log(step + 1, "test_loss", testLoss);
-                ctx.Report(step + 1, config.Steps, $"test acc {accuracy:P1}");
-            }
-            if ((step + 1) % config.CheckpointEvery == 0 && step + 1 < config.Steps)
-                ctx.Checkpoint(step + 1, TorchSetup.ExportParameters(model));
-        }
-        var (finalAccuracy, finalLoss) = Evaluate(model, testX, testY);
+                var (testLoss, accuracy) = SupervisedTraining<NoState>.Classify(model, testX, testY);
+                ctx.Log(done, "test_accuracy", accuracy);
+                ctx.Log(done, "test_loss", testLoss);
+                return (state, $"test acc {accuracy:P1}");
+            },
+        };
+        training.Run(ctx, new NoState());
+        var (finalLoss, finalAccuracy) = SupervisedTraining<NoState>.Classify(model, testX, testY);
         return new TourRunResult(finalAccuracy, finalLoss, watch.Elapsed.TotalSeconds);
-    }
-
-    static (double Accuracy, double Loss) Evaluate(TourClassifier model, Tensor x, Tensor y)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var logits = model.forward(x);
-        double loss = nn.functional.cross_entropy(logits, y).item<float>();
-        double accuracy = logits.argmax(1).eq(y).to_type(ScalarType.Float64).mean().item<double>();
-        return (accuracy, loss);
     }
 }

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Workbench.Papers.LotteryTicket;
+using Workbench.Papers.SoftSort;
+using Workbench.Papers.Tour;
+using Workbench.Runs;
+using Workbench.Torch;
+using Xunit.Abstractions;
+
+namespace Workbench.Tests.Torch;
+
+/// <summary>
+/// Issue #9: every TorchSharp training loop of the library runs for a bounded time while another thread forces
+/// garbage collections, with no native error and no TorchSharp object left to the finalizer. An object the finalizer
+/// frees can be one that a native call on the training thread is still reading (TorchSharp passes raw handles), which
+/// is how `Scalar.h:140 … toDouble` crashes happened.
+/// </summary>
+[Collection(nameof(GcSensitive))]
+public sealed class TrainingSoakTests(ITestOutputHelper output)
+{
+    /// <summary>Seconds each model trains under GC stress (eight models: under 60 s in all).</summary>
+    const double SecondsPerModel = 4;
+
+    public static TheoryData<string> Models => [
+        "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root"];
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Training_under_forced_garbage_collection_leaves_nothing_to_the_finalizer(string model)
+    {
+        TorchSetup.Initialize();
+        var dir = Directory.CreateTempSubdirectory("soak-");
+        try
+        {
+            var watch = new FinalizerWatch();
+            long runs = 0, collections;
+            var clock = Stopwatch.StartNew();
+            using (var stress = new GcStress())
+            {
+                while (clock.Elapsed.TotalSeconds < SecondsPerModel)
+                    TrainOnce(model, (int)runs++, Path.Combine(dir.FullName, runs.ToString()));
+                collections = stress.Collections;
+            }
+            var finalized = watch.Stop();
+            watch.Dispose();
+            output.WriteLine($"{model}: {runs} runs in {clock.Elapsed.TotalSeconds:F1} s, {collections} forced collections, finalized: {FinalizerWatch.Describe(finalized)}");
+            Assert.True(collections > 10, $"the GC stress thread only ran {collections} collections");
+            Assert.True(finalized.Count == 0, $"{model}: TorchSharp objects reached the finalizer: {FinalizerWatch.Describe(finalized)}");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    static void TrainOnce(string model, int seed, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var context = new RunContext(directory, model, null, CancellationToken.None, []);
+        switch (model)
+        {
+            case "tour":
+                TourExperiment.Train(new TourConfig { Steps = 40, TrainImages = 1_000, BatchSize = 64, EvalEvery = 20, CheckpointEvery = 20, Hidden = 32, Seed = seed }, context);
+                break;
+            case "lenet-300-100" or "conv-2":
+            {
+                var run = new LotteryRun { Model = model, Iterations = model == "conv-2" ? 2 : 40, EvalEvery = 20, ValidationImages = 200, Seed = seed, Arm = "ticket", Round = 1 };
+                var net = Trainer.Initial(model, seed);
+                var rng = new Random(seed);
+                var masks = net.Layers.Select(l => Enumerable.Range(0, (int)l.Weight.numel()).Select(_ => rng.NextDouble() < 0.5 ? 1f : 0f).ToArray()).ToArray();
+                Trainer.Train(run, net, masks, context, checkpointEvery: 20);
+                break;
+            }
+            case "soft-top-k":
+                Applications.TopK(new TopKRun { Method = "soft-top-k", Steps = 20, TrainImages = 500, Hidden = 32, Seed = seed }, context);
+                break;
+            case "soft-ranking":
+                Applications.Ranking(new RankingRun { Samples = 200, Steps = 30, Seed = seed }, context);
+                break;
+            case "soft-trimmed":
+                Applications.Trimmed(new TrimmedRun { Outliers = 0.2, Steps = 30, Seed = seed }, context);
+                break;
+            case "soft-rank-baselines":
+            {
+                using var scope = TorchSharp.torch.NewDisposeScope();
+                var x = TorchSharp.torch.rand(4, 50, TorchSharp.torch.ScalarType.Float64).requires_grad_();
+                SoftRankBaselines.AllPairs(x, 0.1).sum().backward();
+                SoftRankBaselines.Sinkhorn(x, 0.01, 10).sum().backward();
+                break;
+            }
+            case "mlp-root":
+            {
+                var x = Enumerable.Range(0, 2_000).Select(i => (double)i * i).ToArray();
+                var cdf = Enumerable.Range(0, 2_000).Select(i => i / 2_000.0).ToArray();
+                Workbench.Kernels.LearnedIndex.MlpRootTrainer.Train(x, cdf, x[^1], hidden: 16, steps: 50, seed);
+                break;
+            }
+            default:
+                throw new ArgumentException(model);
+        }
+    }
+}
+
+/// <summary>Tests that count finalized objects process-wide run alone.</summary>
+[CollectionDefinition(nameof(GcSensitive), DisableParallelization = true)]
+public sealed class GcSensitive;
