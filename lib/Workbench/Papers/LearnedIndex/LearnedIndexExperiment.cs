@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Analysis;
+using Workbench.Data;
 using Workbench.Kernels.LearnedIndex;
 using Workbench.Runs;
 

@@ -2,6 +2,7 @@ using TorchSharp;
 using Workbench.Data;
 using Workbench.Runs;
 using Workbench.Torch;
+using Pruning = Workbench.Kernels.Pruning.MagnitudePruning;
 using static TorchSharp.torch;
 
 namespace Workbench.Papers.LotteryTicket;

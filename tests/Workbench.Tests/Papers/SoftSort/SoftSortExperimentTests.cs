@@ -1,4 +1,4 @@
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 using Workbench.Papers;
 using Workbench.Papers.SoftSort;
 using Workbench.Runs;
