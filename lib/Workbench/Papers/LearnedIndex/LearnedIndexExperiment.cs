@@ -15,15 +15,6 @@ namespace Workbench.Papers.LearnedIndex;
 public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
 {
     /// <inheritdoc/>
-    public override string Name => "learned-index";
-
-    /// <inheritdoc/>
-    public override string Title => "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)";
-
-    /// <inheritdoc/>
-    public override string Notebook => "05-learned-index.ipynb";
-
-    /// <inheritdoc/>
     protected override LearnedIndexConfig Smoke => new()
     {
         KeyCount = 100_000, CompareCount = 20_000, Probes = 100_000, Leaves = 1024, Branching = [64, 256, 1024, 4096],

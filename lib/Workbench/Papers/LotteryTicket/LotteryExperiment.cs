@@ -40,15 +40,6 @@ public sealed record PruneRule(bool Global, double FullyConnected, double Convol
 public sealed class LotteryExperiment : Experiment<LotteryConfig>
 {
     /// <inheritdoc/>
-    public override string Name => "lottery-ticket";
-
-    /// <inheritdoc/>
-    public override string Title => "The Lottery Ticket Hypothesis (Frankle & Carbin, ICLR 2019)";
-
-    /// <inheritdoc/>
-    public override string Notebook => "01-lottery-ticket.ipynb";
-
-    /// <inheritdoc/>
     protected override LotteryConfig Smoke => new()
     {
         Iterations = 150, EvalEvery = 25, Rounds = 2, Seeds = 2, AblationRounds = 2, AblationRates = [0.2, 0.4], AblationRewindIteration = 25, CheckpointEvery = 100,

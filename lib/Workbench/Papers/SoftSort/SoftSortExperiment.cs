@@ -14,15 +14,6 @@ namespace Workbench.Papers.SoftSort;
 public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
 {
     /// <inheritdoc/>
-    public override string Name => "soft-sort";
-
-    /// <inheritdoc/>
-    public override string Title => "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)";
-
-    /// <inheritdoc/>
-    public override string Notebook => "08-soft-sort.ipynb";
-
-    /// <inheritdoc/>
     protected override SoftSortConfig Smoke => new()
     {
         Seeds = 2, AblationEpsilons = [0.1, 1], RuntimeMaxN = 10_000, BaselineMaxN = 100, SinkhornIterations = 10,

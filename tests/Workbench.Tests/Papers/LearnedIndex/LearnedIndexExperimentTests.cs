@@ -14,7 +14,7 @@ public class LearnedIndexExperimentTests
     public void Is_registered_in_the_catalogue_with_valid_presets()
     {
         Assert.IsType<LearnedIndexExperiment>(Catalogue.Find("learned-index"));
-        foreach (var preset in Experiment<LearnedIndexConfig>.PresetNames) Experiment.Preset(preset);
+        foreach (var preset in Presets.All) Experiment.Preset(preset);
         Assert.Equal(100_000, Experiment.Preset("smoke").KeyCount);
         Assert.Equal(10_000_000, Experiment.Preset("reading-group").KeyCount);
         Assert.Equal(200_000_000, Experiment.Preset("paper").KeyCount);
