@@ -23,6 +23,10 @@ public static class Program
         {
             config.SetApplicationName("workbench");
             config.PropagateExceptions();
+            // Non-strict parsing hands unknown options to the command as CommandContext.Remaining (with their values);
+            // the interceptor turns them into one sentence naming the valid form before any command runs.
+            config.Settings.StrictParsing = false;
+            config.SetInterceptor(new RejectUnknownArguments());
             config.AddCommand<ListCommand>("list").WithDescription("List the papers, their presets and status.");
             config.AddCommand<RunCommand>("run").WithDescription("Run a paper's experiments (cached), print its tables and export its figures.")
                 .WithExample("run", "tour", "--preset", "smoke").WithExample("run", "tour", "--set", "steps=300", "--set", "learning_rate=0.1");
@@ -40,7 +44,7 @@ public static class Program
         }
         catch (CommandAppException e)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {UnknownArguments.Explain(e, args)}");
             return 2;
         }
         catch (Exception e) when (e is ConfigException or ArgumentException)
@@ -121,15 +125,23 @@ public sealed class ListCommand : Command<ListSettings>
         var list = new Table().AddColumns("#", "paper", "title", "status", "notebook", "cached runs");
         foreach (var entry in Catalogue.Entries)
         {
-            string folder = Path.Combine(store.Root, entry.Slug);
-            int cached = Directory.Exists(folder) ? Directory.EnumerateDirectories(folder).Count(d => File.Exists(Path.Combine(d, "result.json"))) : 0;
             list.AddRow(entry.Number.ToString("00"), entry.Slug, Markup.Escape(entry.Title),
                 entry.IsImplemented ? "[green]ready[/]" : "[grey]planned[/]",
-                entry.IsImplemented ? entry.Notebook : "", cached.ToString());
+                entry.IsImplemented ? entry.Notebook : "", FinishedRuns(store, entry.Slug).ToString());
         }
         AnsiConsole.Write(list);
         AnsiConsole.MarkupLineInterpolated($"Presets: {Presets.Summary}.");
         return 0;
+    }
+
+    /// <summary>
+    /// Finished runs of a paper: result.json files at any depth below runs/&lt;slug&gt;/, since papers with several
+    /// kinds of run key them as "&lt;slug&gt;/&lt;kind&gt;" (runs/soft-sort/top-k/&lt;hash&gt;/) and result.json is written last.
+    /// </summary>
+    internal static int FinishedRuns(RunStore store, string slug)
+    {
+        string folder = Path.Combine(store.Root, slug);
+        return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "result.json", SearchOption.AllDirectories).Count() : 0;
     }
 }
 
@@ -144,7 +156,8 @@ public class RunCommand : Command<ExperimentSettings>
     {
         var experiment = Catalogue.Find(settings.Paper);
         var config = experiment.Configure(settings.Preset, settings.Set);
-        AnsiConsole.MarkupLineInterpolated($"[bold]{experiment.Entry.Title}[/] · preset {settings.Preset} · runs in {settings.Store.Root}");
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]{experiment.Entry.Title}[/] · preset {settings.Preset} · runs in {settings.Store.Root}");
         ExperimentReport report = null!;
         AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

@@ -130,7 +130,8 @@ public static class Catalogue
         public bool IsImplemented => ExperimentType is not null;
 
         /// <summary>The experiment (one shared instance), or null while the paper is still planned.</summary>
-        public IExperiment? Experiment => ExperimentType is null ? null : _experiment ??= (IExperiment)Activator.CreateInstance(ExperimentType)!;
+        public IExperiment? Experiment =>
+            ExperimentType is null ? null : _experiment ??= (IExperiment)Activator.CreateInstance(ExperimentType)!;
     }
 
     /// <summary>The tour and the eight papers, in notebook order.</summary>
@@ -141,7 +142,8 @@ public static class Catalogue
         new(2, "muzero", "MuZero: Mastering Atari, Go, Chess and Shogi by Planning (Schrittwieser et al., Nature 2020)", null),
         new(3, "fixmatch", "FixMatch: Semi-Supervised Learning with Consistency and Confidence (Sohn et al., NeurIPS 2020)", null),
         new(4, "reformer", "Reformer: The Efficient Transformer (Kitaev et al., ICLR 2020)", null),
-        new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)", typeof(LearnedIndex.LearnedIndexExperiment)),
+        new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)",
+            typeof(LearnedIndex.LearnedIndexExperiment)),
         new(6, "pointrend", "PointRend: Image Segmentation as Rendering (Kirillov et al., CVPR 2020)", null),
         new(7, "rangenet", "RangeNet++: Fast and Accurate LiDAR Semantic Segmentation (Milioto et al., IROS 2019)", null),
         new(8, "soft-sort", "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)", typeof(SoftSort.SoftSortExperiment)),
@@ -151,12 +153,14 @@ public static class Catalogue
     /// <exception cref="InvalidOperationException">The type has no catalogue entry (a new paper not yet registered).</exception>
     public static Entry EntryOf(Type experimentType) =>
         Entries.FirstOrDefault(e => e.ExperimentType == experimentType)
-        ?? throw new InvalidOperationException($"{experimentType.Name} has no entry in Catalogue.Entries; add one line there for the new paper.");
+        ?? throw new InvalidOperationException(
+            $"{experimentType.Name} has no entry in Catalogue.Entries; add one line there for the new paper.");
 
     /// <summary>The entry of that slug, planned or implemented; one sentence listing the slugs otherwise.</summary>
     public static Entry EntryOf(string slug) =>
         Entries.FirstOrDefault(e => e.Slug == slug)
-        ?? throw new ConfigException($"Unknown paper '{slug}'; papers: {string.Join(", ", Entries.Select(e => e.Slug))} (see `workbench list`).");
+        ?? throw new ConfigException(
+            $"Unknown paper '{slug}'; papers: {string.Join(", ", Entries.Select(e => e.Slug))} (see `workbench list`).");
 
     /// <summary>The implemented experiment of that slug; a clear error listing the available ones otherwise.</summary>
     public static IExperiment Find(string slug)

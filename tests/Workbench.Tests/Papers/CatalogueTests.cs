@@ -11,7 +11,8 @@ public class CatalogueTests
     [Fact]
     public void Notebooks_and_catalogue_entries_match_one_to_one()
     {
-        var files = Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "notebooks"), "*.ipynb").Select(f => Path.GetFileName(f)!).Order().ToList();
+        var files = Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "notebooks"), "*.ipynb")
+            .Select(f => Path.GetFileName(f)!).Order().ToList();
         var implemented = Catalogue.Entries.Where(e => e.IsImplemented).Select(e => e.Notebook).Order().ToList();
         Assert.Equal(implemented, files);
     }
