@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Workbench.Data;
 using Workbench.Kernels.LearnedIndex;
+using Workbench.Papers.LearnedIndex;
 
 // Usage: Workbench.GpuCheck.Index [keys = 10000000] [probes = 10000000] [--cpu] [--geoip PATH]
 var numbers = args.Where(a => int.TryParse(a, out _)).Select(int.Parse).ToArray();

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 
 // Correctness and speed of the ILGPU batched PAV kernel against the CPU path, printed as a table.
 // Usage: workbench-gpu-check [--cpu]   (--cpu forces ILGPU's CPU accelerator, e.g. to try the program without a GPU)

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Workbench.Data;
 using Workbench.Kernels.LearnedIndex;
+using Workbench.Papers.LearnedIndex;
 
 namespace Workbench.Benchmarks;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 
 namespace Workbench.Benchmarks;
 
@@ -43,7 +43,7 @@ public class SoftRankBatch
     [Benchmark(Description = "PAV kernel: forward + backward, rows in parallel")]
     public double Pav()
     {
-        var result = SoftSort.Rank(_values, N, Options);
+        var result = PermutahedronProjection.Rank(_values, N, Options);
         return result.Backward(_grad)[0];
     }
 }
@@ -67,5 +67,5 @@ public class SoftRankScaling
     }
 
     [Benchmark(Description = "PAV soft rank forward + backward")]
-    public double Pav() => SoftSort.Rank(_values, N, new SoftSortOptions(0.1 / N)).Backward(_grad)[0];
+    public double Pav() => PermutahedronProjection.Rank(_values, N, new SoftSortOptions(0.1 / N)).Backward(_grad)[0];
 }

@@ -23,6 +23,10 @@ public static class Program
         {
             config.SetApplicationName("workbench");
             config.PropagateExceptions();
+            // Non-strict parsing hands unknown options to the command as CommandContext.Remaining (with their values);
+            // the interceptor turns them into one sentence naming the valid form before any command runs.
+            config.Settings.StrictParsing = false;
+            config.SetInterceptor(new RejectUnknownArguments());
             config.AddCommand<ListCommand>("list").WithDescription("List the papers, their presets and status.");
             config.AddCommand<RunCommand>("run").WithDescription("Run a paper's experiments (cached), print its tables and export its figures.")
                 .WithExample("run", "tour", "--preset", "smoke").WithExample("run", "tour", "--set", "steps=300", "--set", "learning_rate=0.1");
@@ -40,7 +44,7 @@ public static class Program
         }
         catch (CommandAppException e)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {UnknownArguments.Explain(e, args)}");
             return 2;
         }
         catch (Exception e) when (e is ConfigException or ArgumentException)
@@ -66,9 +70,9 @@ public class ExperimentSettings : CommandSettings
 
     /// <summary>Preset name.</summary>
     [CommandOption("-p|--preset <PRESET>")]
-    [Description("smoke (CI, < 60 s), reading-group (default, ≤ 5 min on 2 cores) or paper.")]
-    [DefaultValue("reading-group")]
-    public string Preset { get; init; } = "reading-group";
+    [Description(Presets.Summary + ".")]
+    [DefaultValue(Presets.Default)]
+    public string Preset { get; init; } = Presets.Default;
 
     /// <summary>Knob overrides.</summary>
     [CommandOption("-s|--set <NAME=VALUE>")]
@@ -81,6 +85,13 @@ public class ExperimentSettings : CommandSettings
     public string? Runs { get; init; }
 
     internal RunStore Store => Runs is null ? RunStore.Default : new RunStore(Runs);
+
+    /// <inheritdoc/>
+    public override ValidationResult Validate()
+    {
+        Presets.Parse(Preset); // one sentence (ConfigException, exit code 2) before any work starts
+        return ValidationResult.Success();
+    }
 }
 
 /// <summary>Options of <c>workbench list</c>.</summary>
@@ -101,9 +112,9 @@ public sealed class ListCommand : Command<ListSettings>
         if (settings.Paper is { } slug)
         {
             var experiment = Catalogue.Find(slug);
-            var table = new Table().Title(experiment.Title).AddColumn(new TableColumn("knob").NoWrap())
-                .AddColumns("smoke", "reading-group", "paper", "unit", "range", "meaning");
-            var presets = new[] { "smoke", "reading-group", "paper" }.Select(p => experiment.Configure(p, [])).ToArray();
+            var table = new Table().Title(Markup.Escape(experiment.Entry.Title)).AddColumn(new TableColumn("knob").NoWrap())
+                .AddColumns([.. Presets.All, "unit", "range", "meaning"]);
+            var presets = Presets.All.Select(p => experiment.Configure(p, [])).ToArray();
             foreach (var knob in Configs.Knobs(experiment.ConfigType))
                 table.AddRow(new[] { knob.Name }.Concat(presets.Select(p => Configs.FormatValue(Configs.Get(p, knob.Name))))
                     .Concat([knob.Unit, knob.Range, knob.Description]).Select(Markup.Escape).ToArray());
@@ -114,15 +125,23 @@ public sealed class ListCommand : Command<ListSettings>
         var list = new Table().AddColumns("#", "paper", "title", "status", "notebook", "cached runs");
         foreach (var entry in Catalogue.Entries)
         {
-            string folder = Path.Combine(store.Root, entry.Slug);
-            int cached = Directory.Exists(folder) ? Directory.EnumerateDirectories(folder).Count(d => File.Exists(Path.Combine(d, "result.json"))) : 0;
             list.AddRow(entry.Number.ToString("00"), entry.Slug, Markup.Escape(entry.Title),
-                entry.Experiment is null ? "[grey]planned[/]" : "[green]ready[/]",
-                entry.Experiment?.Notebook ?? "", cached.ToString());
+                entry.IsImplemented ? "[green]ready[/]" : "[grey]planned[/]",
+                entry.IsImplemented ? entry.Notebook : "", FinishedRuns(store, entry.Slug).ToString());
         }
         AnsiConsole.Write(list);
-        AnsiConsole.MarkupLine("Presets: [bold]smoke[/] (CI, < 60 s) · [bold]reading-group[/] (default, ≤ 5 min on 2 cores) · [bold]paper[/] (closest to the paper).");
+        AnsiConsole.MarkupLineInterpolated($"Presets: {Presets.Summary}.");
         return 0;
+    }
+
+    /// <summary>
+    /// Finished runs of a paper: result.json files at any depth below runs/&lt;slug&gt;/, since papers with several
+    /// kinds of run key them as "&lt;slug&gt;/&lt;kind&gt;" (runs/soft-sort/top-k/&lt;hash&gt;/) and result.json is written last.
+    /// </summary>
+    internal static int FinishedRuns(RunStore store, string slug)
+    {
+        string folder = Path.Combine(store.Root, slug);
+        return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "result.json", SearchOption.AllDirectories).Count() : 0;
     }
 }
 
@@ -137,7 +156,8 @@ public class RunCommand : Command<ExperimentSettings>
     {
         var experiment = Catalogue.Find(settings.Paper);
         var config = experiment.Configure(settings.Preset, settings.Set);
-        AnsiConsole.MarkupLineInterpolated($"[bold]{experiment.Title}[/] · preset {settings.Preset} · runs in {settings.Store.Root}");
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]{experiment.Entry.Title}[/] · preset {settings.Preset} · runs in {settings.Store.Root}");
         ExperimentReport report = null!;
         AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -221,8 +241,7 @@ public sealed class NotebookRunSettings : CommandSettings
             if (!File.Exists(nb)) return ValidationResult.Error($"notebook '{nb}' does not exist.");
             if (!nb.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) return ValidationResult.Error($"'{nb}' is not an .ipynb file.");
         }
-        if (Preset is not null && !Experiment<Papers.Tour.TourConfig>.PresetNames.Contains(Preset))
-            return ValidationResult.Error($"unknown preset '{Preset}'; choose one of smoke, reading-group, paper.");
+        if (Preset is not null) Presets.Parse(Preset); // one sentence (ConfigException) for an unknown preset
         return ValidationResult.Success();
     }
 }

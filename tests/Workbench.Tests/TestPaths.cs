@@ -29,6 +29,19 @@ public static class TestPaths
 #endif
         "net10.0", "Workbench.Cli.dll");
 
+    /// <summary>
+    /// One run cache for everything that runs a paper at the smoke preset (contract tests, notebook tests), so each
+    /// smoke run trains once per test run; deleted when the test process exits.
+    /// </summary>
+    public static string SmokeRuns => SmokeRunsFolder.Value.Path;
+
+    static readonly Lazy<TempFolder> SmokeRunsFolder = new(() =>
+    {
+        var folder = new TempFolder();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
+        return folder;
+    });
+
     /// <summary>A fresh random seed for property tests; printed in assertion messages so a failure can be replayed.</summary>
     public static int FreshSeed() => Random.Shared.Next();
 }

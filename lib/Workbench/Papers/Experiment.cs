@@ -13,47 +13,64 @@ namespace Workbench.Papers;
 public sealed record ExperimentReport(string Experiment, RunConfig Config, IReadOnlyList<(string Name, DataFrame Table)> Tables,
     IReadOnlyList<Figure> Figures, TimeSpan Elapsed)
 {
-    /// <summary>The table of that name.</summary>
-    public DataFrame Table(string name) => Tables.First(t => t.Name == name).Table;
+    /// <summary>The table of that name; one sentence listing the available tables when there is none.</summary>
+    /// <exception cref="ArgumentException">No table has that name.</exception>
+    public DataFrame Table(string name)
+    {
+        foreach (var (tableName, table) in Tables)
+            if (tableName == name) return table;
+        throw new ArgumentException($"The {Experiment} report has no table '{name}'; available: {string.Join(", ", TableNames)}.");
+    }
+
+    /// <summary>The figure of that name; one sentence listing the available figures when there is none.</summary>
+    /// <exception cref="ArgumentException">No figure has that name.</exception>
+    public Figure Figure(string name)
+    {
+        foreach (var figure in Figures)
+            if (figure.Name == name) return figure;
+        throw new ArgumentException($"The {Experiment} report has no figure '{name}'; available: {string.Join(", ", FigureNames)}.");
+    }
+
+    /// <summary>The table names, in display order.</summary>
+    public IReadOnlyList<string> TableNames => [.. Tables.Select(t => t.Name)];
+
+    /// <summary>The figure names, in display order.</summary>
+    public IReadOnlyList<string> FigureNames => [.. Figures.Select(f => f.Name)];
 }
 
 /// <summary>An experiment the CLI and notebooks can run by name: one per paper (plus the tour).</summary>
 public interface IExperiment
 {
-    /// <summary>Slug used on the command line and as the runs/ and figures/ folder, e.g. "lottery-ticket".</summary>
-    string Name { get; }
-
-    /// <summary>The paper's title and venue.</summary>
-    string Title { get; }
-
-    /// <summary>The notebook file under notebooks/.</summary>
-    string Notebook { get; }
+    /// <summary>The paper's catalogue entry: number, slug, title and notebook (the one place they are written).</summary>
+    Catalogue.Entry Entry { get; }
 
     /// <summary>The config record type.</summary>
     Type ConfigType { get; }
 
-    /// <summary>The preset config for a preset name; <paramref name="overrides"/> are "name=value" strings.</summary>
+    /// <summary>The config of a preset (see <see cref="Presets"/>); <paramref name="overrides"/> are "name=value" strings.</summary>
     RunConfig Configure(string preset, IEnumerable<string> overrides);
 
     /// <summary>Runs (or loads from the cache) everything the paper's notebook shows.</summary>
     ExperimentReport Run(RunConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default);
 }
 
-/// <summary>Base class: presets <c>smoke</c>, <c>reading-group</c> (the default, also the record's defaults) and <c>paper</c>.</summary>
+/// <summary>
+/// Base class: presets <c>smoke</c>, <c>reading-group</c> (the default, also the record's defaults) and <c>paper</c>
+/// (<see cref="Presets"/>). The experiment's slug, title and notebook come from its <see cref="Catalogue"/> entry.
+/// </summary>
 /// <typeparam name="TConfig">The config record.</typeparam>
 public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfig, new()
 {
-    /// <summary>The preset names, fastest first.</summary>
-    public static readonly IReadOnlyList<string> PresetNames = ["smoke", "reading-group", "paper"];
+    Catalogue.Entry? _entry;
 
     /// <inheritdoc/>
-    public abstract string Name { get; }
+    public Catalogue.Entry Entry => _entry ??= Catalogue.EntryOf(GetType());
 
-    /// <inheritdoc/>
-    public abstract string Title { get; }
+    /// <summary>The slug (from the catalogue): command-line name and runs/ and figures/ folder, e.g. "lottery-ticket".</summary>
+    public string Name => Entry.Slug;
 
-    /// <inheritdoc/>
-    public abstract string Notebook { get; }
+    /// <summary>The paper's title and venue (from the catalogue).</summary>
+    public string Title => Entry.Title;
 
     /// <inheritdoc/>
     public Type ConfigType => typeof(TConfig);
@@ -64,20 +81,18 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfi
     /// <summary>Closest to the paper (GPU recommended).</summary>
     protected abstract TConfig Paper { get; }
 
-    /// <summary>The config of a preset, validated.</summary>
+    /// <summary>The config of a preset, validated; an unknown preset name is one sentence (<see cref="Presets.Parse"/>).</summary>
     public TConfig Preset(string name)
     {
-        var config = name switch
+        var config = Presets.Parse(name) switch
         {
-            "smoke" => Smoke,
-            "reading-group" or "" => new TConfig(),
-            "paper" => Paper,
-            _ => throw new ConfigException($"Unknown preset '{name}'; choose one of {string.Join(", ", PresetNames)}."),
+            Presets.Smoke => Smoke,
+            Presets.Paper => Paper,
+            _ => new TConfig(),
         };
         Configs.Validate(config);
         return config;
     }
-
     /// <summary>A preset with overrides such as "steps=200" applied and validated.</summary>
     public TConfig Configure(string preset, IEnumerable<string> overrides) => Configs.With(Preset(preset), overrides);
 
@@ -93,36 +108,66 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfi
     public abstract ExperimentReport Run(TConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default);
 }
 
-/// <summary>The reading group's digest: every paper, with its experiment once it is implemented.</summary>
+/// <summary>
+/// The reading group's digest: every paper with its number, slug, title and experiment type. This is the one place
+/// a paper's identity is written; experiments read theirs from here and the notebook path is derived from it.
+/// </summary>
 public static class Catalogue
 {
     /// <summary>One entry of the digest.</summary>
     /// <param name="Number">Notebook number.</param>
-    /// <param name="Slug">Experiment slug.</param>
+    /// <param name="Slug">Experiment slug: command-line name and runs/ and figures/ folder.</param>
     /// <param name="Title">Paper title and venue.</param>
-    /// <param name="Experiment">The implementation, or null while it is still planned.</param>
-    public sealed record Entry(int Number, string Slug, string Title, IExperiment? Experiment);
+    /// <param name="ExperimentType">The implementation's type, or null while the paper is still planned.</param>
+    public sealed record Entry(int Number, string Slug, string Title, Type? ExperimentType)
+    {
+        IExperiment? _experiment;
+
+        /// <summary>The notebook file under notebooks/: the two-digit number and the slug, e.g. "01-lottery-ticket.ipynb".</summary>
+        public string Notebook => $"{Number:00}-{Slug}.ipynb";
+
+        /// <summary>True once the paper has an experiment.</summary>
+        public bool IsImplemented => ExperimentType is not null;
+
+        /// <summary>The experiment (one shared instance), or null while the paper is still planned.</summary>
+        public IExperiment? Experiment =>
+            ExperimentType is null ? null : _experiment ??= (IExperiment)Activator.CreateInstance(ExperimentType)!;
+    }
 
     /// <summary>The tour and the eight papers, in notebook order.</summary>
     public static IReadOnlyList<Entry> Entries { get; } =
     [
-        new(0, "tour", "Workbench tour: a cached TorchSharp run, a sweep, a figure", new Tour.TourExperiment()),
-        new(1, "lottery-ticket", "The Lottery Ticket Hypothesis (Frankle & Carbin, ICLR 2019)", new LotteryTicket.LotteryExperiment()),
+        new(0, "tour", "Workbench tour: softmax regression on Fashion-MNIST", typeof(Tour.TourExperiment)),
+        new(1, "lottery-ticket", "The Lottery Ticket Hypothesis (Frankle & Carbin, ICLR 2019)", typeof(LotteryTicket.LotteryExperiment)),
         new(2, "muzero", "MuZero: Mastering Atari, Go, Chess and Shogi by Planning (Schrittwieser et al., Nature 2020)", null),
         new(3, "fixmatch", "FixMatch: Semi-Supervised Learning with Consistency and Confidence (Sohn et al., NeurIPS 2020)", null),
         new(4, "reformer", "Reformer: The Efficient Transformer (Kitaev et al., ICLR 2020)", null),
-        new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)", new LearnedIndex.LearnedIndexExperiment()),
+        new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)",
+            typeof(LearnedIndex.LearnedIndexExperiment)),
         new(6, "pointrend", "PointRend: Image Segmentation as Rendering (Kirillov et al., CVPR 2020)", null),
         new(7, "rangenet", "RangeNet++: Fast and Accurate LiDAR Semantic Segmentation (Milioto et al., IROS 2019)", null),
-        new(8, "soft-sort", "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)", new SoftSort.SoftSortExperiment()),
+        new(8, "soft-sort", "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)", typeof(SoftSort.SoftSortExperiment)),
     ];
+
+    /// <summary>The entry of an experiment type.</summary>
+    /// <exception cref="InvalidOperationException">The type has no catalogue entry (a new paper not yet registered).</exception>
+    public static Entry EntryOf(Type experimentType) =>
+        Entries.FirstOrDefault(e => e.ExperimentType == experimentType)
+        ?? throw new InvalidOperationException(
+            $"{experimentType.Name} has no entry in Catalogue.Entries; add one line there for the new paper.");
+
+    /// <summary>The entry of that slug, planned or implemented; one sentence listing the slugs otherwise.</summary>
+    public static Entry EntryOf(string slug) =>
+        Entries.FirstOrDefault(e => e.Slug == slug)
+        ?? throw new ConfigException(
+            $"Unknown paper '{slug}'; papers: {string.Join(", ", Entries.Select(e => e.Slug))} (see `workbench list`).");
 
     /// <summary>The implemented experiment of that slug; a clear error listing the available ones otherwise.</summary>
     public static IExperiment Find(string slug)
     {
         var entry = Entries.FirstOrDefault(e => e.Slug == slug);
         if (entry?.Experiment is { } experiment) return experiment;
-        string available = string.Join(", ", Entries.Where(e => e.Experiment is not null).Select(e => e.Slug));
+        string available = string.Join(", ", Entries.Where(e => e.IsImplemented).Select(e => e.Slug));
         throw new ConfigException(entry is null
             ? $"Unknown paper '{slug}'; available: {available} (see `workbench list`)."
             : $"'{slug}' is planned but not implemented yet; available: {available}.");

@@ -4,12 +4,15 @@ namespace Workbench.Tests.Cli;
 
 public class CliTests
 {
-    static (int Code, string Output) Run(params string[] args)
+    static (int Code, string Output) Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+
+    static (int Code, string Output) RunWith(Dictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(TestPaths.CliDll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "200";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
         process.WaitForExit();
@@ -30,6 +33,71 @@ public class CliTests
         Assert.Equal(2, code);
         Assert.Contains(message, output.ReplaceLineEndings(" "), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("   at ", output); // no stack trace
+    }
+
+    // Every command rejects what it does not understand before any work starts: one sentence, exit code 2.
+    [Theory]
+    [InlineData(new[] { "list", "--verbose" }, "unknown option --verbose; `workbench list` takes no options.")]
+    [InlineData(new[] { "list", "tour", "extra" }, "unexpected argument 'extra'; `workbench list` takes [paper].")]
+    public void List_rejects_unknown_options_and_stray_arguments(string[] args, string message) => AssertRejected(args, message);
+
+    [Theory]
+    [InlineData(new[] { "run", "tour", "--preset", "smoke", "--seeds", "5", "--learning-rate", "0.5" },
+        "unknown option --seeds 5; did you mean --set seeds=5?")]
+    [InlineData(new[] { "run", "tour", "--learning-rate", "0.5" },
+        "unknown option --learning-rate 0.5; did you mean --set learning_rate=0.5?")]
+    [InlineData(new[] { "run", "tour", "--preseet", "smoke" }, "unknown option --preseet smoke; did you mean --preset smoke?")]
+    [InlineData(new[] { "run", "tour", "smoke" }, "unexpected argument 'smoke'; `workbench run` takes <paper> and the options")]
+    public void Run_rejects_unknown_options_and_stray_arguments(string[] args, string message) => AssertRejected(args, message);
+
+    [Theory]
+    [InlineData(new[] { "figures", "tour", "--format", "png", "--scale", "2" },
+        "unknown option --format png; `workbench figures` takes --preset")]
+    [InlineData(new[] { "figures", "tour", "--width", "800" }, "unknown option --width 800;")]
+    [InlineData(new[] { "figures", "tour", "png" }, "unexpected argument 'png'")]
+    public void Figures_rejects_unknown_options_and_stray_arguments(string[] args, string message) => AssertRejected(args, message);
+
+    [Theory]
+    [InlineData("--steps", "3", "unknown option --steps 3; did you mean --set steps=3?")]
+    [InlineData("--output", "x", "unknown option --output x; did you mean --out x?")]
+    public void Notebook_run_rejects_unknown_options(string option, string value, string message) =>
+        AssertRejected(["notebook", "run", Path.Combine(TestPaths.RepoRoot, "notebooks", "00-tour.ipynb"), option, value], message);
+
+    static void AssertRejected(string[] args, string message)
+    {
+        var (code, output) = Run(args);
+        Assert.Equal(2, code);
+        string text = output.ReplaceLineEndings(" ").Trim();
+        Assert.Contains(message, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output); // no stack trace
+        Assert.DoesNotContain("done in", output); // nothing ran
+    }
+
+    [Fact]
+    public void List_counts_finished_runs_in_run_subfolders()
+    {
+        using var temp = new TempFolder();
+        // soft-sort keys its runs by kind (runs/soft-sort/top-k/<hash>/); only folders with result.json are finished.
+        foreach (var run in new[] { "soft-sort/top-k/a1", "soft-sort/top-k/a2", "soft-sort/runtime/b1", "tour/c1" })
+        {
+            Directory.CreateDirectory(temp.File(run));
+            File.WriteAllText(Path.Combine(temp.File(run), "result.json"), "{}");
+        }
+        Directory.CreateDirectory(temp.File("soft-sort/label-ranking/unfinished"));
+        File.WriteAllText(temp.File("soft-sort/label-ranking/unfinished/checkpoint.json"), "{}");
+
+        var (code, output) = RunWith(new() { ["WORKBENCH_RUNS"] = temp.Path }, "list");
+        Assert.Equal(0, code);
+        Assert.Equal("3", CachedRuns(output, "soft-sort"));
+        Assert.Equal("1", CachedRuns(output, "tour"));
+        Assert.Equal("0", CachedRuns(output, "learned-index"));
+    }
+
+    // The last cell of the table row that names the slug.
+    static string CachedRuns(string listOutput, string slug)
+    {
+        var row = listOutput.Split('\n').First(l => l.Split('│').Any(cell => cell.Trim() == slug));
+        return row.Split('│', StringSplitOptions.RemoveEmptyEntries).Select(c => c.Trim()).Last(c => c.Length > 0);
     }
 
     [Theory]

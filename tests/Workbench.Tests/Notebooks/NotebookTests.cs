@@ -19,7 +19,12 @@ public class NotebookTests
     public async Task Notebook_runs_headless_at_the_smoke_preset(string name)
     {
         using var temp = new TempFolder();
-        var outcome = await WithEnvironment(new() { ["WORKBENCH_RUNS"] = temp.File("runs"), ["WORKBENCH_FIGURES"] = temp.File("figures") },
+        // The shared smoke run cache: the paper's contract test computes the same runs, and whichever comes second loads them.
+        var environment = new Dictionary<string, string>
+        {
+            ["WORKBENCH_RUNS"] = TestPaths.SmokeRuns, ["WORKBENCH_FIGURES"] = temp.File("figures"),
+        };
+        var outcome = await WithEnvironment(environment,
             () => NotebookRunner.RunAsync(Path.Combine(TestPaths.RepoRoot, "notebooks", name), "smoke", [], temp.File("out")));
         Assert.True(outcome.Succeeded, $"{name}: cell {outcome.FirstFailure?.Index} failed: {outcome.FirstFailure?.Error}");
 

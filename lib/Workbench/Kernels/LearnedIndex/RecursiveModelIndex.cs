@@ -3,42 +3,6 @@ using System.Runtime.InteropServices;
 
 namespace Workbench.Kernels.LearnedIndex;
 
-/// <summary>How the RMI finds the key inside the window its leaf model predicts.</summary>
-public enum LastMileSearch
-{
-    /// <summary>Branch-free binary search over the leaf's error window (the paper's "model-biased" bounded search).</summary>
-    Binary,
-    /// <summary>Exponential (galloping) search outward from the prediction: cost follows the actual error.</summary>
-    Exponential,
-    /// <summary>Vector count of the keys below the probe across the window: best for tiny windows.</summary>
-    Linear,
-}
-
-/// <summary>One second-stage model: 16 bytes, so four share a 64-byte cache line and none straddles two.</summary>
-[StructLayout(LayoutKind.Sequential, Pack = 4, Size = 16)]
-public struct RmiLeaf
-{
-    /// <summary>Predicted position at x = 0 (x = key − smallest key).</summary>
-    public double Intercept;
-    /// <summary>Positions per key unit (float: the intercept is refitted to the rounded slope, so this costs no accuracy).</summary>
-    public float Slope;
-    /// <summary>Largest overshoot (prediction − true position) over this leaf's keys; saturates at 65,535.</summary>
-    public ushort ErrLo;
-    /// <summary>Largest undershoot (true position − prediction) over this leaf's keys; saturates at 65,535.</summary>
-    public ushort ErrHi;
-}
-
-/// <summary>Build options of a <see cref="RecursiveModelIndex"/>.</summary>
-/// <param name="Root">Stage-1 model family.</param>
-/// <param name="Leaves">Number of stage-2 linear models (the branching factor B), ≥ 1.</param>
-/// <param name="Search">Last-mile search.</param>
-/// <param name="RootSample">Keys the root is fitted on (evenly strided sample).</param>
-/// <param name="MlpHidden">Hidden units of the MLP root.</param>
-/// <param name="MlpSteps">Adam steps of the MLP root.</param>
-/// <param name="Seed">Seed of the MLP root's initialisation.</param>
-public sealed record RmiOptions(RootModelKind Root = RootModelKind.LogLinear, int Leaves = 4096, LastMileSearch Search = LastMileSearch.Binary,
-    int RootSample = 100_000, int MlpHidden = 16, int MlpSteps = 400, int Seed = 0);
-
 /// <summary>
 /// The two-stage recursive model index of Kraska et al. (SIGMOD 2018, §3.3). Stage 1 (the root) estimates the
 /// key's CDF and picks one of B leaves; stage 2 is a linear model per leaf, fitted in closed form by least squares

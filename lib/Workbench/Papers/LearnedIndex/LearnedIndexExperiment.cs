@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Analysis;
+using Workbench.Data;
 using Workbench.Kernels.LearnedIndex;
 using Workbench.Runs;
 
@@ -13,15 +14,6 @@ namespace Workbench.Papers.LearnedIndex;
 /// </summary>
 public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
 {
-    /// <inheritdoc/>
-    public override string Name => "learned-index";
-
-    /// <inheritdoc/>
-    public override string Title => "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)";
-
-    /// <inheritdoc/>
-    public override string Notebook => "05-learned-index.ipynb";
-
     /// <inheritdoc/>
     protected override LearnedIndexConfig Smoke => new()
     {

@@ -1,6 +1,7 @@
 using Microsoft.Data.Analysis;
 using Workbench.Data;
 using Workbench.Figures;
+using Workbench.Kernels.Pruning;
 using Workbench.Runs;
 using Workbench.Torch;
 
@@ -22,8 +23,8 @@ public sealed record PruneRule(bool Global, double FullyConnected, double Convol
 
     /// <summary>Prunes by magnitude of <paramref name="weights"/> among the survivors of <paramref name="masks"/>.</summary>
     public float[][] Apply(IReadOnlyList<LayerKind> kinds, IReadOnlyList<float[]> weights, IReadOnlyList<float[]> masks) => Global
-        ? Pruning.PruneGlobal(weights, masks, FullyConnected)
-        : Pruning.PruneLayerwise(weights, masks, kinds.Select(k => k switch
+        ? MagnitudePruning.PruneGlobal(weights, masks, FullyConnected)
+        : MagnitudePruning.PruneLayerwise(weights, masks, kinds.Select(k => k switch
         {
             LayerKind.Convolution => Convolution,
             LayerKind.Output => Output,
@@ -38,15 +39,6 @@ public sealed record PruneRule(bool Global, double FullyConnected, double Convol
 /// </summary>
 public sealed class LotteryExperiment : Experiment<LotteryConfig>
 {
-    /// <inheritdoc/>
-    public override string Name => "lottery-ticket";
-
-    /// <inheritdoc/>
-    public override string Title => "The Lottery Ticket Hypothesis (Frankle & Carbin, ICLR 2019)";
-
-    /// <inheritdoc/>
-    public override string Notebook => "01-lottery-ticket.ipynb";
-
     /// <inheritdoc/>
     protected override LotteryConfig Smoke => new()
     {
@@ -66,7 +58,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     public RunRecord<LotteryRunResult> Dense(LotteryConfig c, int seed, RunStore store, int rewind = 0, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
     {
         var run = Base(c, seed) with { RewindIteration = rewind };
-        return store.GetOrCompute(Name, run, ctx => Trainer.Train(run, Trainer.Initial(c.Model, seed), Pruning.Dense(Sizes(c.Model)), ctx, c.CheckpointEvery), progress, ct);
+        return store.GetOrCompute(Name, run, ctx => Trainer.Train(run, Trainer.Initial(c.Model, seed), MagnitudePruning.Dense(Sizes(c.Model)), ctx, c.CheckpointEvery), progress, ct);
     }
 
     /// <summary>Round <paramref name="round"/> of the iterative-pruning chain (the winning ticket); round 0 is the dense run.</summary>
@@ -104,7 +96,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         var run = Base(c, seed) with { Arm = "random-mask", Round = round, Parent = ticket.Hash };
         return store.GetOrCompute(Name, run, ctx =>
         {
-            var masks = Pruning.RandomLike(WeightFile.Read(Path.Combine(ticket.Directory, "mask.weights")), Seeds.Rng(seed, $"random-mask:{round}"));
+            var masks = MagnitudePruning.RandomLike(WeightFile.Read(Path.Combine(ticket.Directory, "mask.weights")), Seeds.Rng(seed, $"random-mask:{round}"));
             return Trainer.Train(run, Trainer.Initial(c.Model, seed), masks, ctx, c.CheckpointEvery);
         }, progress, ct);
     }

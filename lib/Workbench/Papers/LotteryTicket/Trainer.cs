@@ -1,5 +1,6 @@
 using TorchSharp;
 using Workbench.Data;
+using Workbench.Kernels.Pruning;
 using Workbench.Runs;
 using Workbench.Torch;
 using static TorchSharp.torch;
@@ -101,7 +102,7 @@ internal static class Trainer
         var (_, finalTest) = SupervisedTraining<EarlyStop>.Classify(net, data.TestX, data.TestY);
         WeightFile.Write(Path.Combine(ctx.Directory, "final.weights"), layers.Select(l => l.Weight.detach().data<float>().ToArray()).ToArray());
         WeightFile.Write(Path.Combine(ctx.Directory, "mask.weights"), masks);
-        return new LotteryRunResult(Pruning.Remaining(masks), Pruning.RemainingPerLayer(masks), earlyStop.BestIteration, earlyStop.TestAtBest,
+        return new LotteryRunResult(MagnitudePruning.Remaining(masks), MagnitudePruning.RemainingPerLayer(masks), earlyStop.BestIteration, earlyStop.TestAtBest,
             earlyStop.BestValidationLoss, finalTest, watch.Elapsed.TotalSeconds);
     }
 

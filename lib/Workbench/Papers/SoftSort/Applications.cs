@@ -1,6 +1,6 @@
 using TorchSharp;
 using Workbench.Data;
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 using Workbench.Runs;
 using Workbench.Torch;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 using Workbench.Runs;
 using Workbench.Torch;
 using static TorchSharp.torch;

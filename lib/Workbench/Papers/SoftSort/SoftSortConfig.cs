@@ -1,4 +1,4 @@
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 using Workbench.Runs;
 
 namespace Workbench.Papers.SoftSort;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Analysis;
 using Workbench.Figures;
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 using Workbench.Runs;
 
 namespace Workbench.Papers.SoftSort;
@@ -13,15 +13,6 @@ namespace Workbench.Papers.SoftSort;
 /// </summary>
 public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
 {
-    /// <inheritdoc/>
-    public override string Name => "soft-sort";
-
-    /// <inheritdoc/>
-    public override string Title => "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)";
-
-    /// <inheritdoc/>
-    public override string Notebook => "08-soft-sort.ipynb";
-
     /// <inheritdoc/>
     protected override SoftSortConfig Smoke => new()
     {
@@ -183,9 +174,9 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
     {
         var cases = new (string Op, double Eps, double[] Expected, double[] Got)[]
         {
-            ("soft_sort", 1.0, [5.0 / 3, 8.0 / 3, 11.0 / 3], Kernels.SoftSort.Sort([5, 1, 2], 1.0)),
-            ("soft_sort", 0.1, [1, 2, 5], Kernels.SoftSort.Sort([5, 1, 2], 0.1)),
-            ("soft_rank", 2.0, [3, 1.25, 1.75], Kernels.SoftSort.Rank([5, 1, 2], 2.0)),
+            ("soft_sort", 1.0, [5.0 / 3, 8.0 / 3, 11.0 / 3], PermutahedronProjection.Sort([5, 1, 2], 1.0)),
+            ("soft_sort", 0.1, [1, 2, 5], PermutahedronProjection.Sort([5, 1, 2], 0.1)),
+            ("soft_rank", 2.0, [3, 1.25, 1.75], PermutahedronProjection.Rank([5, 1, 2], 2.0)),
         };
         var errors = cases.Select(c => c.Expected.Zip(c.Got, (e, g) => Math.Abs(e - g)).Max()).ToArray();
         bool holds = errors.All(e => e <= 1e-6) && errors[1] == 0;
@@ -207,7 +198,7 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
         foreach (bool rank in new[] { false, true })
             foreach (var reg in new[] { SoftRegularizer.L2, SoftRegularizer.KL })
             {
-                var outputs = eps.Select(e => rank ? Kernels.SoftSort.Rank(FigureVector, e, SortDirection.Ascending, reg) : Kernels.SoftSort.Sort(FigureVector, e, SortDirection.Ascending, reg)).ToArray();
+                var outputs = eps.Select(e => rank ? PermutahedronProjection.Rank(FigureVector, e, SortDirection.Ascending, reg) : PermutahedronProjection.Sort(FigureVector, e, SortDirection.Ascending, reg)).ToArray();
                 var curves = Enumerable.Range(0, FigureVector.Length).Select(i =>
                     new Curve(rank ? $"r(θ) for θ = {Fmt(FigureVector[i])}" : $"s(θ) position {i + 1}", eps, outputs.Select(o => o[i]).ToArray())).ToList();
                 panels.Add(Plots.Lines(Name, "panel", $"soft {(rank ? "rank" : "sort")}, {reg}", "ε (log scale)", rank ? "soft rank" : "soft sorted value", curves, x: Scale.Log));
@@ -240,7 +231,7 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
                 }
                 foreach (double t in normalised)
                 {
-                    var result = Kernels.SoftSort.Rank(data, n, new SoftSortOptions(t * sigma / n));
+                    var result = PermutahedronProjection.Rank(data, n, new SoftSortOptions(t * sigma / n));
                     double error = result.Values.Zip(hard, (a, b) => Math.Abs(a - b)).Average() / n;
                     double pooled = 1 - Enumerable.Range(0, repeats).Average(r => (double)result.BlockCount(r)) / n;
                     rows.Add((n, sigma, t, error, pooled));

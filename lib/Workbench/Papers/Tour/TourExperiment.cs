@@ -21,15 +21,6 @@ public sealed record TourRunResult(double TestAccuracy, double TestLoss, double 
 public sealed class TourExperiment : Experiment<TourConfig>
 {
     /// <inheritdoc/>
-    public override string Name => "tour";
-
-    /// <inheritdoc/>
-    public override string Title => "Workbench tour: softmax regression on Fashion-MNIST";
-
-    /// <inheritdoc/>
-    public override string Notebook => "00-tour.ipynb";
-
-    /// <inheritdoc/>
     protected override TourConfig Smoke => new() { Steps = 120, TrainImages = 5_000, Seeds = 2, SweepRates = [0.05, 0.5], EvalEvery = 40, CheckpointEvery = 40 };
 
     /// <inheritdoc/>

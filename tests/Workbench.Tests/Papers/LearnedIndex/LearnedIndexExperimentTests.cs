@@ -1,4 +1,5 @@
 using Workbench.Data;
+using Workbench.Kernels.LearnedIndex;
 using Workbench.Papers;
 using Workbench.Papers.LearnedIndex;
 using Workbench.Runs;
@@ -13,7 +14,7 @@ public class LearnedIndexExperimentTests
     public void Is_registered_in_the_catalogue_with_valid_presets()
     {
         Assert.IsType<LearnedIndexExperiment>(Catalogue.Find("learned-index"));
-        foreach (var preset in Experiment<LearnedIndexConfig>.PresetNames) Experiment.Preset(preset);
+        foreach (var preset in Presets.All) Experiment.Preset(preset);
         Assert.Equal(100_000, Experiment.Preset("smoke").KeyCount);
         Assert.Equal(10_000_000, Experiment.Preset("reading-group").KeyCount);
         Assert.Equal(200_000_000, Experiment.Preset("paper").KeyCount);
@@ -53,30 +54,5 @@ public class LearnedIndexExperimentTests
             report.Figures.Select(f => f.Name).ToArray());
         Assert.Equal(5_000, (int)Experiment.RunMain(config, store).Result.KeyCount);
         Assert.True(Experiment.RunMain(config, store).FromCache);
-    }
-
-    [Fact]
-    public void Learned_hash_beats_random_hash_on_dense_keys()
-    {
-        var keys = KeySets.UniformDense(50_000, 1);
-        var hash = new LearnedHash(keys, keys.Length, new Workbench.Kernels.LearnedIndex.RmiOptions(Workbench.Kernels.LearnedIndex.RootModelKind.Linear, 3000));
-        double learned = LearnedHash.ConflictRate(keys, keys.Length, hash.Slot);
-        double random = LearnedHash.ConflictRate(keys, keys.Length, k => LearnedHash.RandomSlot(k, 7, keys.Length));
-        Assert.True(learned < random * 0.8, $"learned {learned:P1} vs random {random:P1}");
-    }
-
-    [Fact]
-    public void Bloom_filters_have_no_false_negatives()
-    {
-        var keys = UrlStrings.Generate(2_000, suspicious: true, 1, "keys");
-        var nonKeys = UrlStrings.Generate(2_000, suspicious: false, 1, "train").Except(keys).ToArray();
-        var validation = UrlStrings.Generate(1_000, suspicious: false, 1, "validation").Except(keys).ToArray();
-        var plain = BloomFilter.ForKeys(keys.Length, 8 * keys.Length);
-        foreach (var k in keys) plain.Add(k);
-        var classifier = LearnedBloomFilter.Classifier.Train(keys, nonKeys, 256, 1);
-        var learned = LearnedBloomFilter.Build(keys, classifier, 8 * keys.Length, validation);
-        Assert.All(keys, k => { Assert.True(plain.MayContain(k)); Assert.True(learned.MayContain(k)); });
-        Assert.True(learned.Bits <= 8 * keys.Length);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BloomFilter(0, 3));
     }
 }

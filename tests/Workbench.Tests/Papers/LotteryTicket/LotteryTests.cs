@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Kernels.Pruning;
 using Workbench.Papers.LotteryTicket;
 using Workbench.Runs;
 using Workbench.Torch;
@@ -40,7 +41,7 @@ public class LotteryTests
         TorchSetup.Initialize();
         var net = Trainer.Initial("lenet-300-100", seed: 5);
         var sizes = net.Layers.Select(l => (int)l.Weight.numel()).ToArray();
-        var masks = Pruning.RandomLike(Pruning.PruneLayerwise(TorchSetup.ExportParameters(net).Where((_, i) => i % 2 == 0).ToArray(), Pruning.Dense(sizes), [0.8, 0.8, 0.5]), new Random(1));
+        var masks = MagnitudePruning.RandomLike(MagnitudePruning.PruneLayerwise(TorchSetup.ExportParameters(net).Where((_, i) => i % 2 == 0).ToArray(), MagnitudePruning.Dense(sizes), [0.8, 0.8, 0.5]), new Random(1));
         var maskTensors = net.Layers.Select((l, i) => tensor(masks[i]).reshape(l.Weight.shape)).ToArray();
         Trainer.ApplyMasks(net.Layers, maskTensors);
         var optimizer = optim.Adam(net.parameters(), 1e-2);
@@ -76,7 +77,7 @@ public class LotteryTests
         TorchSetup.Initialize();
         var theta0 = TorchSetup.ExportParameters(Trainer.Initial("lenet-300-100", seed: 9));
         var again = Trainer.Initial("lenet-300-100", seed: 9);
-        var masks = Pruning.PruneLayerwise(theta0.Where((_, i) => i % 2 == 0).ToArray(), Pruning.Dense(again.Layers.Select(l => (int)l.Weight.numel()).ToArray()), [0.5, 0.5, 0.5]);
+        var masks = MagnitudePruning.PruneLayerwise(theta0.Where((_, i) => i % 2 == 0).ToArray(), MagnitudePruning.Dense(again.Layers.Select(l => (int)l.Weight.numel()).ToArray()), [0.5, 0.5, 0.5]);
         Trainer.ApplyMasks(again.Layers, again.Layers.Select((l, i) => tensor(masks[i]).reshape(l.Weight.shape)).ToArray());
         var reset = TorchSetup.ExportParameters(again);
         for (int layer = 0; layer < 3; layer++)

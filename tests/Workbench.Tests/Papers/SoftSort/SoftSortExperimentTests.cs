@@ -1,4 +1,4 @@
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 using Workbench.Papers;
 using Workbench.Papers.SoftSort;
 using Workbench.Runs;
@@ -11,7 +11,7 @@ public class SoftSortExperimentTests
     public void Presets_validate_and_the_catalogue_finds_the_experiment()
     {
         var experiment = Assert.IsType<SoftSortExperiment>(Catalogue.Find("soft-sort"));
-        foreach (var preset in Experiment<SoftSortConfig>.PresetNames) Configs.Validate(experiment.Preset(preset));
+        foreach (var preset in Presets.All) Configs.Validate(experiment.Preset(preset));
         Assert.Equal(SoftRegularizer.KL, experiment.Configure("smoke", "regularizer=kl").Regularizer);
     }
 

@@ -1,15 +1,15 @@
 using TorchSharp;
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 using Workbench.Torch;
 using static TorchSharp.torch;
 
-namespace Workbench.Tests.Kernels;
+namespace Workbench.Tests.Kernels.SoftSort;
 
-public class SoftSortAutogradTests
+public class SoftSortFunctionsTests
 {
     static readonly int Seed = Environment.TickCount & int.MaxValue;
 
-    public SoftSortAutogradTests() => TorchSetup.Initialize();
+    public SoftSortFunctionsTests() => TorchSetup.Initialize();
 
     static Tensor Apply(bool rank, Tensor x, SoftSortOptions o) => rank
         ? SoftSortFunctions.soft_rank(x, o.Epsilon, o.Direction, o.Regularizer)

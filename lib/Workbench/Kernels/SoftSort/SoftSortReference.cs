@@ -1,4 +1,4 @@
-namespace Workbench.Kernels;
+namespace Workbench.Kernels.SoftSort;
 
 /// <summary>
 /// The plain reference for soft sort/rank: the definitions written out with lists, a stable LINQ sort, pooling by

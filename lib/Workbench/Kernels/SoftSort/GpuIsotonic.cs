@@ -3,8 +3,9 @@ using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
+using Workbench.Kernels.Gpu;
 
-namespace Workbench.Kernels;
+namespace Workbench.Kernels.SoftSort;
 
 /// <summary>
 /// Batched isotonic regression by PAV on an ILGPU accelerator (CUDA when present, otherwise ILGPU's CPU accelerator):

@@ -1,6 +1,6 @@
 using ILGPU;
 
-namespace Workbench.Kernels;
+namespace Workbench.Kernels.Gpu;
 
 /// <summary>
 /// Double-precision exp and log for ILGPU kernels, written as plain arithmetic and bit casts so that they compile to a

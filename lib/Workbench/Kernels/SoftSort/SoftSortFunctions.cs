@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Workbench.Kernels;
+namespace Workbench.Kernels.SoftSort;
 
 /// <summary>
 /// Soft sort and soft rank as TorchSharp operations with custom autograd: usable inside any loss. The forward pass runs
@@ -62,7 +62,7 @@ internal sealed class SoftPermutahedronFunction : torch.autograd.SingleTensorFun
         var options = (SoftSortOptions)vars[1];
         bool rank = (bool)vars[2];
         var (data, _, n) = SoftSortFunctions.ToRows(input, "input");
-        var result = rank ? SoftSort.Rank(data, (int)n, options) : SoftSort.Sort(data, (int)n, options);
+        var result = rank ? PermutahedronProjection.Rank(data, (int)n, options) : PermutahedronProjection.Sort(data, (int)n, options);
         ctx.save_data("result", result);
         return SoftSortFunctions.FromRows(result.Values, input);
     }

@@ -1,8 +1,8 @@
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 
-namespace Workbench.Tests.Kernels;
+namespace Workbench.Tests.Kernels.SoftSort;
 
-public class SoftSortKernelTests
+public class PermutahedronProjectionTests
 {
     static readonly int Seed = Environment.TickCount & int.MaxValue;
 
@@ -16,12 +16,12 @@ public class SoftSortKernelTests
     [Fact]
     public void Paper_reference_outputs_hold_to_1e6()
     {
-        var sort1 = SoftSort.Sort([5, 1, 2], epsilon: 1.0);
+        var sort1 = PermutahedronProjection.Sort([5, 1, 2], epsilon: 1.0);
         Assert.Equal(5.0 / 3, sort1[0], 1e-6);
         Assert.Equal(8.0 / 3, sort1[1], 1e-6);
         Assert.Equal(11.0 / 3, sort1[2], 1e-6);
-        Assert.Equal([1.0, 2.0, 5.0], SoftSort.Sort([5, 1, 2], epsilon: 0.1)); // exactly
-        var rank2 = SoftSort.Rank([5, 1, 2], epsilon: 2.0);
+        Assert.Equal([1.0, 2.0, 5.0], PermutahedronProjection.Sort([5, 1, 2], epsilon: 0.1)); // exactly
+        var rank2 = PermutahedronProjection.Rank([5, 1, 2], epsilon: 2.0);
         Assert.Equal(3.0, rank2[0], 1e-6);
         Assert.Equal(1.25, rank2[1], 1e-6);
         Assert.Equal(1.75, rank2[2], 1e-6);
@@ -37,8 +37,8 @@ public class SoftSortKernelTests
             var x = Enumerable.Range(0, 50).Select(_ => rng.NextDouble() * 10 - 5).ToArray();
             var sorted = dir == SortDirection.Ascending ? x.Order().ToArray() : x.OrderDescending().ToArray();
             var ranks = x.Select(v => (double)(dir == SortDirection.Ascending ? x.Count(u => u < v) + 1 : x.Count(u => u > v) + 1)).ToArray();
-            var soft = SoftSort.Sort(x, 1e-9, dir, reg);
-            var softRank = SoftSort.Rank(x, 1e-9, dir, reg);
+            var soft = PermutahedronProjection.Sort(x, 1e-9, dir, reg);
+            var softRank = PermutahedronProjection.Rank(x, 1e-9, dir, reg);
             for (int i = 0; i < x.Length; i++)
             {
                 Close(sorted[i], soft[i], 1e-12, $"hard sort {reg} {dir} [{i}]");
@@ -55,11 +55,11 @@ public class SoftSortKernelTests
         double logMeanExp = Math.Log(x.Average(Math.Exp));
         foreach (var dir in Directions)
         {
-            foreach (var v in SoftSort.Sort(x, 1e9, dir, SoftRegularizer.L2)) Close(x.Average(), v, 1e-7, $"L2 sort mean {dir}");
-            foreach (var v in SoftSort.Rank(x, 1e9, dir, SoftRegularizer.L2)) Close(10.5, v, 1e-7, $"L2 rank mean {dir}");
-            foreach (var v in SoftSort.Rank(x, 1e9, dir, SoftRegularizer.KL)) Close(10.5, v, 1e-7, $"KL rank mean {dir}");
+            foreach (var v in PermutahedronProjection.Sort(x, 1e9, dir, SoftRegularizer.L2)) Close(x.Average(), v, 1e-7, $"L2 sort mean {dir}");
+            foreach (var v in PermutahedronProjection.Rank(x, 1e9, dir, SoftRegularizer.L2)) Close(10.5, v, 1e-7, $"L2 rank mean {dir}");
+            foreach (var v in PermutahedronProjection.Rank(x, 1e9, dir, SoftRegularizer.KL)) Close(10.5, v, 1e-7, $"KL rank mean {dir}");
         }
-        foreach (var v in SoftSort.Sort(x, 1e9, SortDirection.Descending, SoftRegularizer.KL)) Close(logMeanExp, v, 1e-7, "KL sort log-mean-exp");
+        foreach (var v in PermutahedronProjection.Sort(x, 1e9, SortDirection.Descending, SoftRegularizer.KL)) Close(logMeanExp, v, 1e-7, "KL sort log-mean-exp");
     }
 
     [Fact]
@@ -68,11 +68,11 @@ public class SoftSortKernelTests
         foreach (var reg in Regularizers)
         foreach (var dir in Directions)
         {
-            var result = SoftSort.Rank([3.5, -1, 7], 1, new SoftSortOptions(0.7, dir, reg));
+            var result = PermutahedronProjection.Rank([3.5, -1, 7], 1, new SoftSortOptions(0.7, dir, reg));
             Assert.All(result.Values, v => Assert.Equal(1.0, v, 1e-12));
-            Assert.Equal([3.5, -1, 7], SoftSort.Sort([3.5, -1, 7], 1, new SoftSortOptions(0.7, dir, reg)).Values);
+            Assert.Equal([3.5, -1, 7], PermutahedronProjection.Sort([3.5, -1, 7], 1, new SoftSortOptions(0.7, dir, reg)).Values);
             Assert.Equal([0.0, 0, 0], result.Backward([1.0, 2, 3]));
-            Assert.Equal([1.0, 2, 3], SoftSort.Sort([3.5, -1, 7], 1, new SoftSortOptions(0.7, dir, reg)).Backward([1.0, 2, 3]));
+            Assert.Equal([1.0, 2, 3], PermutahedronProjection.Sort([3.5, -1, 7], 1, new SoftSortOptions(0.7, dir, reg)).Backward([1.0, 2, 3]));
         }
     }
 
@@ -90,7 +90,7 @@ public class SoftSortKernelTests
             var g = Enumerable.Range(0, rows * n).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
             foreach (bool rank in new[] { true, false })
             {
-                var fast = rank ? SoftSort.Rank(x, n, options) : SoftSort.Sort(x, n, options);
+                var fast = rank ? PermutahedronProjection.Rank(x, n, options) : PermutahedronProjection.Sort(x, n, options);
                 var grad = fast.Backward(g);
                 for (int r = 0; r < rows; r++)
                 {
@@ -122,7 +122,7 @@ public class SoftSortKernelTests
             var g = Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
             foreach (bool rank in new[] { true, false })
             {
-                Func<double[], SoftSortResult> f = v => rank ? SoftSort.Rank(v, n, options) : SoftSort.Sort(v, n, options);
+                Func<double[], SoftSortResult> f = v => rank ? PermutahedronProjection.Rank(v, n, options) : PermutahedronProjection.Sort(v, n, options);
                 var grad = f(x).Backward(g);
                 const double h = 1e-6;
                 for (int j = 0; j < n; j++)
@@ -150,7 +150,7 @@ public class SoftSortKernelTests
             var reg = Regularizers[trial % 2];
             double eps = Math.Pow(10, rng.NextDouble() * 2 - 1);
             var x = Enumerable.Range(0, n).Select(_ => Math.Round(rng.NextDouble() * 4 - 2, trial % 5 == 0 ? 0 : 6)).ToArray();
-            var rank = SoftSort.Rank(x, eps, SortDirection.Ascending, reg);
+            var rank = PermutahedronProjection.Rank(x, eps, SortDirection.Ascending, reg);
             var z = x.Select(v => v / eps).ToArray();
             var mu = rank;
             var gradient = reg == SoftRegularizer.L2 ? mu.Zip(z, (m, zz) => m - zz).ToArray() : mu.Zip(z, (m, zz) => Math.Log(m) - zz).ToArray();
@@ -193,11 +193,11 @@ public class SoftSortKernelTests
         foreach (var reg in Regularizers)
         {
             var options = new SoftSortOptions(0.01, SortDirection.Descending, reg);
-            var batch = SoftSort.Rank(x, n, options);
+            var batch = PermutahedronProjection.Rank(x, n, options);
             var grad = batch.Backward(g);
             for (int r = 0; r < rows; r += 7)
             {
-                var single = SoftSort.Rank(x.AsSpan(r * n, n), n, options);
+                var single = PermutahedronProjection.Rank(x.AsSpan(r * n, n), n, options);
                 Assert.Equal(single.Values, batch.Values[(r * n)..((r + 1) * n)]);
                 Assert.Equal(single.Backward(g.AsSpan(r * n, n)), grad[(r * n)..((r + 1) * n)]);
             }
@@ -215,20 +215,20 @@ public class SoftSortKernelTests
     {
         foreach (var reg in Regularizers)
         {
-            var e = Assert.Throws<ArgumentException>(() => SoftSort.Rank([1.0, value, 3.0], eps, SortDirection.Ascending, reg));
+            var e = Assert.Throws<ArgumentException>(() => PermutahedronProjection.Rank([1.0, value, 3.0], eps, SortDirection.Ascending, reg));
             Assert.Contains(expected, e.Message.Replace("Infinity", "∞"));
             Assert.EndsWith(".", e.Message);
-            Assert.Throws<ArgumentException>(() => SoftSort.Sort([1.0, value, 3.0], eps, SortDirection.Ascending, reg));
+            Assert.Throws<ArgumentException>(() => PermutahedronProjection.Sort([1.0, value, 3.0], eps, SortDirection.Ascending, reg));
         }
     }
 
     [Fact]
     public void Empty_rows_and_bad_gradients_are_rejected()
     {
-        var e = Assert.Throws<ArgumentException>(() => SoftSort.Rank([], 1.0));
+        var e = Assert.Throws<ArgumentException>(() => PermutahedronProjection.Rank([], 1.0));
         Assert.Contains("empty", e.Message);
-        Assert.Throws<ArgumentException>(() => SoftSort.Rank([1.0, 2, 3], 2, null));
-        var result = SoftSort.Rank([1.0, 2, 3], 3, null);
+        Assert.Throws<ArgumentException>(() => PermutahedronProjection.Rank([1.0, 2, 3], 2, null));
+        var result = PermutahedronProjection.Rank([1.0, 2, 3], 3, null);
         var g = Assert.Throws<ArgumentException>(() => result.Backward([1.0, double.NaN, 0]));
         Assert.Contains("incoming gradient", g.Message);
     }
@@ -253,7 +253,7 @@ public class SoftSortArgsortTests
         var rng = new Random(seed);
         for (int trial = 0; trial < 40; trial++)
         {
-            int n = rng.Next(Workbench.Kernels.SoftSort.RadixThreshold, 5_000);
+            int n = rng.Next(PermutahedronProjection.RadixThreshold, 5_000);
             double scale = Math.Pow(10, rng.Next(-6, 10));
             bool ties = trial % 2 == 0;
             var a = Enumerable.Range(0, n).Select(_ => ties ? rng.Next(-5, 6) * scale : (rng.NextDouble() * 2 - 1) * scale).ToArray();
@@ -262,7 +262,7 @@ public class SoftSortArgsortTests
             var expected = Enumerable.Range(0, n).OrderByDescending(i => a[i]).ThenBy(i => i).ToArray();
             var perm = new int[n];
             var sorted = new double[n];
-            Workbench.Kernels.SoftSort.ArgsortDescending(a, sorted, perm);
+            PermutahedronProjection.ArgsortDescending(a, sorted, perm);
             Assert.True(expected.SequenceEqual(perm), $"seed {seed}, trial {trial}, n {n}");
             Assert.Equal(expected.Select(i => a[i]), sorted);
         }

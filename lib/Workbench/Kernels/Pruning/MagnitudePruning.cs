@@ -1,11 +1,11 @@
-namespace Workbench.Papers.LotteryTicket;
+namespace Workbench.Kernels.Pruning;
 
 /// <summary>
 /// Magnitude pruning over per-layer masks (1 = kept, 0 = pruned). Masks are chosen by position: among the
 /// surviving positions of a layer, the ones with the smallest |w| are removed, ties broken by position, so an
 /// already-pruned weight is never "re-pruned" and equal values never change the count.
 /// </summary>
-public static class Pruning
+public static class MagnitudePruning
 {
     /// <summary>A mask of ones shaped like each layer.</summary>
     public static float[][] Dense(IReadOnlyList<int> layerSizes) => layerSizes.Select(n => Enumerable.Repeat(1f, n).ToArray()).ToArray();

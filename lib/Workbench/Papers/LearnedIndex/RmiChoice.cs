@@ -1,4 +1,6 @@
-namespace Workbench.Kernels.LearnedIndex;
+using Workbench.Kernels.LearnedIndex;
+
+namespace Workbench.Papers.LearnedIndex;
 
 /// <summary>How the benchmarks and checks pick "the RMI at a tenth of the B+tree's size": one rule, shared.</summary>
 public static class RmiChoice

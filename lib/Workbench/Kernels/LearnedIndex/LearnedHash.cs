@@ -1,6 +1,4 @@
-using Workbench.Kernels.LearnedIndex;
-
-namespace Workbench.Papers.LearnedIndex;
+namespace Workbench.Kernels.LearnedIndex;
 
 /// <summary>
 /// The paper's learned hash function (§4): h(k) = ⌊F(k) · M⌋ with F the key distribution's CDF as learned by an RMI

@@ -1,6 +1,6 @@
-using Workbench.Kernels;
+using Workbench.Kernels.SoftSort;
 
-namespace Workbench.Tests.Kernels;
+namespace Workbench.Tests.Kernels.SoftSort;
 
 public class GpuIsotonicTests
 {

@@ -1,6 +1,6 @@
-using Workbench.Kernels;
+using Workbench.Kernels.Gpu;
 
-namespace Workbench.Tests.Kernels;
+namespace Workbench.Tests.Kernels.Gpu;
 
 public class DeviceMathTests
 {
