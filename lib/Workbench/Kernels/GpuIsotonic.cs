@@ -39,7 +39,7 @@ public sealed class GpuIsotonic : IDisposable
     /// </summary>
     public static GpuIsotonic Create(bool preferCpu = false) => Create(preferCpu ? AcceleratorChoice.Cpu : AcceleratorChoice.Auto);
 
-    /// <summary>On its own accelerator of the kind <paramref name="choice"/> names (<see cref="Accelerators.Open(AcceleratorChoice)"/>).</summary>
+    /// <summary>On its own accelerator of the kind <paramref name="choice"/> names.</summary>
     public static GpuIsotonic Create(AcceleratorChoice choice)
     {
         var owned = Accelerators.Open(choice);
