@@ -39,12 +39,40 @@ public enum GpuCheckSize
     Default,
 }
 
+/// <summary>What an option's value must be; the command line is checked before any device work starts.</summary>
+public enum GpuCheckValueKind
+{
+    /// <summary>Any text; the family checks it (and throws <see cref="ArgumentException"/> with one sentence).</summary>
+    Text,
+
+    /// <summary>A whole number ≥ 1 (thousands separators and underscores allowed).</summary>
+    Count,
+
+    /// <summary>The path of a file that exists.</summary>
+    ExistingFile,
+
+    /// <summary>No value: a flag.</summary>
+    Flag,
+}
+
 /// <summary>An option a family accepts: <c>--name value</c>, or a bare value in order when <paramref name="Positional"/>.</summary>
 /// <param name="Name">The name without dashes, e.g. "keys".</param>
 /// <param name="Value">What the value is, for the help text, e.g. "N" or "PATH".</param>
 /// <param name="Help">One sentence, with the default.</param>
+/// <param name="Kind">What the value must be.</param>
 /// <param name="Positional">Also accepted without its name, in declaration order (as the old programs took them).</param>
-public sealed record GpuCheckOption(string Name, string Value, string Help, bool Positional = false);
+public sealed record GpuCheckOption(string Name, string Value, string Help, GpuCheckValueKind Kind = GpuCheckValueKind.Text,
+    bool Positional = false)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> with one sentence when <paramref name="value"/> is no <see cref="Kind"/>.</summary>
+    public void Check(string value)
+    {
+        if (Kind == GpuCheckValueKind.Count && GpuCheckSettings.ParseCount(value) is null)
+            throw new ArgumentException($"--{Name} is '{value}'; give a whole number ≥ 1.");
+        if (Kind == GpuCheckValueKind.ExistingFile && !File.Exists(value))
+            throw new ArgumentException($"--{Name} is '{value}', which does not exist.");
+    }
+}
 
 /// <summary>What a family's cases run with: the device, the size, and the family's option values.</summary>
 public sealed class GpuCheckSettings(OwnedAccelerator device, GpuCheckSize size, IReadOnlyDictionary<string, string> values)
@@ -61,15 +89,20 @@ public sealed class GpuCheckSettings(OwnedAccelerator device, GpuCheckSize size,
     /// <summary>The option's value, or null when it was not given.</summary>
     public string? Text(string name) => values.TryGetValue(name, out var value) ? value : null;
 
-    /// <summary>The option's value as a whole number ≥ <paramref name="minimum"/>, or <paramref name="fallback"/>.</summary>
-    public int Int(string name, int fallback, int minimum = 1)
+    /// <summary>The value of a <see cref="GpuCheckValueKind.Count"/> option, or <paramref name="fallback"/> when not given.</summary>
+    public int Count(string name, int fallback)
     {
         if (Text(name) is not { } text) return fallback;
-        if (int.TryParse(text.Replace("_", ""), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out int value)
-            && value >= minimum)
-            return value;
-        throw new ArgumentException($"--{name} is '{text}'; give a whole number ≥ {minimum:N0}.");
+        return ParseCount(text) ?? throw new ArgumentException($"--{name} is '{text}'; give a whole number ≥ 1.");
     }
+
+    /// <summary>True when the flag <paramref name="name"/> was given.</summary>
+    public bool Flag(string name) => values.ContainsKey(name);
+
+    internal static int? ParseCount(string text) =>
+        int.TryParse(text.Replace("_", ""), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out int value) && value >= 1
+            ? value
+            : null;
 }
 
 /// <summary>One case: a name for the tables and the work that checks and times it.</summary>

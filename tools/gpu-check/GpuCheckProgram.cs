@@ -21,7 +21,7 @@ public static class GpuCheckProgram
     [
         new("accelerator", Accelerators.AllowedNames.Replace(", ", "|"),
             "The device: auto (default) takes CUDA, else an OpenCL GPU, else ILGPU's CPU accelerator."),
-        new("cpu", "", "Same as --accelerator cpu (kept from the first check programs)."),
+        new("cpu", "", "Same as --accelerator cpu (kept from the first check programs).", GpuCheckValueKind.Flag),
         new("size", "tiny|default", "default: the measured sizes on a GPU, smaller on the CPU accelerator; tiny: seconds."),
     ];
 
@@ -96,8 +96,10 @@ public static class GpuCheckProgram
             string arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
+                while (positional.TryPeek(out var given) && values.ContainsKey(given.Name)) positional.Dequeue();
                 if (!positional.TryDequeue(out var next))
                     throw new ArgumentException($"'{arg}' is not an option of {command}; {Allowed(familyOptions)}.");
+                next.Check(arg);
                 values[next.Name] = arg;
                 continue;
             }
@@ -118,7 +120,9 @@ public static class GpuCheckProgram
                 default:
                     var option = familyOptions.FirstOrDefault(o => o.Name == name)
                         ?? throw new ArgumentException($"--{name} is not an option of {command}; {Allowed(familyOptions)}.");
-                    values[option.Name] = Value();
+                    string value = option.Kind == GpuCheckValueKind.Flag ? "" : Value();
+                    option.Check(value);
+                    values[option.Name] = value;
                     break;
             }
         }
@@ -153,8 +157,10 @@ public static class GpuCheckProgram
     {
         foreach (var option in options)
         {
-            string usage = $"--{option.Name}{(option.Value.Length > 0 ? " " + option.Value : "")}";
-            output.WriteLine($"  {usage,-32} {option.Help}{(option.Positional ? " (may be given without --" + option.Name + ")" : "")}");
+            // A positional option reads "--keys N | N": the value may also come bare, in the options' order.
+            string usage = $"--{option.Name}{(option.Value.Length > 0 ? " " + option.Value : "")}"
+                + (option.Positional ? $" | {option.Value}" : "");
+            output.WriteLine($"  {usage,-32} {option.Help}");
         }
     }
 }

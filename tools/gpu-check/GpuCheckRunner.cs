@@ -38,7 +38,7 @@ public static class GpuCheckRunner
         foreach (var request in requests)
         {
             var settings = new GpuCheckSettings(device, size, request.Values);
-            RunCases(request.Family, settings, outcomes, output);
+            if (!RunCases(request.Family, settings, outcomes, output)) continue; // no reports on a failed set-up
             try
             {
                 reports.AddRange(request.Family.Reports(settings));
@@ -82,7 +82,8 @@ public static class GpuCheckRunner
         return summary;
     }
 
-    static void RunCases(IGpuCheckFamily family, GpuCheckSettings settings, List<Outcome> outcomes, TextWriter output)
+    /// <summary>Runs the family's cases; false when its set-up failed.</summary>
+    static bool RunCases(IGpuCheckFamily family, GpuCheckSettings settings, List<Outcome> outcomes, TextWriter output)
     {
         using var cases = family.Cases(settings).GetEnumerator();
         while (true)
@@ -90,7 +91,7 @@ public static class GpuCheckRunner
             GpuCheckCase next;
             try
             {
-                if (!cases.MoveNext()) return;
+                if (!cases.MoveNext()) return true;
                 next = cases.Current;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -98,7 +99,7 @@ public static class GpuCheckRunner
                 // A set-up that throws (a bad option value, a device out of memory) ends the family with one failed case.
                 outcomes.Add(new Outcome(family.Name, "set-up", null, e.Message));
                 output.WriteLine($"{family.Name} set-up: ERROR {e.Message}");
-                return;
+                return false;
             }
             var watch = Stopwatch.StartNew();
             Outcome outcome;

@@ -21,22 +21,23 @@ public sealed class LearnedIndexCheck : IGpuCheckFamily
     /// <inheritdoc/>
     public IReadOnlyList<GpuCheckOption> Options { get; } =
     [
-        new("keys", "N", "Lognormal keys (default 10,000,000 on a GPU, 100,000 on the CPU accelerator).", Positional: true),
-        new("probes", "N", "Random probes, a quarter of them absent keys (default: as many as keys).", Positional: true),
-        new("geoip", "PATH", "Also run the CPU comparison on Tor's GeoIP range starts (e.g. /usr/share/tor/geoip)."),
-        new("lookups", "N", "Lookups per pass in the CPU comparison (default 2,000,000)."),
+        new("keys", "N", "Lognormal keys (default 10,000,000 on a GPU, 100,000 on the CPU accelerator).", GpuCheckValueKind.Count,
+            Positional: true),
+        new("probes", "N", "Random probes, a quarter of them absent keys (default: as many as keys).", GpuCheckValueKind.Count,
+            Positional: true),
+        new("geoip", "PATH", "Also run the CPU comparison on Tor's GeoIP range starts (e.g. /usr/share/tor/geoip).",
+            GpuCheckValueKind.ExistingFile),
+        new("lookups", "N", "Lookups per pass in the CPU comparison (default 2,000,000).", GpuCheckValueKind.Count),
     ];
 
     static int KeyCount(GpuCheckSettings settings) =>
-        settings.Int("keys", settings.Size == GpuCheckSize.Tiny ? 5_000 : settings.FullSize ? 10_000_000 : 100_000);
+        settings.Count("keys", settings.Size == GpuCheckSize.Tiny ? 5_000 : settings.FullSize ? 10_000_000 : 100_000);
 
     /// <inheritdoc/>
     public IEnumerable<GpuCheckCase> Cases(GpuCheckSettings settings)
     {
         int keyCount = KeyCount(settings);
-        int probeCount = settings.Int("probes", keyCount);
-        if (settings.Text("geoip") is { } path && !File.Exists(path))
-            throw new ArgumentException($"--geoip is '{path}', which does not exist; {KeySets.GeoIpInstall}.");
+        int probeCount = settings.Count("probes", keyCount);
 
         var keys = KeySets.Lognormal(keyCount, 0);
         var rng = new Random(1);
@@ -87,7 +88,7 @@ public sealed class LearnedIndexCheck : IGpuCheckFamily
     public IEnumerable<GpuCheckTable> Reports(GpuCheckSettings settings)
     {
         int keyCount = KeyCount(settings);
-        int lookups = settings.Int("lookups", settings.Size == GpuCheckSize.Tiny ? 20_000 : 2_000_000);
+        int lookups = settings.Count("lookups", settings.Size == GpuCheckSize.Tiny ? 20_000 : 2_000_000);
         var rows = new List<IReadOnlyList<string>> { Compare($"lognormal {keyCount:N0}", KeySets.Lognormal(keyCount, 0), lookups) };
         if (settings.Text("geoip") is { } path) rows.Add(Compare("geoip (tor)", KeySets.GeoIp(path), lookups));
         yield return new GpuCheckTable(

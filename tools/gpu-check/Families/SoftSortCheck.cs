@@ -30,7 +30,8 @@ public sealed class SoftSortCheck : IGpuCheckFamily
         new("shapes", "ROWSxN[,ROWSxN…]",
             "Batches to check, e.g. 1024x1000,128x100000 (default: five on a GPU, two on the CPU accelerator)."),
         new("regularizers", "l2,kl", "Regularisers to check (default both)."),
-        new("iterations", "N", "GPU forward passes timed per shape (default 20 on a GPU, 2 on the CPU accelerator)."),
+        new("iterations", "N", "GPU forward passes timed per shape (default 20 on a GPU, 2 on the CPU accelerator).",
+            GpuCheckValueKind.Count),
     ];
 
     /// <inheritdoc/>
@@ -40,7 +41,7 @@ public sealed class SoftSortCheck : IGpuCheckFamily
             : settings.Size == GpuCheckSize.Tiny ? TinyShapes
             : settings.FullSize ? GpuShapes : CpuAcceleratorShapes;
         var regularizers = settings.Text("regularizers") is { } names ? ParseRegularizers(names) : [SoftRegularizer.L2, SoftRegularizer.KL];
-        int iterations = settings.Int("iterations", settings.Size == GpuCheckSize.Tiny ? 1 : settings.FullSize ? 20 : 2);
+        int iterations = settings.Count("iterations", settings.Size == GpuCheckSize.Tiny ? 1 : settings.FullSize ? 20 : 2);
         // A tiny run times once; otherwise the CPU side repeats for half a second so short batches are not noise.
         var cpuBudget = settings.Size == GpuCheckSize.Tiny ? TimeSpan.Zero : TimeSpan.FromSeconds(0.5);
 

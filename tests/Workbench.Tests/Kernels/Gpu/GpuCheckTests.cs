@@ -54,6 +54,9 @@ public partial class GpuCheckTests
     [InlineData("soft-sort", "--accelerator", "tpu")]
     [InlineData("soft-sort", "--keys", "10")]
     [InlineData("all", "--shapes", "4x4")]
+    [InlineData("learned-index", "--keys", "many")]
+    [InlineData("learned-index", "--geoip", "/no/such/geoip")]
+    [InlineData("learned-index", "1000", "1000", "1000")]
     [InlineData("sorting")]
     public void A_bad_command_line_gets_one_sentence_and_exit_code_2(params string[] args)
     {
