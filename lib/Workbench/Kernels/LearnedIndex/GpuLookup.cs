@@ -2,21 +2,19 @@ using System.Diagnostics;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Runtime;
-using ILGPU.Runtime.CPU;
-using ILGPU.Runtime.Cuda;
 using Workbench.Kernels.Gpu;
 
 namespace Workbench.Kernels.LearnedIndex;
 
 /// <summary>
-/// Batched lower-bound lookups on an ILGPU accelerator (CUDA when present, otherwise ILGPU's CPU accelerator): one
+/// Batched lower-bound lookups on an ILGPU accelerator (picked by <see cref="Accelerators"/> unless given): one
 /// thread per probe, for branch-free binary search over all keys and for an RMI (root, leaf, bounded binary search,
 /// then the same edge guard as the CPU path, so the answers are exact and equal the CPU's even where the GPU's
 /// fused multiply-adds move a prediction by one). The keys stay on the device between batches.
 /// </summary>
 public sealed class GpuLookup : IDisposable
 {
-    readonly Context? _ownedContext;
+    readonly OwnedAccelerator? _owned;
     readonly Accelerator _accelerator;
     readonly MemoryBuffer1D<ulong, Stride1D.Dense> _keys;
     readonly Action<Index1D, ArrayView<ulong>, ArrayView<ulong>, ArrayView<int>> _binary;
@@ -25,18 +23,37 @@ public sealed class GpuLookup : IDisposable
     MemoryBuffer1D<RmiLeaf, Stride1D.Dense>? _leaves;
     RmiGpuScalars _scalars;
 
-    /// <summary>Uploads sorted keys to the first CUDA device, or to ILGPU's CPU accelerator when there is none or <paramref name="preferCpu"/>.</summary>
+    /// <summary>
+    /// Uploads sorted keys to an accelerator of its own: ILGPU's CPU accelerator when <paramref name="preferCpu"/>,
+    /// otherwise CUDA, else an OpenCL GPU, else the CPU accelerator.
+    /// </summary>
     public GpuLookup(ulong[] keys, bool preferCpu = false)
+        : this(keys, preferCpu ? AcceleratorChoice.Cpu : AcceleratorChoice.Auto) { }
+
+    /// <summary>Uploads sorted keys to an accelerator of its own of the kind <paramref name="choice"/> names.</summary>
+    public GpuLookup(ulong[] keys, AcceleratorChoice choice) : this(keys, null, choice) { }
+
+    /// <summary>Uploads sorted keys to an accelerator the caller owns (and disposes after this lookup).</summary>
+    public GpuLookup(ulong[] keys, Accelerator accelerator) : this(keys, accelerator, AcceleratorChoice.Auto) { }
+
+    GpuLookup(ulong[] keys, Accelerator? given, AcceleratorChoice choice)
     {
         IndexInput.Check(keys, "The GPU lookup");
-        _ownedContext = Context.Create(builder => builder.Default().EnableAlgorithms().Math(MathMode.Default));
-        _accelerator = !preferCpu && _ownedContext.GetCudaDevices().Count > 0
-            ? _ownedContext.CreateCudaAccelerator(0)
-            : _ownedContext.CreateCPUAccelerator(0);
+        if (given is null) _owned = Accelerators.Open(choice);
+        _accelerator = given ?? _owned!.Accelerator;
         Count = keys.Length;
-        _keys = _accelerator.Allocate1D(keys.Length == 0 ? [0UL] : keys);
-        _binary = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<ulong>, ArrayView<ulong>, ArrayView<int>>(BinaryKernel);
-        _rmi = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<ulong>, ArrayView<ulong>, ArrayView<int>, ArrayView<double>, ArrayView<RmiLeaf>, RmiGpuScalars>(RmiKernel);
+        try
+        {
+            _keys = _accelerator.Allocate1D(keys.Length == 0 ? [0UL] : keys);
+            _binary = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<ulong>, ArrayView<ulong>, ArrayView<int>>(BinaryKernel);
+            _rmi = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<ulong>, ArrayView<ulong>, ArrayView<int>, ArrayView<double>,
+                ArrayView<RmiLeaf>, RmiGpuScalars>(RmiKernel);
+        }
+        catch
+        {
+            _owned?.Dispose(); // a device out of memory for the keys must not keep its context alive
+            throw;
+        }
     }
 
     /// <summary>Number of keys on the device.</summary>
@@ -152,7 +169,6 @@ public sealed class GpuLookup : IDisposable
         _rootParameters?.Dispose();
         _leaves?.Dispose();
         _keys.Dispose();
-        _accelerator.Dispose();
-        _ownedContext?.Dispose();
+        _owned?.Dispose();
     }
 }

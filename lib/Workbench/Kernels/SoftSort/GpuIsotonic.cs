@@ -1,14 +1,11 @@
 using ILGPU;
-using ILGPU.Algorithms;
 using ILGPU.Runtime;
-using ILGPU.Runtime.CPU;
-using ILGPU.Runtime.Cuda;
 using Workbench.Kernels.Gpu;
 
 namespace Workbench.Kernels.SoftSort;
 
 /// <summary>
-/// Batched isotonic regression by PAV on an ILGPU accelerator (CUDA when present, otherwise ILGPU's CPU accelerator):
+/// Batched isotonic regression by PAV on an ILGPU accelerator (picked by <see cref="Accelerators"/> unless given):
 /// one thread per row, forward and backward, the same arithmetic as the CPU path. On the device the rows are stored
 /// interleaved (element i of row r at i·rows + r), so the threads of a warp, which all step through i together, read
 /// and write neighbouring addresses; the API stays row-major and transposes on the device. PAV is sequential within a
@@ -16,22 +13,20 @@ namespace Workbench.Kernels.SoftSort;
 /// </summary>
 public sealed class GpuIsotonic : IDisposable
 {
-    readonly Context? _ownedContext;
+    readonly OwnedAccelerator? _owned;
     readonly Accelerator _accelerator;
-    readonly bool _ownsAccelerator;
     readonly Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<int>, int, int> _forward;
     readonly Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<int>, ArrayView<double>, int, int> _backward;
     readonly Action<Index1D, ArrayView<double>, ArrayView<double>, int, int> _transposeDouble;
     readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, int> _transposeInt;
 
     /// <summary>Uses an accelerator the caller owns.</summary>
-    public GpuIsotonic(Accelerator accelerator) : this(accelerator, null, false) { }
+    public GpuIsotonic(Accelerator accelerator) : this(accelerator, null) { }
 
-    GpuIsotonic(Accelerator accelerator, Context? context, bool owns)
+    GpuIsotonic(Accelerator accelerator, OwnedAccelerator? owned)
     {
         _accelerator = accelerator;
-        _ownedContext = context;
-        _ownsAccelerator = owns;
+        _owned = owned;
         _forward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<int>, int, int>(ForwardKernel);
         _backward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<int>, ArrayView<double>, int, int>(BackwardKernel);
         _transposeDouble = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(TransposeKernel);
@@ -39,15 +34,24 @@ public sealed class GpuIsotonic : IDisposable
     }
 
     /// <summary>
-    /// The first CUDA device if there is one (and <paramref name="preferCpu"/> is false), otherwise ILGPU's CPU accelerator.
+    /// On its own accelerator: ILGPU's CPU accelerator when <paramref name="preferCpu"/>, otherwise CUDA, else an OpenCL
+    /// GPU, else the CPU accelerator (<see cref="Accelerators.Open(AcceleratorChoice)"/>).
     /// </summary>
-    public static GpuIsotonic Create(bool preferCpu = false)
+    public static GpuIsotonic Create(bool preferCpu = false) => Create(preferCpu ? AcceleratorChoice.Cpu : AcceleratorChoice.Auto);
+
+    /// <summary>On its own accelerator of the kind <paramref name="choice"/> names.</summary>
+    public static GpuIsotonic Create(AcceleratorChoice choice)
     {
-        var context = Context.Create(builder => builder.Default().EnableAlgorithms().Math(MathMode.Default));
-        Accelerator accelerator = !preferCpu && context.GetCudaDevices().Count > 0
-            ? context.CreateCudaAccelerator(0)
-            : context.CreateCPUAccelerator(0);
-        return new GpuIsotonic(accelerator, context, true);
+        var owned = Accelerators.Open(choice);
+        try
+        {
+            return new GpuIsotonic(owned.Accelerator, owned);
+        }
+        catch
+        {
+            owned.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The accelerator's name, e.g. "NVIDIA H100" or "CPUAccelerator".</summary>
@@ -175,8 +179,7 @@ public sealed class GpuIsotonic : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (_ownsAccelerator) _accelerator.Dispose();
-        _ownedContext?.Dispose();
+        _owned?.Dispose();
     }
 
     /// <summary>dst (cols × rows) = transpose of src (rows × cols); one thread per element, reads coalesced.</summary>

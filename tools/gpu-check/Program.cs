@@ -1,0 +1,3 @@
+using Workbench.GpuCheck;
+
+return GpuCheckProgram.Run(args, Console.Out);
