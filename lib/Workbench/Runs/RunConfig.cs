@@ -123,8 +123,8 @@ public static class Configs
         foreach (var p in Properties(config.GetType()))
         {
             var value = p.GetValue(config);
-            var node = JsonSerializer.SerializeToNode(value, p.PropertyType);
-            var defaultNode = JsonSerializer.SerializeToNode(p.GetValue(defaults), p.PropertyType);
+            var node = JsonSerializer.SerializeToNode(value, p.PropertyType, EnumNames.Json);
+            var defaultNode = JsonSerializer.SerializeToNode(p.GetValue(defaults), p.PropertyType, EnumNames.Json);
             if (!JsonNode.DeepEquals(node, defaultNode)) sorted[SnakeCase(p.Name)] = node;
         }
         var obj = new JsonObject();
@@ -148,7 +148,7 @@ public static class Configs
     {
         var obj = new JsonObject();
         foreach (var p in Properties(config.GetType()))
-            obj[SnakeCase(p.Name)] = JsonSerializer.SerializeToNode(p.GetValue(config), p.PropertyType);
+            obj[SnakeCase(p.Name)] = JsonSerializer.SerializeToNode(p.GetValue(config), p.PropertyType, EnumNames.Json);
         return obj.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
@@ -172,6 +172,7 @@ public static class Configs
         double d => d.ToString("G", CultureInfo.InvariantCulture),
         float f => f.ToString("G", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
+        Enum e => EnumNames.Of(e),
         System.Collections.IEnumerable e and not string => string.Join(",", e.Cast<object?>().Select(FormatValue)),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
@@ -197,7 +198,7 @@ public static class Configs
         try
         {
             if (type == typeof(string)) return text;
-            if (type.IsEnum) return Enum.Parse(type, text.Replace("-", "").Replace("_", ""), ignoreCase: true);
+            if (type.IsEnum) return EnumNames.TryParse(type, text, out var member) ? member! : throw new FormatException();
             if (type == typeof(bool)) return text.ToLowerInvariant() switch
             {
                 "true" or "1" or "yes" or "on" => true,
@@ -218,7 +219,7 @@ public static class Configs
         }
         catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
         {
-            string expected = type.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(type)) : type.IsArray ? $"a comma-separated list of {TypeWord(type.GetElementType()!)}" : TypeWord(type);
+            string expected = type.IsEnum ? "one of " + string.Join(", ", EnumNames.All(type)) : type.IsArray ? $"a comma-separated list of {TypeWord(type.GetElementType()!)}" : TypeWord(type);
             throw new ConfigException($"{name} = '{text}' is not valid: expected {expected}.");
         }
     }

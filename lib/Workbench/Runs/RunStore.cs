@@ -129,8 +129,8 @@ public sealed class RunFailedException(string experiment, string hash, string di
 }
 
 /// <summary>
-/// The run cache. A run's folder is <c>runs/&lt;experiment&gt;/&lt;hash&gt;</c>, the hash taken over the config's
-/// canonical form. It holds config.json, metrics.csv (run, step, name, value), result.json (written last: its
+/// The run cache. A run's folder is <c>runs/&lt;experiment&gt;/&lt;kind&gt;/&lt;hash&gt;</c> (see <see cref="RunDirectory"/>), the hash
+/// taken over the run record's type and canonical form. It holds config.json, metrics.csv (run, step, name, value), result.json (written last: its
 /// presence means the run finished) and checkpoint.json while the run is in progress.
 /// </summary>
 public sealed class RunStore
@@ -155,9 +155,15 @@ public sealed class RunStore
     public static RunStore Default => new(Environment.GetEnvironmentVariable("WORKBENCH_RUNS") is { Length: > 0 } env
         ? env : Path.Combine(Repository.Root ?? Environment.CurrentDirectory, "runs"));
 
-    /// <summary>The folder a config's run lives in.</summary>
+    /// <summary>
+    /// The folder a run lives in: <c>runs/&lt;paper&gt;/&lt;kind&gt;/&lt;hash&gt;</c>, the kind being the run record's type in kebab-case
+    /// (<c>LotteryRun</c> → <c>lottery-run</c>), so a paper's kinds of run never share a folder and no caller names one.
+    /// </summary>
     public string RunDirectory(string experiment, RunConfig config) =>
-        Path.Combine(Root, experiment, Configs.Hash(experiment, config));
+        Path.Combine(Root, experiment, Kind(config), Configs.Hash(experiment, config));
+
+    /// <summary>The folder name of a run record's type, e.g. "top-k-run".</summary>
+    public static string Kind(RunConfig config) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(config.GetType().Name);
 
     /// <summary>
     /// Loads the finished run for <paramref name="config"/>, or computes it (resuming from its last checkpoint
@@ -170,7 +176,7 @@ public sealed class RunStore
         Configs.Validate(config);
         var watch = Stopwatch.StartNew();
         string hash = Configs.Hash(experiment, config);
-        string dir = Path.Combine(Root, experiment, hash);
+        string dir = RunDirectory(experiment, config);
         // Runs computed side by side in one process may ask for the same run: the second waits and then loads it.
         lock (RunLocks.GetOrAdd(dir, _ => new object()))
             return GetOrComputeLocked(experiment, config, compute, progress, cancellation, watch, hash, dir);

@@ -63,9 +63,10 @@ public sealed class NativeFailureTests
         Assert.StartsWith($"libtorch failed inside run {hash[..8]} of tour; rerun to resume from its last checkpoint", error.Message);
         Assert.DoesNotContain('\n', error.Message);
         Assert.IsAssignableFrom<ExternalException>(error.InnerException);
-        string failed = File.ReadAllText(Path.Combine(temp.Path, "tour", hash, RunStore.FailedFile));
+        string dir = store.RunDirectory("tour", config);
+        string failed = File.ReadAllText(Path.Combine(dir, RunStore.FailedFile));
         Assert.Contains("\"attempt\": 2", failed);
         Assert.Contains("is invalid for input of size 2", failed);
-        Assert.False(File.Exists(Path.Combine(temp.Path, "tour", hash, "result.json")), "a failed run must never look finished");
+        Assert.False(File.Exists(Path.Combine(dir, "result.json")), "a failed run must never look finished");
     }
 }

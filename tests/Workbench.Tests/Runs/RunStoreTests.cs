@@ -106,7 +106,7 @@ public class RunStoreTests
         string[] overrides = ["steps=3000", "checkpoint_every=150", "eval_every=150", "train_images=5000", "seeds=1"];
         var tour = new TourExperiment();
         var config = tour.Configure("smoke", overrides);
-        var single = config.ForSingleRun(config.Seed, config.LearningRate);
+        var single = config.TrainingRun(config.Seed, config.LearningRate);
         string runDir = new RunStore(killed.Path).RunDirectory("tour", single);
 
         // A real child process trains the run; we kill it as soon as its first checkpoint lands.

@@ -14,8 +14,8 @@ public sealed class ParallelPapersTests
 {
     static (double, double) Tour(string dir, int seed)
     {
-        var config = new TourConfig { Steps = 60, TrainImages = 2_000, Hidden = 32, EvalEvery = 30, CheckpointEvery = 1_000, Seed = seed };
-        var result = TourExperiment.Train(config, new RunContext(dir, "tour", null, CancellationToken.None, []));
+        var config = new TourRun { Steps = 60, TrainImages = 2_000, Hidden = 32, EvalEvery = 30, CheckpointEvery = 1_000, Seed = seed };
+        var result = TourTrainer.Train(config, new RunContext(dir, "tour", null, CancellationToken.None, []));
         return (result.TestAccuracy, result.TestLoss);
     }
 

@@ -59,7 +59,7 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
         switch (model)
         {
             case "tour":
-                TourExperiment.Train(new TourConfig { Steps = 40, TrainImages = 1_000, BatchSize = 64, EvalEvery = 20, CheckpointEvery = 20, Hidden = 32, Seed = seed }, context);
+                TourTrainer.Train(new TourRun { Steps = 40, TrainImages = 1_000, BatchSize = 64, EvalEvery = 20, CheckpointEvery = 20, Hidden = 32, Seed = seed }, context);
                 break;
             case "lenet-300-100" or "conv-2":
             {

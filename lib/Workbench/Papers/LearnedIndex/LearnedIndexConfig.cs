@@ -88,6 +88,23 @@ public sealed record LearnedIndexConfig : RunConfig
     [Knob("random seed", Min = 0, Max = int.MaxValue)]
     public int Seed { get; init; }
 
+    /// <summary>The main sweeps' run: only the knobs they depend on, so changing another knob reuses it.</summary>
+    public MainRun MainRun() => new()
+    {
+        Keys = Keys, KeyCount = KeyCount, Root = Root, Leaves = Leaves, Search = Search, Branching = Branching, Roots = Roots,
+        PageSizes = PageSizes, Epsilons = Epsilons, Probes = Probes, MlpHidden = MlpHidden, MlpSteps = MlpSteps, Seed = Seed,
+    };
+
+    /// <summary>One comparison key set's run (binary last mile, at most a million probes).</summary>
+    public KeySetRun KeySetRun(string keySet) => new()
+    {
+        Keys = keySet, KeyCount = CompareCount, Root = Root, Leaves = Leaves, Roots = Roots, Probes = Math.Min(Probes, 1_000_000),
+        MlpHidden = MlpHidden, MlpSteps = MlpSteps, HashSlotsPerKey = HashSlotsPerKey, HashLeaves = HashLeaves, Seed = Seed,
+    };
+
+    /// <summary>The Bloom comparison's run.</summary>
+    public BloomRun BloomRun() => new() { BloomKeys = BloomKeys, BloomBitsPerKey = BloomBitsPerKey, BloomFeatures = BloomFeatures, Seed = Seed };
+
     /// <inheritdoc/>
     public override void Validate()
     {

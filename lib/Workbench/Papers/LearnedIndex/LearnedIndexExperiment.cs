@@ -29,47 +29,28 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
         Branching = [64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20], BloomKeys = 500_000,
     };
 
-    static readonly LearnedIndexConfig Defaults = new();
-
-    /// <summary>The knobs the main sweeps depend on (others reset to defaults, so changing them reuses this run).</summary>
-    public static LearnedIndexConfig ForMain(LearnedIndexConfig c) => c with
-    {
-        CompareKeySets = Defaults.CompareKeySets, CompareCount = Defaults.CompareCount, HashSlotsPerKey = Defaults.HashSlotsPerKey, HashLeaves = Defaults.HashLeaves,
-        BloomKeys = Defaults.BloomKeys, BloomBitsPerKey = Defaults.BloomBitsPerKey, BloomFeatures = Defaults.BloomFeatures,
-    };
-
-    /// <summary>The knobs one comparison key set depends on.</summary>
-    public static LearnedIndexConfig ForKeySet(LearnedIndexConfig c, string keySet) => ForMain(c) with
-    {
-        Keys = keySet, KeyCount = c.CompareCount, Branching = Defaults.Branching, PageSizes = Defaults.PageSizes, Epsilons = Defaults.Epsilons,
-        Search = Defaults.Search, HashSlotsPerKey = c.HashSlotsPerKey, HashLeaves = c.HashLeaves, Probes = Math.Min(c.Probes, 1_000_000),
-    };
-
-    /// <summary>The knobs the Bloom comparison depends on.</summary>
-    public static LearnedIndexConfig ForBloom(LearnedIndexConfig c) => new()
-    {
-        BloomKeys = c.BloomKeys, BloomBitsPerKey = c.BloomBitsPerKey, BloomFeatures = c.BloomFeatures, Seed = c.Seed,
-    };
-
     /// <summary>Runs (or loads) the main sweeps.</summary>
-    public RunRecord<MainResult> RunMain(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    public RunRecord<MainResult> RunMain(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default)
     {
-        var c = ForMain(config);
-        return store.GetOrCompute(Name + "/main", c, ctx => ComputeMain(c, ctx), progress, cancellation);
+        var run = config.MainRun();
+        return store.GetOrCompute(Name, run, ctx => ComputeMain(run, ctx), progress, cancellation);
     }
 
     /// <summary>Runs (or loads) one comparison key set.</summary>
-    public RunRecord<KeySetResult> RunKeySet(LearnedIndexConfig config, string keySet, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    public RunRecord<KeySetResult> RunKeySet(LearnedIndexConfig config, string keySet, RunStore store, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default)
     {
-        var c = ForKeySet(config, keySet);
-        return store.GetOrCompute(Name + "/keyset", c, ctx => ComputeKeySet(c, ctx), progress, cancellation);
+        var run = config.KeySetRun(keySet);
+        return store.GetOrCompute(Name, run, ctx => ComputeKeySet(run, ctx), progress, cancellation);
     }
 
     /// <summary>Runs (or loads) the Bloom comparison.</summary>
-    public RunRecord<BloomResult> RunBloom(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    public RunRecord<BloomResult> RunBloom(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default)
     {
-        var c = ForBloom(config);
-        return store.GetOrCompute(Name + "/bloom", c, ctx => ComputeBloom(c, ctx), progress, cancellation);
+        var run = config.BloomRun();
+        return store.GetOrCompute(Name, run, ctx => ComputeBloom(run, ctx), progress, cancellation);
     }
 
     /// <inheritdoc/>
@@ -86,11 +67,17 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
 
     // ---- computations -------------------------------------------------------------------------------------------
 
-    internal static RmiOptions Options(LearnedIndexConfig c, string root, int leaves, string? search = null) =>
-        new(LearnedIndexData.Root(root), leaves, LearnedIndexData.Search(search ?? c.Search),
-            RootSample: root == "mlp" ? 20_000 : 100_000, MlpHidden: c.MlpHidden, MlpSteps: c.MlpSteps, Seed: Seeds.Derive(c.Seed, "mlp-root"));
+    internal static RmiOptions Options(string root, int leaves, string search, int mlpHidden, int mlpSteps, int seed) =>
+        new(LearnedIndexData.Root(root), leaves, LearnedIndexData.Search(search),
+            RootSample: root == "mlp" ? 20_000 : 100_000, MlpHidden: mlpHidden, MlpSteps: mlpSteps, Seed: Seeds.Derive(seed, "mlp-root"));
 
-    static MainResult ComputeMain(LearnedIndexConfig c, RunContext ctx)
+    static RmiOptions Options(MainRun c, string root, int leaves, string? search = null) =>
+        Options(root, leaves, search ?? c.Search, c.MlpHidden, c.MlpSteps, c.Seed);
+
+    // The comparison key sets search the last mile by binary search.
+    static RmiOptions Options(KeySetRun c, string root, int leaves) => Options(root, leaves, "binary", c.MlpHidden, c.MlpSteps, c.Seed);
+
+    static MainResult ComputeMain(MainRun c, RunContext ctx)
     {
         var keys = LearnedIndexData.Load(c.Keys, c.KeyCount, c.Seed);
         var bench = new Bench(keys, c.Probes, c.Seed);
@@ -123,7 +110,7 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
         return new MainResult(LearnedIndexData.Label(c.Keys), keys.Length, rows, lastMile);
     }
 
-    static KeySetResult ComputeKeySet(LearnedIndexConfig c, RunContext ctx)
+    static KeySetResult ComputeKeySet(KeySetRun c, RunContext ctx)
     {
         var keys = LearnedIndexData.Load(c.Keys, c.KeyCount, c.Seed);
         var bench = new Bench(keys, c.Probes, c.Seed);
@@ -167,7 +154,7 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
         return new KeySetResult(LearnedIndexData.Label(c.Keys), keys.Length, cdfKeys, cdf, fit, roots, learnedConflicts, randomConflicts, learned.SizeBytes);
     }
 
-    static BloomResult ComputeBloom(LearnedIndexConfig c, RunContext ctx)
+    static BloomResult ComputeBloom(BloomRun c, RunContext ctx)
     {
         var keys = UrlStrings.Generate(c.BloomKeys, suspicious: true, c.Seed, "keys");
         var train = UrlStrings.Generate(c.BloomKeys, suspicious: false, c.Seed, "train");

@@ -96,6 +96,13 @@ public sealed record LotteryConfig : RunConfig
     /// <summary>The validation split size actually used.</summary>
     public int ValidationCount => ValidationImages > 0 ? ValidationImages : Dataset == "fashion-mnist" ? 5_000 : 1_000;
 
+    /// <summary>The training run of one trial: this config's training knobs; the arm, round and parent are set by the caller.</summary>
+    public LotteryRun TrainingRun(int seed) => new()
+    {
+        Dataset = Dataset, Model = Model, Iterations = Iterations, BatchSize = BatchSize, LearningRate = LearningRate,
+        EvalEvery = EvalEvery, ValidationImages = ValidationCount, Seed = seed,
+    };
+
     /// <inheritdoc/>
     public override void Validate()
     {

@@ -51,7 +51,7 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
             MaxN = config.RuntimeMaxN, BaselineMaxN = config.BaselineMaxN, MemoryBudgetMegabytes = config.MemoryBudgetMegabytes,
             SinkhornIterations = config.SinkhornIterations, Machine = $"{Environment.MachineName}/{Environment.ProcessorCount} cores",
         };
-        var runtime = store.GetOrCompute(Name + "/runtime", runtimeKey, ctx => Runtime.Measure(runtimeKey, ctx), progress, cancellation);
+        var runtime = store.GetOrCompute(Name, runtimeKey, ctx => Runtime.Measure(runtimeKey, ctx), progress, cancellation);
         var points = runtime.Result.Points;
         tables.Add(("runtime", new DataFrame(
             new StringDataFrameColumn("method", points.Select(p => p.Method)),
@@ -78,7 +78,7 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
             Method = method, Regularizer = reg, Epsilon = method == "cross-entropy" ? 1 : eps, K = config.TopK, Steps = config.TopKSteps,
             TrainImages = config.TrainImages, Hidden = config.Hidden, Seed = seed,
         };
-        RunRecord<TopKResult> TopKRunOf(TopKRun key) => store.GetOrCompute(Name + "/top-k", key, ctx => Applications.TopK(key, ctx), progress, cancellation);
+        RunRecord<TopKResult> TopKRunOf(TopKRun key) => store.GetOrCompute(Name, key, ctx => Applications.TopK(key, ctx), progress, cancellation);
         var ce = seeds.Select(s => TopKRunOf(TopKKey("cross-entropy", s, config.Regularizer, 1)).Result).ToList();
         var soft = seeds.Select(s => TopKRunOf(TopKKey("soft-top-k", s, config.Regularizer, config.TopKEpsilon)).Result).ToList();
         var topKTable = MethodTable([("cross-entropy", ce.Select(r => r.Top1), ce.Select(r => r.TopK)), ($"soft top-k ({config.Regularizer}, ε={Fmt(config.TopKEpsilon)})", soft.Select(r => r.Top1), soft.Select(r => r.TopK))],
@@ -93,7 +93,7 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
             Method = method, Regularizer = reg, Epsilon = method == "soft-spearman" ? eps : 1, Samples = config.RankingSamples, Labels = config.RankingLabels,
             Steps = config.Steps, Seed = seed,
         };
-        RunRecord<RankingResult> RankRunOf(RankingRun key) => store.GetOrCompute(Name + "/label-ranking", key, ctx => Applications.Ranking(key, ctx), progress, cancellation);
+        RunRecord<RankingResult> RankRunOf(RankingRun key) => store.GetOrCompute(Name, key, ctx => Applications.Ranking(key, ctx), progress, cancellation);
         var spearman = seeds.Select(s => RankRunOf(RankKey("soft-spearman", s, config.Regularizer, config.RankingEpsilon)).Result.Spearman).ToList();
         var direct = seeds.Select(s => RankRunOf(RankKey("no-projection", s, config.Regularizer, 1)).Result.Spearman).ToList();
         tables.Add(("label-ranking", MethodTable([($"soft Spearman ({config.Regularizer}, ε={Fmt(config.RankingEpsilon)})", spearman, spearman), ("no projection (regress ranks)", direct, direct)],
@@ -107,7 +107,7 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
             Method = method, Regularizer = reg, Epsilon = method == "soft-lts" ? eps : 1, Outliers = outliers, Trim = method == "soft-lts" ? config.TrimFraction : 0.4,
             Steps = method == "least-squares" ? 300 : config.Steps, Seed = seed,
         };
-        RunRecord<TrimmedResult> TrimRunOf(TrimmedRun key) => store.GetOrCompute(Name + "/trimmed-regression", key, ctx => Applications.Trimmed(key, ctx), progress, cancellation);
+        RunRecord<TrimmedResult> TrimRunOf(TrimmedRun key) => store.GetOrCompute(Name, key, ctx => Applications.Trimmed(key, ctx), progress, cancellation);
         var trimMethods = new[] { ("least-squares", "least squares"), ("huber", "Huber (δ = 1)"), ("soft-lts", $"soft LTS ({config.Regularizer}, ε={Fmt(config.TrimmedEpsilon)}, trim {config.TrimFraction:P0})") };
         var trimRows = new List<(string Method, double Outliers, double Mean, double Std)>();
         foreach (var (method, label) in trimMethods)

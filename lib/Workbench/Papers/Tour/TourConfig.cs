@@ -57,10 +57,10 @@ public sealed record TourConfig : RunConfig
         if (BatchSize > TrainImages) throw new ConfigException($"batch_size = {BatchSize} is larger than train_images = {TrainImages}: it must be in [1, {TrainImages}].");
     }
 
-    /// <summary>
-    /// The config of one training run: only the knobs that change a single run's numbers, so adding seeds or sweep points
-    /// reuses the runs already finished.
-    /// </summary>
-    public TourConfig ForSingleRun(int seed, double learningRate) =>
-        this with { Seed = seed, LearningRate = learningRate, Seeds = new TourConfig().Seeds, SweepRates = new TourConfig().SweepRates };
+    /// <summary>The run of one seed and learning rate: this config's training knobs, nothing experiment-level.</summary>
+    public TourRun TrainingRun(int seed, double learningRate) => new()
+    {
+        Steps = Steps, LearningRate = learningRate, BatchSize = BatchSize, TrainImages = TrainImages, Hidden = Hidden,
+        EvalEvery = EvalEvery, CheckpointEvery = CheckpointEvery, Seed = seed,
+    };
 }

@@ -143,12 +143,12 @@ public class LotteryTests
         {
             Environment.SetEnvironmentVariable("WORKBENCH_PARALLEL_RUNS", previous);
         }
-        var runs = Directory.GetDirectories(Path.Combine(serial.Path, "lottery-ticket")).Select(Path.GetFileName).Order().ToList();
+        var runs = Directory.GetDirectories(Path.Combine(serial.Path, "lottery-ticket", "lottery-run")).Select(Path.GetFileName).Order().ToList();
         Assert.Equal(4, runs.Count); // two seeds × (dense + one round)
-        Assert.Equal(runs, Directory.GetDirectories(Path.Combine(parallel.Path, "lottery-ticket")).Select(Path.GetFileName).Order());
+        Assert.Equal(runs, Directory.GetDirectories(Path.Combine(parallel.Path, "lottery-ticket", "lottery-run")).Select(Path.GetFileName).Order());
         foreach (var run in runs)
-            Assert.Equal(File.ReadAllText(Path.Combine(serial.Path, "lottery-ticket", run!, "metrics.csv")),
-                         File.ReadAllText(Path.Combine(parallel.Path, "lottery-ticket", run!, "metrics.csv")));
+            Assert.Equal(File.ReadAllText(Path.Combine(serial.Path, "lottery-ticket", "lottery-run", run!, "metrics.csv")),
+                         File.ReadAllText(Path.Combine(parallel.Path, "lottery-ticket", "lottery-run", run!, "metrics.csv")));
     }
 
     sealed class Interrupt(CancellationTokenSource source, long afterDone) : IProgress<RunProgress>
