@@ -27,6 +27,13 @@ public static class FashionMnist
     /// <summary>Loads the training (60,000) or test (10,000) split; cached in memory after the first call.</summary>
     public static ImageDataset Load(bool train) => Load(Folder, train);
 
+    /// <summary>The first <paramref name="count"/> training images of a shuffle seeded by <paramref name="seed"/> (purpose "train-subset").</summary>
+    public static ImageDataset TrainingSubset(int count, int seed)
+    {
+        var train = Load(train: true);
+        return train.Select(Runs.Seeds.Permutation(train.Count, seed, "train-subset")[..count]);
+    }
+
     /// <summary>Loads a split from a given folder (files named as in the original distribution, .gz optional).</summary>
     public static ImageDataset Load(string folder, bool train)
     {

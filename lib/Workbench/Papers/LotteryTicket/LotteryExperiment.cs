@@ -1,6 +1,4 @@
-using Microsoft.Data.Analysis;
 using Workbench.Data;
-using Workbench.Figures;
 using Workbench.Kernels.Pruning;
 using Workbench.Runs;
 using Workbench.Torch;

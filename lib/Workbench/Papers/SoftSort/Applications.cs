@@ -76,9 +76,8 @@ internal static class Applications
     {
         TorchSetup.Initialize();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var trainSet = FashionMnist.Load(train: true);
+        var subset = FashionMnist.TrainingSubset(run.TrainImages, run.Seed);
         var testSet = FashionMnist.Load(train: false);
-        var subset = trainSet.Select(Seeds.Permutation(trainSet.Count, run.Seed, "train-subset")[..run.TrainImages]);
         using var scope = NewDisposeScope();
         var (trainX, trainY) = TorchSetup.ToTensors(subset);
         var (testX, testY) = TorchSetup.ToTensors(testSet);

@@ -14,9 +14,8 @@ public static class TourTrainer
     {
         TorchSetup.Initialize();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var trainSet = FashionMnist.Load(train: true);
+        var subset = FashionMnist.TrainingSubset(config.TrainImages, config.Seed);
         var testSet = FashionMnist.Load(train: false);
-        var subset = trainSet.Select(Seeds.Permutation(trainSet.Count, config.Seed, "train-subset")[..config.TrainImages]);
 
         using var scope = NewDisposeScope();
         var (trainX, trainY) = TorchSetup.ToTensors(subset);
