@@ -71,7 +71,7 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                 break;
             }
             case "soft-top-k":
-                Applications.TopK(new TopKRun { Method = "soft-top-k", Steps = 20, TrainImages = 500, Hidden = 32, Seed = seed }, context);
+                Applications.TopK(new TopKRun { Method = TopKLoss.SoftTopK, Steps = 20, TrainImages = 500, Hidden = 32, Seed = seed }, context);
                 break;
             case "soft-ranking":
                 Applications.Ranking(new RankingRun { Samples = 200, Steps = 30, Seed = seed }, context);

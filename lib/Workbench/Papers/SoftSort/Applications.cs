@@ -8,59 +8,6 @@ using static TorchSharp.torch.nn;
 
 namespace Workbench.Papers.SoftSort;
 
-/// <summary>One Fashion-MNIST training run (the cache key of <see cref="Applications.TopK"/>).</summary>
-internal sealed record TopKRun : RunConfig
-{
-    public string Method { get; init; } = "cross-entropy";
-    public SoftRegularizer Regularizer { get; init; }
-    public double Epsilon { get; init; } = 1;
-    public int K { get; init; } = 1;
-    public int Steps { get; init; } = 300;
-    public int TrainImages { get; init; } = 10_000;
-    public int Hidden { get; init; } = 128;
-    public int Seed { get; init; }
-}
-
-/// <summary>Test metrics of a Fashion-MNIST run.</summary>
-/// <param name="Top1">Top-1 test accuracy in [0, 1].</param>
-/// <param name="TopK">Top-k test accuracy in [0, 1].</param>
-/// <param name="Seconds">Training wall time.</param>
-public sealed record TopKResult(double Top1, double TopK, double Seconds);
-
-/// <summary>One label-ranking run.</summary>
-internal sealed record RankingRun : RunConfig
-{
-    public string Method { get; init; } = "soft-spearman";
-    public SoftRegularizer Regularizer { get; init; }
-    public double Epsilon { get; init; } = 1;
-    public int Samples { get; init; } = 1_000;
-    public int Labels { get; init; } = 10;
-    public int Steps { get; init; } = 300;
-    public int Seed { get; init; }
-}
-
-/// <summary>Test metrics of a label-ranking run.</summary>
-/// <param name="Spearman">Mean Spearman correlation between predicted and true rankings on the test set, in [−1, 1].</param>
-/// <param name="Seconds">Training wall time.</param>
-public sealed record RankingResult(double Spearman, double Seconds);
-
-/// <summary>One robust-regression run.</summary>
-internal sealed record TrimmedRun : RunConfig
-{
-    public string Method { get; init; } = "soft-lts";
-    public SoftRegularizer Regularizer { get; init; }
-    public double Epsilon { get; init; } = 1;
-    public double Outliers { get; init; }
-    public double Trim { get; init; } = 0.4;
-    public int Steps { get; init; } = 300;
-    public int Seed { get; init; }
-}
-
-/// <summary>Test metrics of a robust-regression run.</summary>
-/// <param name="TestMse">Mean squared error on clean test data.</param>
-/// <param name="CoefficientError">‖β̂ − β‖ / ‖β‖.</param>
-public sealed record TrimmedResult(double TestMse, double CoefficientError);
-
 /// <summary>
 /// The paper's three applications at reading-group scale, each a TorchSharp training loop using the soft rank/sort
 /// autograd functions: (a) a top-k classification loss on Fashion-MNIST vs cross-entropy, (b) label ranking with a
@@ -89,7 +36,7 @@ internal static class Applications
         {
             Model = model, Optimizer = optimizer, Inputs = trainX, Targets = trainY, Steps = run.Steps, BatchSize = 128, Seed = run.Seed,
             LogLossEvery = 20,
-            Loss = run.Method == "cross-entropy" ? (logits, y) => functional.cross_entropy(logits, y)
+            Loss = run.Method == TopKLoss.CrossEntropy ? (logits, y) => functional.cross_entropy(logits, y)
                 : (logits, y) => functional.relu(SoftSortFunctions.soft_rank(logits, run.Epsilon, SortDirection.Descending, run.Regularizer)
                     .gather(1, y.unsqueeze(1)).sub(k)).mean(),
         }.Run(ctx, new NoState());
@@ -132,7 +79,7 @@ internal static class Applications
         {
             using var stepScope = NewDisposeScope();
             var theta = model.forward(trainX);
-            var predicted = run.Method == "soft-spearman" ? SoftSortFunctions.soft_rank(theta, run.Epsilon, SortDirection.Ascending, run.Regularizer) : theta;
+            var predicted = run.Method == RankingLoss.SoftSpearman ? SoftSortFunctions.soft_rank(theta, run.Epsilon, SortDirection.Ascending, run.Regularizer) : theta;
             var loss = predicted.sub(trainR).pow(two).sum(1).mean().mul(Scalars.Of(0.5)); // ½‖r − r*‖², averaged over samples
             optimizer.zero_grad();
             loss.backward();
@@ -169,7 +116,7 @@ internal static class Applications
         var testY = testX.matmul(beta);
         var design = cat([x, ones([samples, 1], ScalarType.Float64)], 1);
         Tensor coefficients;
-        if (run.Method == "least-squares")
+        if (run.Method == RegressionMethod.LeastSquares)
         {
             coefficients = linalg.lstsq(design, y).Solution;
         }
@@ -183,7 +130,7 @@ internal static class Applications
             {
                 using var stepScope = NewDisposeScope();
                 var residual = design.matmul(weights).sub(y).squeeze(1);
-                Tensor loss = run.Method == "huber"
+                Tensor loss = run.Method == RegressionMethod.Huber
                     ? functional.huber_loss(design.matmul(weights), y, delta: 1.0)
                     : SoftSortFunctions.soft_sort(residual.pow(two), run.Epsilon, SortDirection.Ascending, run.Regularizer)[TensorIndex.Slice(0, keep)].mean();
                 optimizer.zero_grad();

@@ -6,27 +6,6 @@ using static TorchSharp.torch;
 
 namespace Workbench.Papers.SoftSort;
 
-/// <summary>The runtime sweep's cache key.</summary>
-internal sealed record RuntimeRun : RunConfig
-{
-    public int MaxN { get; init; } = 1_000_000;
-    public int BaselineMaxN { get; init; } = 3_000;
-    public int MemoryBudgetMegabytes { get; init; } = 4_096;
-    public int SinkhornIterations { get; init; } = 50;
-    public string Machine { get; init; } = "";
-}
-
-/// <summary>One timed point: forward + backward of one row of n values.</summary>
-/// <param name="Method">pav, all-pairs or sinkhorn.</param>
-/// <param name="N">Values in the row.</param>
-/// <param name="Seconds">Median wall time of forward + backward; NaN when not run.</param>
-/// <param name="Status">"ok", or why the point was not run (estimated memory over the budget, or above the n limit).</param>
-public sealed record RuntimePoint(string Method, int N, double Seconds, string Status);
-
-/// <summary>The runtime sweep's result.</summary>
-/// <param name="Points">Every (method, n) point.</param>
-public sealed record RuntimeResult(IReadOnlyList<RuntimePoint> Points);
-
 /// <summary>Times forward + backward of PAV soft rank and the two O(n²) baselines for n = 10, 100, ….</summary>
 internal static class Runtime
 {

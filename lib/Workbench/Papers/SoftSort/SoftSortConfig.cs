@@ -89,6 +89,34 @@ public sealed record SoftSortConfig : RunConfig
     [Knob("Adam steps of label ranking and regression", Unit = "steps", Min = 1, Max = 100_000)]
     public int Steps { get; init; } = 300;
 
+    /// <summary>The runtime sweep's run (its timings belong to this machine, so the machine is part of its identity).</summary>
+    internal RuntimeRun RuntimeRun() => new()
+    {
+        MaxN = RuntimeMaxN, BaselineMaxN = BaselineMaxN, MemoryBudgetMegabytes = MemoryBudgetMegabytes, SinkhornIterations = SinkhornIterations,
+        Machine = $"{Environment.MachineName}/{Environment.ProcessorCount} cores",
+    };
+
+    /// <summary>One Fashion-MNIST training run (cross-entropy ignores ε).</summary>
+    internal TopKRun TopKRun(TopKLoss loss, int seed, SoftRegularizer regularizer, double epsilon) => new()
+    {
+        Method = loss, Regularizer = regularizer, Epsilon = loss == TopKLoss.CrossEntropy ? 1 : epsilon, K = TopK, Steps = TopKSteps,
+        TrainImages = TrainImages, Hidden = Hidden, Seed = seed,
+    };
+
+    /// <summary>One label-ranking run (the no-projection baseline ignores ε).</summary>
+    internal RankingRun RankingRun(RankingLoss loss, int seed, SoftRegularizer regularizer, double epsilon) => new()
+    {
+        Method = loss, Regularizer = regularizer, Epsilon = loss == RankingLoss.SoftSpearman ? epsilon : 1, Samples = RankingSamples,
+        Labels = RankingLabels, Steps = Steps, Seed = seed,
+    };
+
+    /// <summary>One robust-regression run (ε and the trim fraction matter to soft LTS only; least squares is closed form).</summary>
+    internal TrimmedRun TrimmedRun(RegressionMethod method, int seed, double outliers, SoftRegularizer regularizer, double epsilon) => new()
+    {
+        Method = method, Regularizer = regularizer, Epsilon = method == RegressionMethod.SoftLts ? epsilon : 1, Outliers = outliers,
+        Trim = method == RegressionMethod.SoftLts ? TrimFraction : 0.4, Steps = method == RegressionMethod.LeastSquares ? 300 : Steps, Seed = seed,
+    };
+
     /// <inheritdoc/>
     public override void Validate()
     {

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Data.Analysis;
-using Workbench.Figures;
 using Workbench.Kernels.SoftSort;
 using Workbench.Runs;
 
@@ -27,286 +24,50 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
         SinkhornIterations = 100, TopKSteps = 3_000, TrainImages = 60_000, Hidden = 512, RankingSamples = 10_000, Steps = 1_000,
     };
 
-    /// <summary>The vector of the paper's Figure 2.</summary>
-    public static readonly double[] FigureVector = [0, 3, 1, 2];
-
     /// <inheritdoc/>
-    public override ExperimentReport Run(SoftSortConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    public override ExperimentReport Run(SoftSortConfig config, RunStore store, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var tables = new List<(string, DataFrame)>();
-        var figures = new List<Figure>();
         var seeds = Enumerable.Range(config.Seed, config.Seeds).ToArray();
-        var ablationRegs = new[] { SoftRegularizer.L2, SoftRegularizer.KL };
+        SoftRegularizer[] regularizers = [SoftRegularizer.L2, SoftRegularizer.KL];
+        RunRecord<TResult> Get<TRun, TResult>(TRun run, Func<TRun, RunContext, TResult> compute) where TRun : RunConfig =>
+            store.GetOrCompute(Name, run, ctx => compute(run, ctx), progress, cancellation);
+        List<AblationPoint> Ablation(Func<SoftRegularizer, double, double> value) =>
+            [.. regularizers.SelectMany(reg => config.AblationEpsilons.Select(eps => new AblationPoint(reg, eps, value(reg, eps))))];
 
-        // Reference outputs (guide §6) and the Figure 2 sweep: exact and instant, never cached.
-        var reference = ReferenceOutputs();
-        tables.Add(("reference-outputs", reference.Table));
-        figures.Add(EpsilonFigure());
-
-        // Runtime.
-        // Each kind of run gets its own folder: run keys of different types with default values would share a hash.
-        var runtimeKey = new RuntimeRun
-        {
-            MaxN = config.RuntimeMaxN, BaselineMaxN = config.BaselineMaxN, MemoryBudgetMegabytes = config.MemoryBudgetMegabytes,
-            SinkhornIterations = config.SinkhornIterations, Machine = $"{Environment.MachineName}/{Environment.ProcessorCount} cores",
-        };
-        var runtime = store.GetOrCompute(Name, runtimeKey, ctx => Runtime.Measure(runtimeKey, ctx), progress, cancellation);
-        var points = runtime.Result.Points;
-        tables.Add(("runtime", new DataFrame(
-            new StringDataFrameColumn("method", points.Select(p => p.Method)),
-            new Int32DataFrameColumn("n", points.Select(p => p.N)),
-            new DoubleDataFrameColumn("seconds_fwd_bwd", points.Select(p => double.IsNaN(p.Seconds) ? (double?)null : p.Seconds)),
-            new StringDataFrameColumn("status", points.Select(p => p.Status)))));
-        var slopes = new Dictionary<string, double>();
-        foreach (var method in new[] { "pav", "all-pairs", "sinkhorn" })
-        {
-            var ok = points.Where(p => p.Method == method && p.Status == "ok").ToList();
-            slopes[method] = Plots.FitLogLogSlope(ok.Select(p => (double)p.N).ToArray(), ok.Select(p => p.Seconds).ToArray(), fitFrom: 1000);
-        }
-        figures.Add(Plots.LogLog(Name, "runtime", "Forward + backward time of one soft rank vs n (slopes over n ≥ 1000)",
-            "n (values per row, log scale)", "seconds (log scale)",
-            new[] { ("pav", "PAV (ours)"), ("all-pairs", "all-pairs sigmoid"), ("sinkhorn", $"Sinkhorn T={config.SinkhornIterations}") }.Select(m =>
-            {
-                var ok = points.Where(p => p.Method == m.Item1 && p.Status == "ok").ToList();
-                return (m.Item2, (IReadOnlyList<double>)ok.Select(p => (double)p.N).ToList(), (IReadOnlyList<double>)ok.Select(p => p.Seconds).ToList());
-            }), fitFrom: 1000));
+        // Runtime of PAV against the O(n²) baselines.
+        var runtime = Get(config.RuntimeRun(), Runtime.Measure).Result.Points;
 
         // (a) Top-k classification on Fashion-MNIST.
-        TopKRun TopKKey(string method, int seed, SoftRegularizer reg, double eps) => new()
-        {
-            Method = method, Regularizer = reg, Epsilon = method == "cross-entropy" ? 1 : eps, K = config.TopK, Steps = config.TopKSteps,
-            TrainImages = config.TrainImages, Hidden = config.Hidden, Seed = seed,
-        };
-        RunRecord<TopKResult> TopKRunOf(TopKRun key) => store.GetOrCompute(Name, key, ctx => Applications.TopK(key, ctx), progress, cancellation);
-        var ce = seeds.Select(s => TopKRunOf(TopKKey("cross-entropy", s, config.Regularizer, 1)).Result).ToList();
-        var soft = seeds.Select(s => TopKRunOf(TopKKey("soft-top-k", s, config.Regularizer, config.TopKEpsilon)).Result).ToList();
-        var topKTable = MethodTable([("cross-entropy", ce.Select(r => r.Top1), ce.Select(r => r.TopK)), ($"soft top-k ({config.Regularizer}, ε={Fmt(config.TopKEpsilon)})", soft.Select(r => r.Top1), soft.Select(r => r.TopK))],
-            "top1_accuracy", config.TopK > 1 ? $"top{config.TopK}_accuracy" : "");
-        tables.Add(("top-k", topKTable));
-        var topKAblation = ablationRegs.SelectMany(reg => config.AblationEpsilons.Select(eps => (reg, eps, r: TopKRunOf(TopKKey("soft-top-k", config.Seed, reg, eps)).Result))).ToList();
-        tables.Add(("top-k-ablation", AblationTable(topKAblation.Select(a => (a.reg, a.eps, a.r.Top1)).ToList(), "top1_accuracy")));
+        TopKResult TopK(TopKLoss loss, int seed, SoftRegularizer reg, double eps) => Get(config.TopKRun(loss, seed, reg, eps), Applications.TopK).Result;
+        var crossEntropy = seeds.Select(s => TopK(TopKLoss.CrossEntropy, s, config.Regularizer, 1)).ToList();
+        var softTopK = seeds.Select(s => TopK(TopKLoss.SoftTopK, s, config.Regularizer, config.TopKEpsilon)).ToList();
+        var topKAblation = Ablation((reg, eps) => TopK(TopKLoss.SoftTopK, config.Seed, reg, eps).Top1);
 
         // (b) Label ranking with soft Spearman.
-        RankingRun RankKey(string method, int seed, SoftRegularizer reg, double eps) => new()
-        {
-            Method = method, Regularizer = reg, Epsilon = method == "soft-spearman" ? eps : 1, Samples = config.RankingSamples, Labels = config.RankingLabels,
-            Steps = config.Steps, Seed = seed,
-        };
-        RunRecord<RankingResult> RankRunOf(RankingRun key) => store.GetOrCompute(Name, key, ctx => Applications.Ranking(key, ctx), progress, cancellation);
-        var spearman = seeds.Select(s => RankRunOf(RankKey("soft-spearman", s, config.Regularizer, config.RankingEpsilon)).Result.Spearman).ToList();
-        var direct = seeds.Select(s => RankRunOf(RankKey("no-projection", s, config.Regularizer, 1)).Result.Spearman).ToList();
-        tables.Add(("label-ranking", MethodTable([($"soft Spearman ({config.Regularizer}, ε={Fmt(config.RankingEpsilon)})", spearman, spearman), ("no projection (regress ranks)", direct, direct)],
-            "test_spearman", "")));
-        var rankAblation = ablationRegs.SelectMany(reg => config.AblationEpsilons.Select(eps => (reg, eps, v: RankRunOf(RankKey("soft-spearman", config.Seed, reg, eps)).Result.Spearman))).ToList();
-        tables.Add(("label-ranking-ablation", AblationTable(rankAblation, "test_spearman")));
+        double Ranking(RankingLoss loss, int seed, SoftRegularizer reg, double eps) =>
+            Get(config.RankingRun(loss, seed, reg, eps), Applications.Ranking).Result.Spearman;
+        var softSpearman = seeds.Select(s => Ranking(RankingLoss.SoftSpearman, s, config.Regularizer, config.RankingEpsilon)).ToList();
+        var noProjection = seeds.Select(s => Ranking(RankingLoss.NoProjection, s, config.Regularizer, 1)).ToList();
+        var rankingAblation = Ablation((reg, eps) => Ranking(RankingLoss.SoftSpearman, config.Seed, reg, eps));
 
-        // (c) Soft least trimmed squares.
-        TrimmedRun TrimKey(string method, int seed, double outliers, SoftRegularizer reg, double eps) => new()
-        {
-            Method = method, Regularizer = reg, Epsilon = method == "soft-lts" ? eps : 1, Outliers = outliers, Trim = method == "soft-lts" ? config.TrimFraction : 0.4,
-            Steps = method == "least-squares" ? 300 : config.Steps, Seed = seed,
-        };
-        RunRecord<TrimmedResult> TrimRunOf(TrimmedRun key) => store.GetOrCompute(Name, key, ctx => Applications.Trimmed(key, ctx), progress, cancellation);
-        var trimMethods = new[] { ("least-squares", "least squares"), ("huber", "Huber (δ = 1)"), ("soft-lts", $"soft LTS ({config.Regularizer}, ε={Fmt(config.TrimmedEpsilon)}, trim {config.TrimFraction:P0})") };
-        var trimRows = new List<(string Method, double Outliers, double Mean, double Std)>();
-        foreach (var (method, label) in trimMethods)
+        // (c) Soft least trimmed squares against least squares and Huber.
+        double Trimmed(RegressionMethod method, int seed, double outliers, SoftRegularizer reg, double eps) =>
+            Get(config.TrimmedRun(method, seed, outliers, reg, eps), Applications.Trimmed).Result.TestMse;
+        var trimmed = new List<TrimmedRow>();
+        foreach (var method in Enum.GetValues<RegressionMethod>())
             foreach (var fraction in config.OutlierFractions)
             {
-                var (mean, std) = SeriesStats.MeanStd(seeds.Select(s => TrimRunOf(TrimKey(method, s, fraction, config.Regularizer, config.TrimmedEpsilon)).Result.TestMse));
-                trimRows.Add((label, fraction, mean, std));
+                var (mean, std) = SeriesStats.MeanStd(seeds.Select(s => Trimmed(method, s, fraction, config.Regularizer, config.TrimmedEpsilon)));
+                trimmed.Add(new TrimmedRow(method, fraction, mean, std));
             }
-        tables.Add(("trimmed-regression", new DataFrame(
-            new StringDataFrameColumn("method", trimRows.Select(r => r.Method)),
-            new DoubleDataFrameColumn("outlier_fraction", trimRows.Select(r => r.Outliers)),
-            new DoubleDataFrameColumn("test_mse_mean", trimRows.Select(r => r.Mean)),
-            new DoubleDataFrameColumn("test_mse_std", trimRows.Select(r => r.Std)))));
         double ablationFraction = config.OutlierFractions.OrderBy(f => Math.Abs(f - 0.2)).First();
-        var trimAblation = ablationRegs.SelectMany(reg => config.AblationEpsilons.Select(eps => (reg, eps, v: TrimRunOf(TrimKey("soft-lts", config.Seed, ablationFraction, reg, eps)).Result.TestMse))).ToList();
-        tables.Add(("trimmed-ablation", AblationTable(trimAblation, "test_mse")));
+        var trimmedAblation = Ablation((reg, eps) => Trimmed(RegressionMethod.SoftLts, config.Seed, ablationFraction, reg, eps));
 
-        figures.Add(ApplicationsFigure(config, topKTable, topKAblation.Select(a => (a.reg, a.eps, a.r.Top1)).ToList(), ce.Average(r => r.Top1),
-            spearman, direct, rankAblation, trimRows, trimAblation, ablationFraction));
-
-        // ε guidance.
-        var guidance = EpsilonGuidance(config.Seed);
-        tables.Add(("epsilon-guidance", guidance.Table));
-        figures.Add(guidance.Figure);
-
-        // Paper vs ours.
-        var (ceMean, ceStd) = SeriesStats.MeanStd(ce.Select(r => r.Top1));
-        var (softMean, softStd) = SeriesStats.MeanStd(soft.Select(r => r.Top1));
-        var (spMean, spStd) = SeriesStats.MeanStd(spearman);
-        var (dirMean, dirStd) = SeriesStats.MeanStd(direct);
-        double worst = config.OutlierFractions.Max();
-        double Mse(string label) => trimRows.First(r => r.Method.StartsWith(label, StringComparison.Ordinal) && r.Outliers == worst).Mean;
-        var pavMax = points.Where(p => p.Method == "pav" && p.Status == "ok").MaxBy(p => p.N);
-        var baselineLimit = points.Where(p => p.Method != "pav" && p.Status != "ok").GroupBy(p => p.Method).Select(g => $"{g.Key} from n={g.Min(p => p.N):N0}");
-        string seedsText = $"{config.Seeds} seed{(config.Seeds == 1 ? "" : "s")}";
-        var rows = new List<PaperVsOurs.Row>
-        {
-            new("soft_sort([5,1,2], ε=1) = [1.667, 2.667, 3.667]; at ε=0.1 exactly [1,2,5]; soft_rank at ε=2 = [3, 1.25, 1.75]",
-                "guide §6 (from the paper's reference code)", reference.Summary, reference.Holds ? "holds (to 1e-6; ε = 0.1 exactly)" : "does not hold"),
-            new("Soft sort/rank cost O(n log n) time (PAV is O(n) after the sort)", "§4, Prop. 3 (reported)",
-                $"forward + backward slope {Fmt(slopes["pav"])} on log-log, n up to {pavMax?.N:N0} ({pavMax?.Seconds:0.###} s)",
-                slopes["pav"] <= 1.15 ? "holds" : "partly: slope above 1.15 on this machine (small n dominated by overhead)"),
-            new("The O(n²) baselines (all-pairs, Sinkhorn) are slower and run out of memory at large n", "Figure 5 (reported)",
-                $"slopes all-pairs {Fmt(slopes["all-pairs"])}, Sinkhorn {Fmt(slopes["sinkhorn"])}; out of budget ({config.MemoryBudgetMegabytes} MiB): {string.Join(", ", baselineLimit)}",
-                slopes["all-pairs"] > slopes["pav"] ? "holds" : "inconclusive at these n"),
-            new("A soft-rank top-k loss trains a classifier about as well as cross-entropy", "§6.1, CIFAR-10/100 (reported, no number checked)",
-                $"Fashion-MNIST top-1: soft top-k {PaperVsOurs.Percent(softMean, softStd, config.Seeds)} vs cross-entropy {PaperVsOurs.Percent(ceMean, ceStd, config.Seeds)}",
-                softMean >= ceMean - 0.02 ? "holds here" : "does not hold at this scale (fewer steps; see the ε ablation)"),
-            new("Label ranking: a soft-rank (soft Spearman) layer beats regressing the ranks directly", "§6.2, 21 datasets (reported)",
-                $"test Spearman {spMean:0.000} ± {spStd:0.000} vs {dirMean:0.000} ± {dirStd:0.000} ({seedsText}, generated data)",
-                spMean > dirMean ? "holds here" : "does not hold here"),
-            new("Soft least trimmed squares is robust to outliers, unlike least squares; ε interpolates LTS ↔ LS", "§6.3 (reported)",
-                $"clean test MSE at {worst:P0} outliers: soft LTS {Mse("soft LTS"):0.###}, Huber {Mse("Huber"):0.###}, least squares {Mse("least squares"):0.###} ({seedsText})",
-                Mse("soft LTS") >= Mse("least squares") ? "does not hold"
-                    : Mse("soft LTS") <= Mse("Huber") ? "holds"
-                    : "partly: far better than least squares, but at the largest outlier fraction a seed can stay in the outlier-fitting minimum (LTS is non-convex) and Huber is better there"),
-        };
-        tables.Add(("paper-vs-ours", PaperVsOurs.Table(rows)));
+        var results = new SoftSortResults(runtime, crossEntropy, softTopK, topKAblation, softSpearman, noProjection, rankingAblation,
+            trimmed, trimmedAblation, ablationFraction);
+        var (tables, figures) = new SoftSortReport(Name).Build(config, results);
         return new ExperimentReport(Name, config, tables, figures, watch.Elapsed);
     }
-
-    /// <summary>The guide's reference outputs, computed by the kernel.</summary>
-    internal static (DataFrame Table, string Summary, bool Holds) ReferenceOutputs()
-    {
-        var cases = new (string Op, double Eps, double[] Expected, double[] Got)[]
-        {
-            ("soft_sort", 1.0, [5.0 / 3, 8.0 / 3, 11.0 / 3], PermutahedronProjection.Sort([5, 1, 2], 1.0)),
-            ("soft_sort", 0.1, [1, 2, 5], PermutahedronProjection.Sort([5, 1, 2], 0.1)),
-            ("soft_rank", 2.0, [3, 1.25, 1.75], PermutahedronProjection.Rank([5, 1, 2], 2.0)),
-        };
-        var errors = cases.Select(c => c.Expected.Zip(c.Got, (e, g) => Math.Abs(e - g)).Max()).ToArray();
-        bool holds = errors.All(e => e <= 1e-6) && errors[1] == 0;
-        var table = new DataFrame(
-            new StringDataFrameColumn("operation", cases.Select(c => $"{c.Op}([5, 1, 2])")),
-            new DoubleDataFrameColumn("epsilon", cases.Select(c => c.Eps)),
-            new StringDataFrameColumn("expected", cases.Select(c => Vector(c.Expected))),
-            new StringDataFrameColumn("ours", cases.Select(c => Vector(c.Got))),
-            new DoubleDataFrameColumn("max_abs_error", errors));
-        string summary = string.Join("; ", cases.Select(c => $"{c.Op} ε={Fmt(c.Eps)}: {Vector(c.Got)}"));
-        return (table, summary, holds);
-    }
-
-    /// <summary>The shape of the paper's Figure 2: soft sort and soft rank of (0, 3, 1, 2) as ε varies, L2 and KL.</summary>
-    internal Figure EpsilonFigure()
-    {
-        var eps = Enumerable.Range(0, 81).Select(i => Math.Pow(10, -2 + i * 4.0 / 80)).ToArray();
-        var panels = new List<Figure>();
-        foreach (bool rank in new[] { false, true })
-            foreach (var reg in new[] { SoftRegularizer.L2, SoftRegularizer.KL })
-            {
-                var outputs = eps.Select(e => rank ? PermutahedronProjection.Rank(FigureVector, e, SortDirection.Ascending, reg) : PermutahedronProjection.Sort(FigureVector, e, SortDirection.Ascending, reg)).ToArray();
-                var curves = Enumerable.Range(0, FigureVector.Length).Select(i =>
-                    new Curve(rank ? $"r(θ) for θ = {Fmt(FigureVector[i])}" : $"s(θ) position {i + 1}", eps, outputs.Select(o => o[i]).ToArray())).ToList();
-                panels.Add(Plots.Lines(Name, "panel", $"soft {(rank ? "rank" : "sort")}, {reg}", "ε (log scale)", rank ? "soft rank" : "soft sorted value", curves, x: Scale.Log));
-            }
-        return Plots.SmallMultiples(Name, "epsilon-sweep", $"Soft sort and soft rank of θ = ({string.Join(", ", FigureVector.Select(Fmt))}) as ε varies (paper Figure 2 shape)", panels, columns: 2);
-    }
-
-    /// <summary>
-    /// How to choose ε: for standard-normal values scaled by σ, the L2 soft rank pools neighbours whose gap is below ε, so
-    /// its behaviour depends on ε·n/σ alone. Measures the mean |soft − hard rank| / n and the fraction of values in pooled
-    /// blocks (those get a gradient) against ε·n/σ for several n and σ.
-    /// </summary>
-    internal (DataFrame Table, Figure Figure) EpsilonGuidance(int seed)
-    {
-        var normalised = Enumerable.Range(0, 25).Select(i => Math.Pow(10, -2 + i * 5.0 / 24)).ToArray();
-        var rows = new List<(int N, double Sigma, double EpsNOverSigma, double RankError, double Pooled)>();
-        foreach (int n in new[] { 10, 100, 1000, 10_000 })
-            foreach (double sigma in new[] { 1.0, 100.0 })
-            {
-                var rng = Seeds.Rng(seed, $"guidance:{n}");
-                int repeats = Math.Max(1, 20_000 / n);
-                var data = new double[repeats * n];
-                for (int i = 0; i < data.Length; i++) data[i] = sigma * Normal(rng);
-                var hard = new double[data.Length];
-                for (int r = 0; r < repeats; r++)
-                {
-                    var row = data.AsSpan(r * n, n).ToArray();
-                    var order = Enumerable.Range(0, n).OrderBy(i => row[i]).ToArray();
-                    for (int k = 0; k < n; k++) hard[r * n + order[k]] = k + 1;
-                }
-                foreach (double t in normalised)
-                {
-                    var result = PermutahedronProjection.Rank(data, n, new SoftSortOptions(t * sigma / n));
-                    double error = result.Values.Zip(hard, (a, b) => Math.Abs(a - b)).Average() / n;
-                    double pooled = 1 - Enumerable.Range(0, repeats).Average(r => (double)result.BlockCount(r)) / n;
-                    rows.Add((n, sigma, t, error, pooled));
-                }
-            }
-        // The table: one row per ε·n/σ (every other grid point), one column per n (σ = 1); the figure shows all of it.
-        var sizes = rows.Select(r => r.N).Distinct().ToArray();
-        var shown = normalised.Where((_, i) => i % 2 == 0).ToArray();
-        var columns = new List<DataFrameColumn> { new DoubleDataFrameColumn("eps_times_n_over_sigma", shown) };
-        foreach (int n in sizes)
-            columns.Add(new DoubleDataFrameColumn($"rank_error_over_n (n={n})", shown.Select(t => rows.First(r => r.N == n && r.Sigma == 1 && r.EpsNOverSigma == t).RankError)));
-        columns.Add(new DoubleDataFrameColumn("fraction_pooled (n=1000)", shown.Select(t => rows.First(r => r.N == 1000 && r.Sigma == 1 && r.EpsNOverSigma == t).Pooled)));
-        var table = new DataFrame(columns);
-        var sigma1 = rows.Where(r => r.Sigma == 1.0 || r.N == 1000).ToList();
-        Figure Panel(string title, string yTitle, Func<(int N, double Sigma, double EpsNOverSigma, double RankError, double Pooled), double> y) =>
-            Plots.Lines(Name, "panel", title, "ε · n / σ (log scale)", yTitle,
-                sigma1.GroupBy(r => (r.N, r.Sigma)).Select(g => new Curve($"n = {g.Key.N:N0}, σ = {Fmt(g.Key.Sigma)}",
-                    g.Select(r => r.EpsNOverSigma).ToArray(), g.Select(y).ToArray(), Dash: g.Key.Sigma == 1 ? "solid" : "dot")), x: Scale.Log);
-        var figure = Plots.SmallMultiples(Name, "epsilon-guidance", "Choosing ε: with values of spread σ, soft rank behaves as a function of ε·n/σ (L2, normal values)",
-            [Panel("distance to the hard rank", "mean |soft − hard rank| / n", r => r.RankError), Panel("values with a gradient", "fraction in pooled blocks", r => r.Pooled)], columns: 2, panelWidth: 480);
-        return (table, figure);
-    }
-
-    Figure ApplicationsFigure(SoftSortConfig config, DataFrame topKTable, List<(SoftRegularizer Reg, double Eps, double Value)> topKAblation, double ceTop1,
-        List<double> spearman, List<double> direct, List<(SoftRegularizer Reg, double Eps, double Value)> rankAblation,
-        List<(string Method, double Outliers, double Mean, double Std)> trimRows, List<(SoftRegularizer Reg, double Eps, double Value)> trimAblation, double ablationFraction)
-    {
-        Figure AblationPanel(string title, string yTitle, List<(SoftRegularizer Reg, double Eps, double Value)> points, (string Name, double Value)? reference, Scale y = Scale.Linear)
-        {
-            var curves = points.GroupBy(p => p.Reg).Select(g => new Curve($"soft ({g.Key})", g.Select(p => p.Eps).ToArray(), g.Select(p => p.Value).ToArray(), Markers: true)).ToList();
-            if (reference is { } r)
-                curves.Add(new Curve(r.Name, [config.AblationEpsilons.Min(), config.AblationEpsilons.Max()], [r.Value, r.Value], Dash: "dash"));
-            return Plots.Lines(Name, "panel", title, "ε (log scale)", yTitle, curves, x: Scale.Log, y: y);
-        }
-        var trimPanel = Plots.Lines(Name, "panel", "(c) robust regression", "outlier fraction", "clean test MSE (log scale)",
-            trimRows.GroupBy(r => r.Method).Select(g => new Curve(g.Key, g.Select(r => r.Outliers).ToArray(), g.Select(r => r.Mean).ToArray(), Markers: true)), y: Scale.Log);
-        var panels = new List<Figure>
-        {
-            Plots.GroupedBars(Name, "panel", $"(a) Fashion-MNIST top-1 ({config.Seeds} seeds)", "method", "test top-1 accuracy",
-                ["cross-entropy", "soft top-k"], [new BarGroup("top-1", [topKTable.Columns["top1_accuracy_mean"][0] is double a ? a : 0, topKTable.Columns["top1_accuracy_mean"][1] is double b ? b : 0],
-                    [topKTable.Columns["top1_accuracy_std"][0] is double c ? c : 0, topKTable.Columns["top1_accuracy_std"][1] is double d ? d : 0])]),
-            AblationPanel("(a) top-k loss: ε ablation (seed 1)", "test top-1 accuracy", topKAblation, ("cross-entropy", ceTop1)),
-            AblationPanel("(b) label ranking: ε ablation", "test Spearman", rankAblation, ("no projection", direct.Average())),
-            trimPanel,
-            AblationPanel($"(c) soft LTS at {ablationFraction:P0} outliers: ε ablation", "clean test MSE (log scale)", trimAblation, null, Scale.Log),
-        };
-        return Plots.SmallMultiples(Name, "applications", "Applications and ablations (reading-group scale)", panels, columns: 2, panelWidth: 460);
-    }
-
-    static DataFrame MethodTable(IReadOnlyList<(string Method, IEnumerable<double> A, IEnumerable<double> B)> methods, string a, string b)
-    {
-        var statsA = methods.Select(m => SeriesStats.MeanStd(m.A)).ToList();
-        var columns = new List<DataFrameColumn>
-        {
-            new StringDataFrameColumn("method", methods.Select(m => m.Method)),
-            new DoubleDataFrameColumn(a + "_mean", statsA.Select(s => s.Mean)),
-            new DoubleDataFrameColumn(a + "_std", statsA.Select(s => s.Std)),
-        };
-        if (b.Length > 0)
-        {
-            var statsB = methods.Select(m => SeriesStats.MeanStd(m.B)).ToList();
-            columns.Add(new DoubleDataFrameColumn(b + "_mean", statsB.Select(s => s.Mean)));
-            columns.Add(new DoubleDataFrameColumn(b + "_std", statsB.Select(s => s.Std)));
-        }
-        return new DataFrame(columns);
-    }
-
-    static DataFrame AblationTable(List<(SoftRegularizer Reg, double Eps, double Value)> rows, string metric) => new(
-        new StringDataFrameColumn("regularizer", rows.Select(r => r.Reg.ToString())),
-        new DoubleDataFrameColumn("epsilon", rows.Select(r => r.Eps)),
-        new DoubleDataFrameColumn(metric, rows.Select(r => r.Value)));
-
-    static double Normal(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-
-    static string Vector(double[] v) => "[" + string.Join(", ", v.Select(x => x.ToString("0.######", CultureInfo.InvariantCulture))) + "]";
-
-    static string Fmt(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

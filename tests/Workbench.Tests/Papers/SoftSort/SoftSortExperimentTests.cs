@@ -29,7 +29,7 @@ public class SoftSortExperimentTests
     [Fact]
     public void Reference_outputs_hold()
     {
-        var (table, _, holds) = SoftSortExperiment.ReferenceOutputs();
+        var (table, _, holds) = SoftSortReport.ReferenceOutputs();
         Assert.True(holds);
         Assert.Equal(3, table.Rows.Count);
     }
