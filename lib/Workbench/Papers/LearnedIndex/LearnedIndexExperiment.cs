@@ -60,8 +60,8 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
         var main = RunMain(config, store, progress, cancellation).Result;
         var sets = config.CompareKeySets.Select(s => RunKeySet(config, s, store, progress, cancellation).Result).ToList();
         var bloom = RunBloom(config, store, progress, cancellation).Result;
-        var tables = LearnedIndexFigures.Tables(config, main, sets, bloom);
-        var figures = LearnedIndexFigures.All(Name, config, main, sets, bloom);
+        var tables = LearnedIndexReport.Tables(config, main, sets, bloom);
+        var figures = LearnedIndexReport.All(Name, config, main, sets, bloom);
         return new ExperimentReport(Name, config, tables, figures, watch.Elapsed);
     }
 

@@ -5,7 +5,7 @@ using Workbench.Figures;
 namespace Workbench.Papers.LearnedIndex;
 
 /// <summary>Tables, figures and the "paper vs ours" table of the learned-index notebook.</summary>
-public static class LearnedIndexFigures
+public static class LearnedIndexReport
 {
     static string F(double v, string format) => double.IsNaN(v) ? "n/a" : v.ToString(format, CultureInfo.InvariantCulture);
 
