@@ -29,7 +29,7 @@ public sealed class ParallelPapersTests
     }
 
     [Fact]
-    public void Tour_and_Lottery_Ticket_side_by_side_match_the_same_runs_in_series()
+    public async Task Tour_and_Lottery_Ticket_side_by_side_match_the_same_runs_in_series()
     {
         TorchSetup.Initialize();
         using var temp = new TempFolder();
@@ -40,9 +40,9 @@ public sealed class ParallelPapersTests
 
         var tourTask = Task.Run(() => Tour(Dir("tour-parallel"), 3));
         var lotteryTask = Task.Run(() => Lottery(Dir("lottery-parallel"), 4));
-        Task.WaitAll(tourTask, lotteryTask);
+        await Task.WhenAll(tourTask, lotteryTask);
 
-        Assert.Equal(tourSerial, tourTask.Result);
-        Assert.Equal(lotterySerial, lotteryTask.Result);
+        Assert.Equal(tourSerial, await tourTask);
+        Assert.Equal(lotterySerial, await lotteryTask);
     }
 }
