@@ -52,7 +52,8 @@ public class LearnedIndexLookups
         _rmi = RmiChoice.BestRoot(keys, RmiChoice.TenthOfBPlusTreeLeaves(keys));
         _large = RmiChoice.BestRoot(keys, Math.Max(1024, keys.Length / 32));
         foreach (var index in new ISortedIndex[] { _tree, _rmi, _large })
-            Console.WriteLine($"// SIZE {KeySet}: {index.Name} = {index.SizeBytes / 1024.0:0.0} KB" + (index is RecursiveModelIndex r ? $", AvgLg2 {r.AvgLg2:0.00}, MaxLg2 {r.MaxLg2:0.00}" : ""));
+            Console.WriteLine($"// SIZE {KeySet}: {index.Name} = {index.SizeBytes / 1024.0:0.0} KB" +
+                (index is RecursiveModelIndex r ? $", AvgLg2 {r.AvgLg2:0.00}, MaxLg2 {r.MaxLg2:0.00}" : ""));
     }
 
     long Loop(ISortedIndex index)

@@ -31,7 +31,9 @@ public class LotteryTraining
         _x = tensor(train.PixelsAsFloats()).reshape(train.Count, 784);
         _y = tensor(train.Labels.Select(l => (long)l).ToArray());
         var order = Workbench.Runs.Seeds.Permutation(train.Count, 0, "epoch:0");
-        _batches = Enumerable.Range(0, train.Count / 60).Select(b => order[(b * 60)..(b * 60 + 60)].Select(i => (long)i).ToArray()).ToArray();
+        _batches = Enumerable.Range(0, train.Count / 60)
+            .Select(b => order[(b * 60)..(b * 60 + 60)].Select(i => (long)i).ToArray())
+            .ToArray();
         _net = TorchRandom.BuildWithSeed(0, () => new LeNet300100());
         _optimizer = new Workbench.Torch.Adam(_net.parameters(), 1.2e-3); // the optimizer the Lottery Ticket trainer uses
         _layers = _net.Layers;

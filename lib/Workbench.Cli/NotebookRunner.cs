@@ -41,8 +41,8 @@ public sealed record NotebookOutcome(string Notebook, string Output, IReadOnlyLi
 public static class NotebookRunner
 {
     /// <summary>Runs one notebook; <paramref name="onCell"/> is told about each cell as it finishes.</summary>
-    public static async Task<NotebookOutcome> RunAsync(string notebookPath, string? preset, IReadOnlyList<string> overrides, string outputFolder,
-        Action<CellOutcome>? onCell = null, CancellationToken cancellation = default)
+    public static async Task<NotebookOutcome> RunAsync(string notebookPath, string? preset, IReadOnlyList<string> overrides,
+        string outputFolder, Action<CellOutcome>? onCell = null, CancellationToken cancellation = default)
     {
         notebookPath = Path.GetFullPath(notebookPath);
         var notebook = JsonNode.Parse(await File.ReadAllTextAsync(notebookPath, cancellation))!.AsObject();
@@ -83,7 +83,11 @@ public static class NotebookRunner
         string output = Path.Combine(Path.GetFullPath(outputFolder), Path.GetFileName(notebookPath));
         notebook["nbformat"] = 4;
         notebook["nbformat_minor"] ??= 5;
-        Runs.AtomicFile.WriteAllText(output, notebook.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        Runs.AtomicFile.WriteAllText(output, notebook.ToJsonString(new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
+        }));
         return new NotebookOutcome(notebookPath, output, outcomes);
     }
 
@@ -92,7 +96,9 @@ public static class NotebookRunner
     {
         if (preset is null && overrides.Count == 0) return;
         int index = cells.Select((c, i) => (c, i)).FirstOrDefault(p => Tags(p.c!.AsObject()).Contains("parameters"), (null!, -1)).Item2;
-        if (index < 0) throw new NotebookException("the notebook has no cell tagged 'parameters', so --preset/--set cannot be injected; tag the cell that defines preset and overrides.");
+        if (index < 0)
+            throw new NotebookException("the notebook has no cell tagged 'parameters', so --preset/--set cannot be injected; " +
+                "tag the cell that defines preset and overrides.");
         var lines = new List<string> { "// Injected by `workbench notebook run`" };
         if (preset is not null) lines.Add($"preset = {JsonSerializer.Serialize(preset)};");
         if (overrides.Count > 0) lines.Add($"overrides = {JsonSerializer.Serialize(string.Join("; ", overrides))};");
@@ -140,10 +146,17 @@ public static class NotebookRunner
                     existing["data"] = Data(u.FormattedValues); // an in-place update replaces the displayed value
                     break;
                 case ReturnValueProduced r:
-                    outputs.Add(new JsonObject { ["output_type"] = "execute_result", ["execution_count"] = executionCount, ["data"] = Data(r.FormattedValues), ["metadata"] = new JsonObject() });
+                    outputs.Add(new JsonObject
+                    {
+                        ["output_type"] = "execute_result", ["execution_count"] = executionCount,
+                        ["data"] = Data(r.FormattedValues), ["metadata"] = new JsonObject()
+                    });
                     break;
                 case DisplayEvent d:
-                    var display = new JsonObject { ["output_type"] = "display_data", ["data"] = Data(d.FormattedValues), ["metadata"] = new JsonObject() };
+                    var display = new JsonObject
+                    {
+                        ["output_type"] = "display_data", ["data"] = Data(d.FormattedValues), ["metadata"] = new JsonObject()
+                    };
                     outputs.Add(display);
                     if (d.ValueId is not null) byDisplayId[d.ValueId] = display;
                     break;
@@ -162,7 +175,8 @@ public static class NotebookRunner
 
     static void AppendStream(JsonArray outputs, string name, string text)
     {
-        if (outputs.Count > 0 && outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == name)
+        if (outputs.Count > 0 && outputs[^1] is JsonObject last
+            && (string?)last["output_type"] == "stream" && (string?)last["name"] == name)
             last["text"] = (string?)last["text"] + text;
         else outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = text });
     }
@@ -189,7 +203,8 @@ public static class NotebookRunner
 
     static string FirstLine(string source)
     {
-        var line = source.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("#!", StringComparison.Ordinal)) ?? "";
+        var line = source.Split('\n').Select(l => l.Trim())
+            .FirstOrDefault(l => l.Length > 0 && !l.StartsWith("#!", StringComparison.Ordinal)) ?? "";
         return line.Length > 60 ? line[..60] + "…" : line;
     }
 }

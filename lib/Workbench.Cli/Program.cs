@@ -17,7 +17,9 @@ public static class Program
     {
         // Logs and CI capture the output: give tables room instead of wrapping at 80 columns.
         if (Console.IsOutputRedirected)
-            AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : 160;
+            AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40
+                ? columns
+                : 160;
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -28,9 +30,12 @@ public static class Program
             config.Settings.StrictParsing = false;
             config.SetInterceptor(new RejectUnknownArguments());
             config.AddCommand<ListCommand>("list").WithDescription("List the papers, their presets and status.");
-            config.AddCommand<RunCommand>("run").WithDescription("Run a paper's experiments (cached), print its tables and export its figures.")
-                .WithExample("run", "tour", "--preset", "smoke").WithExample("run", "tour", "--set", "steps=300", "--set", "learning_rate=0.1");
-            config.AddCommand<FiguresCommand>("figures").WithDescription("Export a paper's figures (from cached runs, computing any missing).");
+            config.AddCommand<RunCommand>("run")
+                .WithDescription("Run a paper's experiments (cached), print its tables and export its figures.")
+                .WithExample("run", "tour", "--preset", "smoke")
+                .WithExample("run", "tour", "--set", "steps=300", "--set", "learning_rate=0.1");
+            config.AddCommand<FiguresCommand>("figures")
+                .WithDescription("Export a paper's figures (from cached runs, computing any missing).");
             config.AddBranch("notebook", notebook =>
             {
                 notebook.SetDescription("Work with notebooks.");
@@ -166,7 +171,8 @@ public class RunCommand : Command<ExperimentSettings>
                 var tasks = new Dictionary<string, ProgressTask>();
                 var progress = new ActionProgress(p =>
                 {
-                    if (!tasks.TryGetValue(p.Task, out var task)) tasks[p.Task] = task = ctx.AddTask(Markup.Escape(p.Task), maxValue: Math.Max(1, p.Total));
+                    if (!tasks.TryGetValue(p.Task, out var task))
+                        tasks[p.Task] = task = ctx.AddTask(Markup.Escape(p.Task), maxValue: Math.Max(1, p.Total));
                     task.Value = p.Done;
                     task.Description = Markup.Escape($"{p.Task} {p.Detail}");
                 });
@@ -258,7 +264,8 @@ public sealed class NotebookRunCommand : AsyncCommand<NotebookRunSettings>
         {
             AnsiConsole.MarkupLineInterpolated($"[bold]{path}[/]");
             var outcome = await NotebookRunner.RunAsync(path, settings.Preset, settings.Set, outFolder, cell =>
-                AnsiConsole.MarkupLine($"  [[{cell.Index,2}]] {(cell.Succeeded ? "[green]ok  [/]" : "[red]FAIL[/]")} {cell.Elapsed.TotalSeconds,6:0.0} s  {Markup.Escape(cell.FirstLine)}"),
+                AnsiConsole.MarkupLine($"  [[{cell.Index,2}]] {(cell.Succeeded ? "[green]ok  [/]" : "[red]FAIL[/]")} " +
+                    $"{cell.Elapsed.TotalSeconds,6:0.0} s  {Markup.Escape(cell.FirstLine)}"),
                 cancellation);
             if (outcome.FirstFailure is { } failure)
             {

@@ -7,7 +7,8 @@ public sealed class TempFolder : IDisposable
 {
     public TempFolder() => Directory.CreateDirectory(Path);
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "workbench-tests", Guid.NewGuid().ToString("N")[..12]);
+    public string Path { get; } =
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "workbench-tests", Guid.NewGuid().ToString("N")[..12]);
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
@@ -19,7 +20,8 @@ public sealed class TempFolder : IDisposable
 
 public static class TestPaths
 {
-    public static string RepoRoot => Repository.Root ?? throw new InvalidOperationException("tests must run inside the repository (Workbench.sln not found)");
+    public static string RepoRoot => Repository.Root
+        ?? throw new InvalidOperationException("tests must run inside the repository (Workbench.sln not found)");
 
     public static string CliDll => Path.Combine(RepoRoot, "lib", "Workbench.Cli", "bin",
 #if DEBUG

@@ -10,7 +10,8 @@ public static class FashionMnist
     public const string DebianFolder = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>The command that installs the dataset.</summary>
-    public const string InstallCommand = "install it with `sudo apt-get install dataset-fashion-mnist` (or set WORKBENCH_FASHION_MNIST to a folder holding the four IDX files)";
+    public const string InstallCommand = "install it with `sudo apt-get install dataset-fashion-mnist` " +
+        "(or set WORKBENCH_FASHION_MNIST to a folder holding the four IDX files)";
 
     /// <summary>The ten class names, by label.</summary>
     public static readonly IReadOnlyList<string> ClassNames =
@@ -19,7 +20,9 @@ public static class FashionMnist
     static readonly Dictionary<(string, bool), ImageDataset> Cache = new();
 
     /// <summary>The folder the files are read from.</summary>
-    public static string Folder => Environment.GetEnvironmentVariable("WORKBENCH_FASHION_MNIST") is { Length: > 0 } env ? env : DebianFolder;
+    public static string Folder => Environment.GetEnvironmentVariable("WORKBENCH_FASHION_MNIST") is { Length: > 0 } env
+        ? env
+        : DebianFolder;
 
     /// <summary>True when the training images file is present.</summary>
     public static bool IsInstalled => Find("train-images-idx3-ubyte") is not null;
@@ -27,7 +30,8 @@ public static class FashionMnist
     /// <summary>Loads the training (60,000) or test (10,000) split; cached in memory after the first call.</summary>
     public static ImageDataset Load(bool train) => Load(Folder, train);
 
-    /// <summary>The first <paramref name="count"/> training images of a shuffle seeded by <paramref name="seed"/> (purpose "train-subset").</summary>
+    /// <summary>The first <paramref name="count"/> training images of a shuffle seeded by <paramref name="seed"/>
+    /// (purpose "train-subset").</summary>
     public static ImageDataset TrainingSubset(int count, int seed)
     {
         var train = Load(train: true);
@@ -54,11 +58,16 @@ public static class FashionMnist
     {
         var images = Idx.Read(imagesPath, fix);
         var labels = Idx.Read(labelsPath, fix);
-        if (images.Dimensions.Length != 3) throw new DatasetException($"{imagesPath} is not an image file (rank {images.Dimensions.Length}, expected 3); {fix}.");
-        if (labels.Dimensions.Length != 1) throw new DatasetException($"{labelsPath} is not a label file (rank {labels.Dimensions.Length}, expected 1); {fix}.");
-        if (images.Count != labels.Count) throw new DatasetException($"{imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Count} labels; {fix}.");
+        if (images.Dimensions.Length != 3)
+            throw new DatasetException($"{imagesPath} is not an image file (rank {images.Dimensions.Length}, expected 3); {fix}.");
+        if (labels.Dimensions.Length != 1)
+            throw new DatasetException($"{labelsPath} is not a label file (rank {labels.Dimensions.Length}, expected 1); {fix}.");
+        if (images.Count != labels.Count)
+            throw new DatasetException($"{imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Count} labels; {fix}.");
         int bad = Array.FindIndex(labels.Data, l => l >= classNames.Count);
-        if (bad >= 0) throw new DatasetException($"{labelsPath} has label {labels.Data[bad]} at position {bad}, outside 0–{classNames.Count - 1}; {fix}.");
+        if (bad >= 0)
+            throw new DatasetException(
+                $"{labelsPath} has label {labels.Data[bad]} at position {bad}, outside 0–{classNames.Count - 1}; {fix}.");
         return new ImageDataset(name, images.Data, labels.Data, images.Dimensions[1], images.Dimensions[2], classNames);
     }
 

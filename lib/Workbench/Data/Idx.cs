@@ -55,12 +55,14 @@ public static class Idx
                 if (dims[i] < 0) throw new DatasetException($"{path} has a negative dimension in its IDX header; {fix}.");
                 expected *= dims[i];
             }
-            if (expected > Array.MaxLength) throw new DatasetException($"{path} promises {expected:N0} bytes, more than one array holds; {fix}.");
+            if (expected > Array.MaxLength)
+                throw new DatasetException($"{path} promises {expected:N0} bytes, more than one array holds; {fix}.");
             var data = new byte[expected];
             int read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
             long extra = read < data.Length ? 0 : CountRemaining(stream);
             if (read < data.Length || extra > 0)
-                throw new DatasetException($"{path} holds {read + extra:N0} data bytes but its header promises {expected:N0} (truncated or corrupt); {fix}.");
+                throw new DatasetException(
+                    $"{path} holds {read + extra:N0} data bytes but its header promises {expected:N0} (truncated or corrupt); {fix}.");
             return new IdxArray(dims, data);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
@@ -98,7 +100,8 @@ public static class Idx
         }
         int header = 4 + 4 * rank;
         if (bytes.Length - header != expected)
-            throw new DatasetException($"{path} holds {bytes.Length - header:N0} data bytes but its header promises {expected:N0} (truncated or corrupt); {fix}.");
+            throw new DatasetException(
+                $"{path} holds {bytes.Length - header:N0} data bytes but its header promises {expected:N0} (truncated or corrupt); {fix}.");
         return new IdxArray(dims, bytes.AsSpan(header).ToArray());
     }
 

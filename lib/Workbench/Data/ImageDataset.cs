@@ -39,7 +39,8 @@ public sealed record ImageDataset(string Name, byte[] Pixels, byte[] Labels, int
     public (ImageDataset Train, ImageDataset Validation) Split(int validationCount, int seed)
     {
         if (validationCount < 0 || validationCount >= Count)
-            throw new ArgumentOutOfRangeException(nameof(validationCount), $"validation size {validationCount} must be in [0, {Count - 1}] for {Name} ({Count} images).");
+            throw new ArgumentOutOfRangeException(nameof(validationCount),
+                $"validation size {validationCount} must be in [0, {Count - 1}] for {Name} ({Count} images).");
         var order = Seeds.Permutation(Count, seed, "split:" + Name);
         return (Select(order[validationCount..]), Select(order[..validationCount]));
     }

@@ -65,7 +65,8 @@ public static class KeySets
     {
         for (int i = 1; i < keys.Length; i++)
             if (keys[i] < keys[i - 1])
-                throw new ArgumentException($"{what} must be sorted ascending, but position {i} ({keys[i]}) is smaller than position {i - 1} ({keys[i - 1]}).");
+                throw new ArgumentException(
+                    $"{what} must be sorted ascending, but position {i} ({keys[i]}) is smaller than position {i - 1} ({keys[i - 1]}).");
     }
 
     /// <summary>
@@ -74,17 +75,21 @@ public static class KeySets
     /// </summary>
     public static ulong[] LoadSosd(string path)
     {
-        if (!File.Exists(path)) throw new DatasetException($"{path} does not exist; pass a file in SOSD's format (u64 count, then sorted keys).");
+        if (!File.Exists(path))
+            throw new DatasetException($"{path} does not exist; pass a file in SOSD's format (u64 count, then sorted keys).");
         var bytes = File.ReadAllBytes(path);
         bool is32 = Path.GetFileName(path).EndsWith("_uint32", StringComparison.Ordinal);
         int width = is32 ? 4 : 8;
         if (bytes.Length < 8) throw new DatasetException($"{path} is shorter than the 8-byte count header of SOSD's format.");
         ulong count = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if ((ulong)(bytes.Length - 8) != count * (ulong)width)
-            throw new DatasetException($"{path} promises {count:N0} keys of {width} bytes but holds {(bytes.Length - 8) / width:N0} (truncated, or the _uint32/_uint64 suffix is wrong).");
+            throw new DatasetException($"{path} promises {count:N0} keys of {width} bytes but holds {(bytes.Length - 8) / width:N0} " +
+                "(truncated, or the _uint32/_uint64 suffix is wrong).");
         var keys = new ulong[count];
         for (int i = 0; i < keys.Length; i++)
-            keys[i] = is32 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8 + 4 * i)) : BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(8 + 8 * i));
+            keys[i] = is32
+                ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8 + 4 * i))
+                : BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(8 + 8 * i));
         EnsureSorted(keys, path);
         return keys;
     }

@@ -10,10 +10,11 @@ namespace Workbench.Data;
 /// </summary>
 public static class UrlStrings
 {
-    static readonly string[] Benign = ["news", "blog", "shop", "mail", "docs", "wiki", "maps", "video", "music", "photos", "store", "support",
-        "about", "help", "search", "travel", "sports", "weather", "finance", "health", "recipes", "books", "games", "forum", "cloud", "home"];
-    static readonly string[] Suspicious = ["login", "verify", "secure", "account", "update", "confirm", "bank", "wallet", "signin", "billing",
-        "password", "unlock", "free", "bonus", "prize", "claim", "support", "alert", "suspended", "recovery", "invoice", "gift"];
+    static readonly string[] Benign = ["news", "blog", "shop", "mail", "docs", "wiki", "maps", "video", "music", "photos", "store",
+        "support", "about", "help", "search", "travel", "sports", "weather", "finance", "health", "recipes", "books", "games", "forum",
+        "cloud", "home"];
+    static readonly string[] Suspicious = ["login", "verify", "secure", "account", "update", "confirm", "bank", "wallet", "signin",
+        "billing", "password", "unlock", "free", "bonus", "prize", "claim", "support", "alert", "suspended", "recovery", "invoice", "gift"];
     static readonly string[] BenignTlds = [".com", ".org", ".net", ".edu", ".gov", ".io", ".co.uk", ".de"];
     static readonly string[] SuspiciousTlds = [".xyz", ".top", ".tk", ".ru", ".info", ".click", ".com", ".net"];
 
@@ -31,7 +32,8 @@ public static class UrlStrings
             var words = look ? Suspicious : Benign;
             sb.Append(rng.NextDouble() < 0.7 ? "https://" : "http://");
             if (look && rng.NextDouble() < 0.15)
-                sb.Append(rng.Next(1, 255)).Append('.').Append(rng.Next(0, 255)).Append('.').Append(rng.Next(0, 255)).Append('.').Append(rng.Next(1, 255));
+                sb.Append(rng.Next(1, 255)).Append('.').Append(rng.Next(0, 255)).Append('.')
+                    .Append(rng.Next(0, 255)).Append('.').Append(rng.Next(1, 255));
             else
             {
                 if (rng.NextDouble() < 0.5) sb.Append(look ? words[rng.Next(words.Length)] + "-" : "www.");
@@ -40,7 +42,8 @@ public static class UrlStrings
                 sb.Append((look ? SuspiciousTlds : BenignTlds)[rng.Next(8)]);
             }
             int segments = rng.Next(0, look ? 4 : 3);
-            for (int s = 0; s < segments; s++) sb.Append('/').Append(rng.NextDouble() < 0.6 ? words[rng.Next(words.Length)] : Word(rng, 3, 10));
+            for (int s = 0; s < segments; s++)
+                sb.Append('/').Append(rng.NextDouble() < 0.6 ? words[rng.Next(words.Length)] : Word(rng, 3, 10));
             if (rng.NextDouble() < (look ? 0.5 : 0.2)) sb.Append("?id=").Append(rng.NextInt64(1, 1_000_000_000));
             set.Add(sb.ToString());
         }

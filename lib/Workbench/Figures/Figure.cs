@@ -56,7 +56,8 @@ public sealed record Figure(string Paper, string Name, JsonObject Spec)
 
     /// <summary>The JavaScript that draws the figure into a div.</summary>
     internal string PlotCall(string divId) =>
-        $"Plotly.newPlot('{divId}', {Spec["data"]!.ToJsonString()}, {Spec["layout"]!.ToJsonString()}, {{\"responsive\": false, \"displaylogo\": false}});";
+        $"Plotly.newPlot('{divId}', {Spec["data"]!.ToJsonString()}, {Spec["layout"]!.ToJsonString()}, " +
+            $"{{\"responsive\": false, \"displaylogo\": false}});";
 }
 
 /// <summary>The plotly.js bundle shipped inside Plotly.NET, so exports never need the network.</summary>
@@ -65,7 +66,8 @@ public static class PlotlyJs
     static readonly Lazy<(string Version, string Source)> Bundle = new(() =>
     {
         var asm = typeof(GenericChart).Assembly;
-        var name = asm.GetManifestResourceNames().Single(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal));
+        var name = asm.GetManifestResourceNames()
+            .Single(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal));
         using var reader = new StreamReader(asm.GetManifestResourceStream(name)!);
         return (name["Plotly.NET.plotly-".Length..^".min.js".Length], reader.ReadToEnd());
     });

@@ -114,16 +114,19 @@ public static class FigureExport
         if (_page is { IsClosed: false } && found == _executable) return _page;
         ResetBrowser();
         string executable = found ?? throw new ExportException(
-            "No Chromium found for PNG/SVG export: install it with `sudo apt-get install chromium` (Debian/Ubuntu), or set WORKBENCH_CHROMIUM to a Chrome or Chromium executable.");
+            "No Chromium found for PNG/SVG export: install it with `sudo apt-get install chromium` (Debian/Ubuntu), " +
+            "or set WORKBENCH_CHROMIUM to a Chrome or Chromium executable.");
         var args = new List<string>
         {
             "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
         };
-        if (OperatingSystem.IsLinux() && Environment.UserName == "root") args.Add("--no-sandbox"); // Chromium refuses to run sandboxed as root
+        if (OperatingSystem.IsLinux() && Environment.UserName == "root")
+            args.Add("--no-sandbox"); // Chromium refuses to run sandboxed as root
         try
         {
-            _browser = Puppeteer.LaunchAsync(new LaunchOptions { ExecutablePath = executable, Headless = true, Args = args.ToArray(), Timeout = 60_000 })
+            _browser = Puppeteer.LaunchAsync(
+                    new LaunchOptions { ExecutablePath = executable, Headless = true, Args = args.ToArray(), Timeout = 60_000 })
                 .GetAwaiter().GetResult();
             _page = _browser.NewPageAsync().GetAwaiter().GetResult();
             _executable = executable;
@@ -134,7 +137,8 @@ public static class FigureExport
         catch (Exception e) when (e is PuppeteerException or System.ComponentModel.Win32Exception or IOException)
         {
             ResetBrowser();
-            throw new ExportException($"Could not start {executable} for figure export ({e.Message}); set WORKBENCH_CHROMIUM to a working Chrome or Chromium.", e);
+            throw new ExportException($"Could not start {executable} for figure export ({e.Message}); " +
+                "set WORKBENCH_CHROMIUM to a working Chrome or Chromium.", e);
         }
     }
 

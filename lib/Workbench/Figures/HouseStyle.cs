@@ -17,7 +17,8 @@ public static class HouseStyle
     /// <summary>Font family used for all text.</summary>
     public const string FontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
-    /// <summary>The palette (colour-blind-friendly Okabe–Ito colours; black before the light ones, yellow last: it is faint on white).</summary>
+    /// <summary>The palette (colour-blind-friendly Okabe–Ito colours; black before the light ones, yellow last:
+    /// it is faint on white).</summary>
     public static readonly IReadOnlyList<string> Palette =
         ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9", "#F0E442"];
 
@@ -53,7 +54,9 @@ public static class HouseStyle
     /// <summary>Translucent version of a hex colour for bands.</summary>
     public static string Translucent(string hex, double alpha = 0.18)
     {
-        int r = Convert.ToInt32(hex.Substring(1, 2), 16), g = Convert.ToInt32(hex.Substring(3, 2), 16), b = Convert.ToInt32(hex.Substring(5, 2), 16);
+        int r = Convert.ToInt32(hex.Substring(1, 2), 16),
+            g = Convert.ToInt32(hex.Substring(3, 2), 16),
+            b = Convert.ToInt32(hex.Substring(5, 2), 16);
         return $"rgba({r},{g},{b},{alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
     }
 
@@ -70,9 +73,15 @@ public static class HouseStyle
         // The legend sits under the x-axis title: a long one wraps downwards instead of into the title.
         layout["margin"] = new JsonObject { ["l"] = 70, ["r"] = 30, ["t"] = title.Length > 0 ? 60 : 30, ["b"] = 120 };
         layout["height"] = (int)layout["height"]! + 40;
-        if (title.Length > 0) layout["title"] = new JsonObject { ["text"] = title, ["x"] = 0.02, ["font"] = new JsonObject { ["size"] = 16 } };
-        layout["legend"] = new JsonObject { ["orientation"] = "h", ["y"] = -0.2, ["yanchor"] = "top", ["x"] = 0, ["bgcolor"] = "rgba(255,255,255,0)" };
-        foreach (var key in layout.Select(p => p.Key).Where(k => k.StartsWith("xaxis", StringComparison.Ordinal) || k.StartsWith("yaxis", StringComparison.Ordinal)).ToList())
+        if (title.Length > 0)
+            layout["title"] = new JsonObject { ["text"] = title, ["x"] = 0.02, ["font"] = new JsonObject { ["size"] = 16 } };
+        layout["legend"] = new JsonObject
+        {
+            ["orientation"] = "h", ["y"] = -0.2, ["yanchor"] = "top", ["x"] = 0, ["bgcolor"] = "rgba(255,255,255,0)"
+        };
+        foreach (var key in layout.Select(p => p.Key)
+                .Where(k => k.StartsWith("xaxis", StringComparison.Ordinal) || k.StartsWith("yaxis", StringComparison.Ordinal))
+                .ToList())
             StyleAxis(layout[key]!.AsObject());
         if (!layout.ContainsKey("xaxis")) layout["xaxis"] = StyleAxis(new JsonObject());
         if (!layout.ContainsKey("yaxis")) layout["yaxis"] = StyleAxis(new JsonObject());

@@ -67,7 +67,8 @@ public static class Plots
     /// <summary>
     /// Log-log lines with the least-squares slope of log10(y) on log10(x) in each legend entry (e.g. runtime vs n:
     /// slope 1 is linear, 2 quadratic). Non-positive points are left out. Only points with x ≥ <paramref name="fitFrom"/>
-    /// are fitted (small sizes are dominated by fixed costs); see <see cref="FitLogLogSlope(IReadOnlyList{double}, IReadOnlyList{double}, double)"/>.
+    /// are fitted (small sizes are dominated by fixed costs); see
+    /// <see cref="FitLogLogSlope(IReadOnlyList{double}, IReadOnlyList{double}, double)"/>.
     /// </summary>
     public static Figure LogLog(string paper, string name, string title, string xTitle, string yTitle,
         IEnumerable<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> sets, double fitFrom = 0)
@@ -100,9 +101,12 @@ public static class Plots
 
     /// <summary>A heatmap of <paramref name="z"/>[row, column] with optional axis labels.</summary>
     public static Figure Heatmap(string paper, string name, string title, double[,] z, string xTitle = "", string yTitle = "",
-        IReadOnlyList<string>? columnLabels = null, IReadOnlyList<string>? rowLabels = null, string colorScale = "Viridis", bool reverseY = false)
+        IReadOnlyList<string>? columnLabels = null, IReadOnlyList<string>? rowLabels = null, string colorScale = "Viridis",
+        bool reverseY = false)
     {
-        var rows = Enumerable.Range(0, z.GetLength(0)).Select(r => Enumerable.Range(0, z.GetLength(1)).Select(c => z[r, c]).ToArray()).ToArray();
+        var rows = Enumerable.Range(0, z.GetLength(0))
+            .Select(r => Enumerable.Range(0, z.GetLength(1)).Select(c => z[r, c]).ToArray())
+            .ToArray();
         var trace = Trace(PlotlyChart.Heatmap<double, string, string, string>(zData: rows));
         if (columnLabels is not null) trace["x"] = new JsonArray(columnLabels.Select(l => (JsonNode)l).ToArray());
         if (rowLabels is not null) trace["y"] = new JsonArray(rowLabels.Select(l => (JsonNode)l).ToArray());
@@ -137,10 +141,14 @@ public static class Plots
         int i = 0;
         foreach (var group in list)
         {
-            var trace = Trace(PlotlyChart.Column<double, string, string>(values: group.Values, Keys: categories.ToArray(), Name: group.Name));
+            var trace = Trace(PlotlyChart.Column<double, string, string>(
+                values: group.Values, Keys: categories.ToArray(), Name: group.Name));
             trace["marker"] = new JsonObject { ["color"] = colors[i++] };
             if (group.Errors is not null)
-                trace["error_y"] = new JsonObject { ["type"] = "data", ["array"] = Numbers(group.Errors), ["visible"] = true, ["color"] = "#444444" };
+                trace["error_y"] = new JsonObject
+                {
+                    ["type"] = "data", ["array"] = Numbers(group.Errors), ["visible"] = true, ["color"] = "#444444"
+                };
             data.Add(trace);
         }
         var figure = Build(paper, name, title, data, Axis(xTitle, Scale.Linear), Axis(yTitle, y));
@@ -225,12 +233,14 @@ public static class Plots
             var lower = curve.Y.Zip(band, (m, s) => m - s).ToArray();
             data.Add(new JsonObject
             {
-                ["type"] = "scatter", ["mode"] = "lines", ["x"] = Numbers(curve.X), ["y"] = Numbers(upper), ["line"] = new JsonObject { ["width"] = 0 },
-                ["hoverinfo"] = "skip", ["showlegend"] = false, ["legendgroup"] = curve.Name, ["name"] = curve.Name + " +std", ["xaxis"] = xAxis, ["yaxis"] = yAxis,
+                ["type"] = "scatter", ["mode"] = "lines", ["x"] = Numbers(curve.X), ["y"] = Numbers(upper),
+                ["line"] = new JsonObject { ["width"] = 0 }, ["hoverinfo"] = "skip", ["showlegend"] = false,
+                ["legendgroup"] = curve.Name, ["name"] = curve.Name + " +std", ["xaxis"] = xAxis, ["yaxis"] = yAxis,
             });
             data.Add(new JsonObject
             {
-                ["type"] = "scatter", ["mode"] = "lines", ["x"] = Numbers(curve.X), ["y"] = Numbers(lower), ["line"] = new JsonObject { ["width"] = 0 },
+                ["type"] = "scatter", ["mode"] = "lines", ["x"] = Numbers(curve.X), ["y"] = Numbers(lower),
+                ["line"] = new JsonObject { ["width"] = 0 },
                 ["fill"] = "tonexty", ["fillcolor"] = HouseStyle.Translucent(color), ["hoverinfo"] = "skip", ["showlegend"] = false,
                 ["legendgroup"] = curve.Name, ["name"] = curve.Name + " -std", ["xaxis"] = xAxis, ["yaxis"] = yAxis,
             });

@@ -30,13 +30,16 @@ public static class Nb
             AssemblyLoadContext.Default.Resolving += ResolveLoadedFSharpCore;
             Formatter.Register<DataFrame>((df, writer) => writer.Write(Html.Table(df)), "text/html");
             Formatter.Register<Figure>((figure, writer) => writer.Write(Html.Figure(figure)), "text/html");
-            Formatter.Register<Figure>((figure, writer) => writer.Write(Convert.ToBase64String(FigureExport.RenderPng(figure))), "image/png");
+            Formatter.Register<Figure>(
+                (figure, writer) => writer.Write(Convert.ToBase64String(FigureExport.RenderPng(figure))), "image/png");
             Formatter.Register<IReadOnlyList<KnobRow>>((rows, writer) => writer.Write(Html.Knobs(rows)), "text/html");
             Torch.TorchSetup.Initialize();
             _setUp = true;
         }
-        return $"Workbench {typeof(Nb).Assembly.GetName().Version?.ToString(3)} · TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3)} " +
-               $"· libtorch threads {Torch.TorchSetup.Threads} · runs in {RunStore.Default.Root} · figures in {FigureExport.DefaultRoot}";
+        return $"Workbench {typeof(Nb).Assembly.GetName().Version?.ToString(3)} " +
+               $"· TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3)} " +
+               $"· libtorch threads {Torch.TorchSetup.Threads} · runs in {RunStore.Default.Root} " +
+               $"· figures in {FigureExport.DefaultRoot}";
     }
 
     /// <summary>
@@ -52,8 +55,10 @@ public static class Nb
         var config = experiment.Configure(preset, overrides);
         var defaults = new TConfig();
         var rows = Configs.Knobs<TConfig>().Select(k => new KnobRow(k.Name, Configs.FormatValue(Configs.Get(config, k.Name)),
-            k.Unit, k.Range, k.Description, !Equals(Configs.FormatValue(Configs.Get(config, k.Name)), Configs.FormatValue(Configs.Get(defaults, k.Name))))).ToList();
-        Display((IReadOnlyList<KnobRow>)rows, $"preset {preset}" + (overrides.Trim(';', ' ').Length > 0 ? $", overrides {overrides.Trim(';', ' ')}" : ""));
+            k.Unit, k.Range, k.Description,
+            !Equals(Configs.FormatValue(Configs.Get(config, k.Name)), Configs.FormatValue(Configs.Get(defaults, k.Name))))).ToList();
+        Display((IReadOnlyList<KnobRow>)rows,
+            $"preset {preset}" + (overrides.Trim(';', ' ').Length > 0 ? $", overrides {overrides.Trim(';', ' ')}" : ""));
         return config;
     }
 
@@ -146,12 +151,15 @@ public static class Html
     public static string Table(DataFrame df, int maxRows = 50)
     {
         var sb = new StringBuilder("<table style=\"border-collapse:collapse;font-size:13px\"><thead><tr>");
-        foreach (var column in df.Columns) sb.Append("<th style=\"text-align:left;padding:2px 8px;border-bottom:1px solid #999\">").Append(Encode(column.Name)).Append("</th>");
+        foreach (var column in df.Columns)
+            sb.Append("<th style=\"text-align:left;padding:2px 8px;border-bottom:1px solid #999\">")
+                .Append(Encode(column.Name)).Append("</th>");
         sb.Append("</tr></thead><tbody>");
         for (long r = 0; r < Math.Min(df.Rows.Count, maxRows); r++)
         {
             sb.Append("<tr>");
-            foreach (var column in df.Columns) sb.Append("<td style=\"padding:2px 8px\">").Append(Encode(FormatCell(column[r]))).Append("</td>");
+            foreach (var column in df.Columns)
+                sb.Append("<td style=\"padding:2px 8px\">").Append(Encode(FormatCell(column[r]))).Append("</td>");
             sb.Append("</tr>");
         }
         sb.Append("</tbody></table>");
@@ -162,11 +170,12 @@ public static class Html
     /// <summary>The knob table of a config.</summary>
     public static string Knobs(IReadOnlyList<Nb.KnobRow> rows)
     {
-        var sb = new StringBuilder("<table style=\"border-collapse:collapse;font-size:13px\"><thead><tr><th>knob</th><th>value</th><th>unit</th><th>range</th><th>meaning</th></tr></thead><tbody>");
+        var sb = new StringBuilder("<table style=\"border-collapse:collapse;font-size:13px\"><thead><tr><th>knob</th><th>value</th>" +
+            "<th>unit</th><th>range</th><th>meaning</th></tr></thead><tbody>");
         foreach (var r in rows)
-            sb.Append("<tr").Append(r.Changed ? " style=\"font-weight:bold\"" : "").Append("><td><code>").Append(Encode(r.Name)).Append("</code></td><td>")
-              .Append(Encode(r.Value)).Append("</td><td>").Append(Encode(r.Unit)).Append("</td><td>").Append(Encode(r.Range)).Append("</td><td>")
-              .Append(Encode(r.Description)).Append("</td></tr>");
+            sb.Append("<tr").Append(r.Changed ? " style=\"font-weight:bold\"" : "").Append("><td><code>").Append(Encode(r.Name))
+              .Append("</code></td><td>").Append(Encode(r.Value)).Append("</td><td>").Append(Encode(r.Unit)).Append("</td><td>")
+              .Append(Encode(r.Range)).Append("</td><td>").Append(Encode(r.Description)).Append("</td></tr>");
         return sb.Append("</tbody></table>").ToString();
     }
 
@@ -192,7 +201,8 @@ public static class Html
     static string FormatCell(object? value) => value switch
     {
         null => "",
-        double d => d.ToString(Math.Abs(d) >= 1e5 || (Math.Abs(d) < 1e-3 && d != 0) ? "0.###e0" : "0.####", System.Globalization.CultureInfo.InvariantCulture),
+        double d => d.ToString(Math.Abs(d) >= 1e5 || (Math.Abs(d) < 1e-3 && d != 0) ? "0.###e0" : "0.####",
+            System.Globalization.CultureInfo.InvariantCulture),
         float f => f.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
     };

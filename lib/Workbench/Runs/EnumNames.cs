@@ -22,7 +22,8 @@ public static class EnumNames
     public static string Of(Enum value)
     {
         var member = value.GetType().GetField(value.ToString());
-        return member?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+        return member?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
+            ?? JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
     }
 
     /// <summary>Every name of an enum type, in declaration order.</summary>

@@ -37,7 +37,8 @@ public static class Configs
         Properties(configType).Select(p =>
         {
             var knob = p.GetCustomAttribute<KnobAttribute>();
-            return new KnobInfo(SnakeCase(p.Name), p.Name, p.PropertyType, knob?.Description ?? "", knob?.Unit ?? "", knob?.RangeText ?? "");
+            return new KnobInfo(SnakeCase(p.Name), p.Name, p.PropertyType, knob?.Description ?? "", knob?.Unit ?? "",
+                knob?.RangeText ?? "");
         }).ToList();
 
     /// <summary>
@@ -80,7 +81,8 @@ public static class Configs
         object? converted = value is string s && property.PropertyType != typeof(string) ? Parse(property, s)
             : value is null ? null
             : property.PropertyType.IsEnum ? Enum.ToObject(property.PropertyType, value)
-            : Convert.ChangeType(value, Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType, CultureInfo.InvariantCulture);
+            : Convert.ChangeType(value, Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType,
+                CultureInfo.InvariantCulture);
         var copy = Clone(config);
         property.SetValue(copy, converted);
         Validate(copy);
@@ -105,7 +107,8 @@ public static class Configs
             {
                 double d = c.ToDouble(CultureInfo.InvariantCulture);
                 if (!knob.Allows(d))
-                    throw new ConfigException($"{name} = {FormatValue(value)} is out of range: {knob.Description} must be in {knob.RangeText}.");
+                    throw new ConfigException(
+                        $"{name} = {FormatValue(value)} is out of range: {knob.Description} must be in {knob.RangeText}.");
             }
         }
         config.Validate();
@@ -159,7 +162,8 @@ public static class Configs
         for (int i = 0; i < name.Length; i++)
         {
             char c = name[i];
-            if (char.IsUpper(c) && i > 0 && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1])))) sb.Append('_');
+            if (char.IsUpper(c) && i > 0 && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                sb.Append('_');
             sb.Append(char.ToLowerInvariant(c));
         }
         return sb.ToString();
@@ -188,7 +192,8 @@ public static class Configs
         var props = Properties(t);
         string wanted = name.Replace("_", "").Replace("-", "");
         return props.FirstOrDefault(p => string.Equals(p.Name, wanted, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ConfigException($"Unknown knob '{name}'; valid knobs are: {string.Join(", ", props.Select(p => SnakeCase(p.Name)))}.");
+            ?? throw new ConfigException(
+                $"Unknown knob '{name}'; valid knobs are: {string.Join(", ", props.Select(p => SnakeCase(p.Name)))}.");
     }
 
     static object Parse(PropertyInfo property, string text)
@@ -212,14 +217,18 @@ public static class Configs
                 var array = Array.CreateInstance(element, parts.Length);
                 // Digit separators ("1_000") are allowed in numbers only; strings keep their underscores.
                 for (int i = 0; i < parts.Length; i++)
-                    array.SetValue(element == typeof(string) ? parts[i] : Convert.ChangeType(parts[i].Replace("_", ""), element, CultureInfo.InvariantCulture), i);
+                    array.SetValue(element == typeof(string)
+                        ? parts[i]
+                        : Convert.ChangeType(parts[i].Replace("_", ""), element, CultureInfo.InvariantCulture), i);
                 return array;
             }
             return Convert.ChangeType(text.Replace("_", ""), type, CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
         {
-            string expected = type.IsEnum ? "one of " + string.Join(", ", EnumNames.All(type)) : type.IsArray ? $"a comma-separated list of {TypeWord(type.GetElementType()!)}" : TypeWord(type);
+            string expected = type.IsEnum ? "one of " + string.Join(", ", EnumNames.All(type))
+                : type.IsArray ? $"a comma-separated list of {TypeWord(type.GetElementType()!)}"
+                : TypeWord(type);
             throw new ConfigException($"{name} = '{text}' is not valid: expected {expected}.");
         }
     }

@@ -38,7 +38,8 @@ public sealed class RunContext
     readonly IProgress<RunProgress>? _progress;
     readonly string _checkpointPath;
 
-    internal RunContext(string directory, string label, IProgress<RunProgress>? progress, CancellationToken cancellation, List<Metric> metrics)
+    internal RunContext(string directory, string label, IProgress<RunProgress>? progress, CancellationToken cancellation,
+        List<Metric> metrics)
     {
         Directory = directory;
         Label = label;
@@ -130,8 +131,8 @@ public sealed class RunFailedException(string experiment, string hash, string di
 
 /// <summary>
 /// The run cache. A run's folder is <c>runs/&lt;experiment&gt;/&lt;kind&gt;/&lt;hash&gt;</c> (see <see cref="RunDirectory"/>), the hash
-/// taken over the run record's type and canonical form. It holds config.json, metrics.csv (run, step, name, value), result.json (written last: its
-/// presence means the run finished) and checkpoint.json while the run is in progress.
+/// taken over the run record's type and canonical form. It holds config.json, metrics.csv (run, step, name, value),
+/// result.json (written last: its presence means the run finished) and checkpoint.json while the run is in progress.
 /// </summary>
 public sealed class RunStore
 {
@@ -199,7 +200,8 @@ public sealed class RunStore
         var meta = new { experiment, hash, canonical = Configs.Canonical(config), resumed_from_step = context.ResumedFromStep,
             seconds = watch.Elapsed.TotalSeconds, finished_utc = DateTime.UtcNow, machine = Environment.MachineName,
             recovered_from_native_error = recovered };
-        AtomicFile.WriteAllText(Path.Combine(dir, "run.json"), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(dir, "run.json"),
+            JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.WriteAllBytes(Path.Combine(dir, "result.json"), JsonSerializer.SerializeToUtf8Bytes(result, Json));
         File.Delete(Path.Combine(dir, "checkpoint.json"));
         File.Delete(Path.Combine(dir, FailedFile));
@@ -214,8 +216,8 @@ public sealed class RunStore
     /// run is marked failed and computed once more from its last checkpoint, after the finalizers of the failed attempt
     /// have run. A second native error becomes a <see cref="RunFailedException"/>: one sentence, never a wrong number.
     /// </summary>
-    static (TResult Result, RunContext Context, List<Metric> Metrics, string? Recovered) ComputeWithRetry<TResult>(string experiment, string hash, string dir,
-        Func<RunContext, TResult> compute, IProgress<RunProgress>? progress, CancellationToken cancellation)
+    static (TResult Result, RunContext Context, List<Metric> Metrics, string? Recovered) ComputeWithRetry<TResult>(string experiment,
+        string hash, string dir, Func<RunContext, TResult> compute, IProgress<RunProgress>? progress, CancellationToken cancellation)
     {
         string? recovered = null;
         for (int attempt = 1; ; attempt++)
@@ -230,7 +232,8 @@ public sealed class RunStore
             {
                 var failure = new { experiment, hash, attempt, failed_utc = DateTime.UtcNow, machine = Environment.MachineName,
                     error = e.GetType().FullName, message = e.Message, stack = e.StackTrace };
-                AtomicFile.WriteAllText(Path.Combine(dir, FailedFile), JsonSerializer.Serialize(failure, new JsonSerializerOptions { WriteIndented = true }));
+                AtomicFile.WriteAllText(Path.Combine(dir, FailedFile),
+                    JsonSerializer.Serialize(failure, new JsonSerializerOptions { WriteIndented = true }));
                 if (attempt == 2) throw new RunFailedException(experiment, hash, dir, e);
                 recovered = e.Message.Split('\n')[0];
                 // What the failed attempt left behind is freed now, not in the middle of the retry's native calls.
@@ -277,7 +280,8 @@ public sealed class RunStore
         for (int i = 1; i < lines.Length - 1; i++)
         {
             var parts = lines[i].Split(',');
-            metrics.Add(new Metric(long.Parse(parts[1], CultureInfo.InvariantCulture), parts[2], double.Parse(parts[3], CultureInfo.InvariantCulture)));
+            metrics.Add(new Metric(long.Parse(parts[1], CultureInfo.InvariantCulture), parts[2],
+                double.Parse(parts[3], CultureInfo.InvariantCulture)));
         }
         return metrics;
     }

@@ -25,8 +25,10 @@ public sealed class Adam : Optimizer
     public Adam(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
         double weight_decay = 0) : base(parameters, lr)
     {
-        if (beta1 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), $"Adam beta1 {beta1} is out of range: it must be in [0, 1).");
-        if (beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta2), $"Adam beta2 {beta2} is out of range: it must be in [0, 1).");
+        if (beta1 is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(beta1), $"Adam beta1 {beta1} is out of range: it must be in [0, 1).");
+        if (beta2 is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(beta2), $"Adam beta2 {beta2} is out of range: it must be in [0, 1).");
         (_beta1Value, _beta2Value, _weightDecayValue) = (beta1, beta2, weight_decay);
         (_beta1, _oneMinusBeta1) = (Scalars.Of(beta1), Scalars.Of(1 - beta1));
         (_beta2, _oneMinusBeta2) = (Scalars.Of(beta2), Scalars.Of(1 - beta2));

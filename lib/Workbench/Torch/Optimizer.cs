@@ -19,7 +19,8 @@ public abstract class Optimizer : IDisposable
     {
         Parameters = [.. parameters];
         if (Parameters.Count == 0) throw new ArgumentException("The optimizer got no parameters to update.");
-        if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), $"learning rate {learningRate} is out of range: it must be > 0.");
+        if (!(learningRate > 0))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), $"learning rate {learningRate} is out of range: it must be > 0.");
         LearningRate = learningRate;
     }
 

@@ -26,9 +26,11 @@ public sealed class SGD : Optimizer
     public SGD(IEnumerable<Parameter> parameters, double lr, double momentum = 0, double dampening = 0, double weight_decay = 0,
         bool nesterov = false) : base(parameters, lr)
     {
-        if (momentum is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(momentum), $"SGD momentum {momentum} is out of range: it must be in [0, 1).");
+        if (momentum is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(momentum), $"SGD momentum {momentum} is out of range: it must be in [0, 1).");
         if (nesterov && (momentum <= 0 || dampening != 0))
-            throw new ArgumentException($"Nesterov momentum needs momentum > 0 and dampening = 0 (got momentum {momentum}, dampening {dampening}).");
+            throw new ArgumentException(
+                $"Nesterov momentum needs momentum > 0 and dampening = 0 (got momentum {momentum}, dampening {dampening}).");
         (_momentumValue, _weightDecayValue, _nesterov) = (momentum, weight_decay, nesterov);
         (_momentum, _oneMinusDampening, _weightDecay) = (Scalars.Of(momentum), Scalars.Of(1 - dampening), Scalars.Of(weight_decay));
         _buffers = new Tensor?[Parameters.Count];

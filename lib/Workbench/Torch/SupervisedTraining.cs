@@ -132,7 +132,8 @@ public sealed class SupervisedTraining<TState> where TState : notnull
             AtomicFile.WriteAllBytes(Path.Combine(context.Directory, file), buffer.ToArray());
         }
         context.Checkpoint(done, new Pointer(file, state));
-        foreach (var old in Directory.EnumerateFiles(context.Directory, "ckpt-*.bin").Where(f => Path.GetFileName(f) != file)) File.Delete(old);
+        foreach (var old in Directory.EnumerateFiles(context.Directory, "ckpt-*.bin").Where(f => Path.GetFileName(f) != file))
+            File.Delete(old);
     }
 
     long Resume(RunContext context, ref TState state)

@@ -23,11 +23,13 @@ public static class TorchSetup
             PreloadNatives();
             torch.InitializeDeviceType(DeviceType.CPU);
         }
-        catch (Exception e) when (e is DllNotFoundException or NotSupportedException or TypeInitializationException or InvalidOperationException)
+        catch (Exception e) when (e is DllNotFoundException or NotSupportedException or TypeInitializationException
+            or InvalidOperationException)
         {
             throw new InvalidOperationException(
-                "TorchSharp could not load libtorch; rebuild with `dotnet build Workbench.sln -c Release` so the build output holds the fixed " +
-                "libLibTorchSharp.so, and see environment.md (\"TorchSharp on older C++ runtimes\"). Detail: " + e.Message, e);
+                "TorchSharp could not load libtorch; rebuild with `dotnet build Workbench.sln -c Release` so the build output " +
+                "holds the fixed libLibTorchSharp.so, and see environment.md (\"TorchSharp on older C++ runtimes\"). Detail: " +
+                e.Message, e);
         }
         torch.set_num_threads(Threads);
         _done = true;
@@ -113,7 +115,8 @@ public static class TorchSetup
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var parameters = module.parameters().ToArray();
-        if (parameters.Length != values.Length) throw new ArgumentException($"expected {parameters.Length} parameter arrays, got {values.Length}.");
+        if (parameters.Length != values.Length)
+            throw new ArgumentException($"expected {parameters.Length} parameter arrays, got {values.Length}.");
         for (int i = 0; i < parameters.Length; i++) parameters[i].copy_(torch.tensor(values[i]).reshape(parameters[i].shape));
     }
 }

@@ -118,7 +118,8 @@ public class CliTests
     {
         var (code, output) = Run("list");
         Assert.Equal(0, code);
-        foreach (var slug in new[] { "tour", "lottery-ticket", "muzero", "fixmatch", "reformer", "learned-index", "pointrend", "rangenet", "soft-sort" })
+        foreach (var slug in new[]
+                { "tour", "lottery-ticket", "muzero", "fixmatch", "reformer", "learned-index", "pointrend", "rangenet", "soft-sort" })
             Assert.Contains(slug, output);
         var (code2, knobs) = Run("list", "tour");
         Assert.Equal(0, code2);

@@ -7,7 +7,8 @@ namespace Workbench.Tests.Figures;
 public class FigureExportTests
 {
     static Figure Sample() => Plots.Lines("tests", "sample", "A test figure", "step", "value (units)",
-        [new Curve("ours", [1, 2, 3, 4], [1, 3, 2, 4], Band: [0.2, 0.3, 0.2, 0.1]), new Curve("baseline", [1, 2, 3, 4], [2, 2, 2, 2], Dash: "dash")])
+        [new Curve("ours", [1, 2, 3, 4], [1, 3, 2, 4], Band: [0.2, 0.3, 0.2, 0.1]),
+            new Curve("baseline", [1, 2, 3, 4], [2, 2, 2, 2], Dash: "dash")])
         .WithSize(640, 400);
 
     [Fact]
@@ -42,7 +43,8 @@ public class FigureExportTests
             Plots.LogLog("tests", "loglog", "log-log", "n", "seconds", [("pav", [10.0, 100, 1000], [1.0, 10, 100])]),
             Plots.Heatmap("tests", "heat", "heat", new double[,] { { 1, 2 }, { 3, 4 } }),
             Plots.Image("tests", "image", "image", new double[28, 28]),
-            Plots.GroupedBars("tests", "bars", "bars", "arm", "accuracy", ["a", "b"], [new BarGroup("ticket", [0.9, 0.8], [0.01, 0.02]), new BarGroup("reinit", [0.7, 0.6])]),
+            Plots.GroupedBars("tests", "bars", "bars", "arm", "accuracy", ["a", "b"],
+                [new BarGroup("ticket", [0.9, 0.8], [0.01, 0.02]), new BarGroup("reinit", [0.7, 0.6])]),
         };
         var grid = Plots.SmallMultiples("tests", "grid", "small multiples", panels, columns: 3);
         var (width, height, inked) = InspectPng(FigureExport.RenderPng(grid));

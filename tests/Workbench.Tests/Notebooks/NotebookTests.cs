@@ -35,7 +35,8 @@ public class NotebookTests
         Assert.True(Directory.EnumerateFiles(temp.File("figures"), "*.png", SearchOption.AllDirectories).Any(), "figures were exported");
         foreach (var cell in executed["cells"]!.AsArray())
         {
-            var progressLines = (cell!["outputs"]?.AsArray() ?? []).Count(o => o!["data"]?["text/plain"] is JsonValue v && ((string?)v ?? "").Contains("] ") && ((string?)v ?? "").Contains('/'));
+            var progressLines = (cell!["outputs"]?.AsArray() ?? []).Count(o => o!["data"]?["text/plain"] is JsonValue v
+                && ((string?)v ?? "").Contains("] ") && ((string?)v ?? "").Contains('/'));
             Assert.True(progressLines <= 2, "progress is updated in place, not appended");
         }
     }

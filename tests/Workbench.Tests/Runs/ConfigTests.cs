@@ -28,7 +28,8 @@ public class ConfigTests
     [Fact]
     public void Two_kinds_of_run_at_their_defaults_do_not_share_a_folder()
     {
-        Assert.Equal(Configs.Canonical(new TourConfig()), Configs.Canonical(new Workbench.Papers.LotteryTicket.LotteryRun() with { Dataset = "mnist-digits" }));
+        Assert.Equal(Configs.Canonical(new TourConfig()),
+            Configs.Canonical(new Workbench.Papers.LotteryTicket.LotteryRun() with { Dataset = "mnist-digits" }));
         Assert.NotEqual(Configs.Hash("x", new TourConfig()), Configs.Hash("x", new Workbench.Papers.LotteryTicket.LotteryRun()));
     }
 
@@ -44,7 +45,8 @@ public class ConfigTests
     [Fact]
     public void Overrides_are_parsed_to_the_knob_type()
     {
-        var config = new TourExperiment().Configure("smoke", ["steps=300", "learning_rate=0.05", "sweep_rates=0.1,0.3", "train-images=6_000"]);
+        var config = new TourExperiment().Configure("smoke",
+            ["steps=300", "learning_rate=0.05", "sweep_rates=0.1,0.3", "train-images=6_000"]);
         Assert.Equal(300, config.Steps);
         Assert.Equal(0.05, config.LearningRate);
         Assert.Equal([0.1, 0.3], config.SweepRates);

@@ -81,7 +81,8 @@ public class RunStoreTests
         var store = new RunStore(temp.Path);
         int computed = 0;
         Func<TourConfig, RunRecord<CountingResult>> run = c => Compute(store, c, () => computed++);
-        Func<RunRecord<CountingResult>, IReadOnlyDictionary<string, double>> summary = r => new Dictionary<string, double> { ["value"] = r.Result.Value };
+        Func<RunRecord<CountingResult>, IReadOnlyDictionary<string, double>> summary =
+            r => new Dictionary<string, double> { ["value"] = r.Result.Value };
         var table = Sweep.Run(new TourConfig(), [SweepAxis.Of("steps", 1, 2), SweepAxis.Of("learning_rate", 0.1, 0.2)], run, summary);
         Assert.Equal(4, computed);
         Assert.Equal(4, table.Rows.Count);
@@ -111,7 +112,8 @@ public class RunStoreTests
 
         // A real child process trains the run; we kill it as soon as its first checkpoint lands.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { TestPaths.CliDll, "run", "tour", "--preset", "smoke", "--runs", killed.Path }.Concat(overrides.SelectMany(o => new[] { "--set", o })))
+        foreach (var arg in new[] { TestPaths.CliDll, "run", "tour", "--preset", "smoke", "--runs", killed.Path }
+                .Concat(overrides.SelectMany(o => new[] { "--set", o })))
             start.ArgumentList.Add(arg);
         start.Environment["WORKBENCH_FIGURES"] = killed.File("figures");
         using (var child = Process.Start(start)!)
@@ -119,7 +121,8 @@ public class RunStoreTests
             var checkpoint = Path.Combine(runDir, "checkpoint.json");
             var deadline = DateTime.UtcNow.AddSeconds(90);
             while (!File.Exists(checkpoint) && !child.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(10);
-            Assert.True(File.Exists(checkpoint), $"no checkpoint appeared; child exited={child.HasExited}: {(child.HasExited ? child.StandardError.ReadToEnd() + child.StandardOutput.ReadToEnd() : "")}");
+            Assert.True(File.Exists(checkpoint), $"no checkpoint appeared; child exited={child.HasExited}: " +
+                $"{(child.HasExited ? child.StandardError.ReadToEnd() + child.StandardOutput.ReadToEnd() : "")}");
             child.Kill(entireProcessTree: true);
             child.WaitForExit();
         }

@@ -35,7 +35,8 @@ public sealed class OptimizerTests
             theirOptimizer.step();
         }
         foreach (var (a, b) in ours.parameters().Zip(theirs.parameters()))
-            Assert.True(a.allclose(b, rtol: 0, atol: 0), $"{setting}: parameters differ after 30 steps (max |Δ| = {(a - b).abs().max().item<float>()})");
+            Assert.True(a.allclose(b, rtol: 0, atol: 0),
+                $"{setting}: parameters differ after 30 steps (max |Δ| = {(a - b).abs().max().item<float>()})");
     }
 
     [Theory]
@@ -47,7 +48,8 @@ public sealed class OptimizerTests
         using var generator = new Generator(3);
         var x = randn([32, 6], generator: generator);
         var y = randint(0, 3, [32], generator: generator);
-        nn.Module<Tensor, Tensor> Build() => TorchRandom.Build(9, "optimizer-test", () => nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 3)));
+        nn.Module<Tensor, Tensor> Build() =>
+            TorchRandom.Build(9, "optimizer-test", () => nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 3)));
         void Train(nn.Module<Tensor, Tensor> model, Workbench.Torch.Optimizer optimizer, int steps)
         {
             for (int step = 0; step < steps; step++)

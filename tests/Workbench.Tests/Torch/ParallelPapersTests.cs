@@ -24,7 +24,8 @@ public sealed class ParallelPapersTests
         var run = new LotteryRun { Iterations = 60, EvalEvery = 20, ValidationImages = 500, Seed = seed };
         var net = Trainer.Initial(run.Model, seed);
         var masks = net.Layers.Select(l => Enumerable.Repeat(1f, (int)l.Weight.numel()).ToArray()).ToArray();
-        var result = Trainer.Train(run, net, masks, new RunContext(dir, "lottery", null, CancellationToken.None, []), checkpointEvery: 1_000);
+        var result = Trainer.Train(run, net, masks, new RunContext(dir, "lottery", null, CancellationToken.None, []),
+            checkpointEvery: 1_000);
         return (result.FinalTestAccuracy, result.MinValidationLoss, result.EarlyStopIteration);
     }
 

@@ -45,7 +45,8 @@ public class TorchTests
     {
         // The build marks GLIBCXX_3.4.32 weak in the output copy; loading it at all (above) is the real check,
         // this one documents which file was fixed.
-        var native = Directory.EnumerateFiles(AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories).FirstOrDefault();
+        var native = Directory.EnumerateFiles(AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories)
+            .FirstOrDefault();
         if (!OperatingSystem.IsLinux()) return;
         Assert.NotNull(native);
     }

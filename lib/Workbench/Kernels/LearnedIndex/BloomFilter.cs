@@ -15,7 +15,8 @@ public sealed class BloomFilter
         _bits = new ulong[(bits + 63) / 64];
     }
 
-    /// <summary>The filter sized for <paramref name="keys"/> keys in <paramref name="bits"/> bits, with the optimal k = (m/n)·ln 2.</summary>
+    /// <summary>The filter sized for <paramref name="keys"/> keys in <paramref name="bits"/> bits, with the optimal
+    /// k = (m/n)·ln 2.</summary>
     public static BloomFilter ForKeys(long keys, long bits) =>
         new(Math.Max(1, bits), keys == 0 ? 1 : Math.Clamp((int)Math.Round((double)bits / keys * Math.Log(2)), 1, 30));
 

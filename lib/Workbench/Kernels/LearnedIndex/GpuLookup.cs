@@ -68,7 +68,9 @@ public sealed class GpuLookup : IDisposable
     /// <summary>Uploads an RMI built over the same keys (its root parameters and leaves).</summary>
     public void Load(RecursiveModelIndex rmi)
     {
-        if (rmi.Keys.Length != Count) throw new ArgumentException($"The RMI indexes {rmi.Keys.Length} keys but the device holds {Count}; build it over the same keys.");
+        if (rmi.Keys.Length != Count)
+            throw new ArgumentException(
+                $"The RMI indexes {rmi.Keys.Length} keys but the device holds {Count}; build it over the same keys.");
         _rootParameters?.Dispose();
         _leaves?.Dispose();
         _rootParameters = _accelerator.Allocate1D(rmi.Root.GpuParameters());

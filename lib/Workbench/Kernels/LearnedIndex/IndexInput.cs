@@ -17,13 +17,15 @@ public static class IndexInput
         var span = keys.AsSpan();
         for (int i = 1; i < span.Length; i++)
             if (span[i] < span[i - 1])
-                throw new ArgumentException($"{index} needs keys sorted ascending, but position {i} ({span[i]}) is smaller than position {i - 1} ({span[i - 1]}); sort them first (Array.Sort).");
+                throw new ArgumentException($"{index} needs keys sorted ascending, but position {i} ({span[i]}) " +
+                    $"is smaller than position {i - 1} ({span[i - 1]}); sort them first (Array.Sort).");
     }
 
     /// <summary>Checks that the position buffer is as long as the probe buffer.</summary>
     public static void CheckBatch(ReadOnlySpan<ulong> probes, Span<int> positions)
     {
         if (positions.Length < probes.Length)
-            throw new ArgumentException($"positions holds {positions.Length} entries but {probes.Length} probes were given; it must be at least as long.");
+            throw new ArgumentException(
+                $"positions holds {positions.Length} entries but {probes.Length} probes were given; it must be at least as long.");
     }
 }

@@ -9,7 +9,8 @@ public static class KeyEncoding
     /// <summary>The order-preserving code of one finite or infinite double; NaN throws.</summary>
     public static ulong FromDouble(double value)
     {
-        if (double.IsNaN(value)) throw new ArgumentException("A NaN key has no place in a sorted order; drop or replace NaN values before indexing.");
+        if (double.IsNaN(value))
+            throw new ArgumentException("A NaN key has no place in a sorted order; drop or replace NaN values before indexing.");
         if (value == 0) value = 0; // -0.0 and +0.0 are the same key
         ulong bits = (ulong)BitConverter.DoubleToInt64Bits(value);
         return (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
@@ -22,7 +23,8 @@ public static class KeyEncoding
         for (int i = 0; i < values.Length; i++)
         {
             if (double.IsNaN(values[i]))
-                throw new ArgumentException($"Key at position {i} is NaN, which has no place in a sorted order; drop or replace NaN values before indexing.");
+                throw new ArgumentException(
+                    $"Key at position {i} is NaN, which has no place in a sorted order; drop or replace NaN values before indexing.");
             result[i] = FromDouble(values[i]);
         }
         return result;

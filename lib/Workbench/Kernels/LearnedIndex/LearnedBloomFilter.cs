@@ -29,7 +29,8 @@ public sealed class LearnedBloomFilter
     public long Bits => 8L * _weights.Length + 64 + (_backup?.Bits ?? 0);
 
     /// <summary>False when the key is certainly not in the set.</summary>
-    public bool MayContain(string key) => Classifier.Score(_weights, _scale, _bias, key) >= Threshold || (_backup?.MayContain(key) ?? false);
+    public bool MayContain(string key) =>
+        Classifier.Score(_weights, _scale, _bias, key) >= Threshold || (_backup?.MayContain(key) ?? false);
 
     /// <summary>
     /// Given a classifier trained on keys vs other non-keys, and a memory budget of
@@ -64,7 +65,9 @@ public sealed class LearnedBloomFilter
             double fpr = (double)fp / Math.Max(1, validationNonKeys.Length);
             if (fpr < bestFpr) { bestFpr = fpr; best = candidate; }
         }
-        return best ?? throw new ArgumentException($"A memory budget of {bitsBudget} bits does not even hold the classifier ({modelBits} bits); raise bloom_bits_per_key or lower bloom_features.");
+        return best ?? throw new ArgumentException(
+            $"A memory budget of {bitsBudget} bits does not even hold the classifier ({modelBits} bits); " +
+            "raise bloom_bits_per_key or lower bloom_features.");
     }
 
     /// <summary>Logistic regression over hashed character trigrams, trained by SGD, weights quantised to one byte.</summary>
@@ -104,7 +107,8 @@ public sealed class LearnedBloomFilter
         /// <summary>Trains on keys (label 1) and non-keys (label 0) for a few SGD epochs, seeded.</summary>
         public static Classifier Train(string[] keys, string[] nonKeys, int buckets, int seed, int epochs = 6, double learningRate = 0.05)
         {
-            if (buckets < 1) throw new ArgumentOutOfRangeException(null, $"classifier features {buckets} is out of range: it must be ≥ 1.");
+            if (buckets < 1)
+                throw new ArgumentOutOfRangeException(null, $"classifier features {buckets} is out of range: it must be ≥ 1.");
             var w = new double[buckets];
             double b = 0;
             var data = keys.Select(k => (k, 1.0)).Concat(nonKeys.Select(k => (k, 0.0))).ToArray();

@@ -11,13 +11,18 @@ namespace Workbench.Kernels.LearnedIndex;
 /// </summary>
 internal static class MlpRootTrainer
 {
-    public static (double[] W1, double[] B1, double[] W2, double B2) Train(double[] x, double[] cdf, double range, int hidden, int steps, int seed)
+    public static (double[] W1, double[] B1, double[] W2, double B2) Train(double[] x, double[] cdf, double range, int hidden,
+        int steps, int seed)
     {
         if (hidden < 1) throw new ArgumentOutOfRangeException(null, $"MLP root hidden units {hidden} is out of range: it must be ≥ 1.");
         TorchSetup.Initialize();
         double invRange = range > 0 ? 1 / range : 0, invLog = range > 0 ? 1 / Math.Log(1 + range) : 0;
         var features = new float[x.Length * 2];
-        for (int i = 0; i < x.Length; i++) { features[2 * i] = (float)(x[i] * invRange); features[2 * i + 1] = (float)(Math.Log(1 + x[i]) * invLog); }
+        for (int i = 0; i < x.Length; i++)
+        {
+            features[2 * i] = (float)(x[i] * invRange);
+            features[2 * i + 1] = (float)(Math.Log(1 + x[i]) * invLog);
+        }
         using var scope = NewDisposeScope();
         var input = tensor(features).reshape(x.Length, 2);
         var target = tensor(cdf.Select(v => (float)v).ToArray()).reshape(x.Length, 1);

@@ -20,7 +20,8 @@ public sealed class PiecewiseLinearIndex : ISortedIndex
     public PiecewiseLinearIndex(ulong[] keys, int epsilon = 64, bool validate = true)
     {
         if (epsilon <= 0)
-            throw new ArgumentOutOfRangeException(null, $"PGM error bound ε = {epsilon} is out of range: it must be ≥ 1 position (typical: 16 … 4096).");
+            throw new ArgumentOutOfRangeException(null,
+                $"PGM error bound ε = {epsilon} is out of range: it must be ≥ 1 position (typical: 16 … 4096).");
         IndexInput.Check(keys, "The PGM index", checkSorted: validate);
         Keys = keys;
         _epsilon = epsilon;

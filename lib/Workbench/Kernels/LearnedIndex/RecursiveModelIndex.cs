@@ -24,7 +24,8 @@ public sealed class RecursiveModelIndex : ISortedIndex
     {
         options ??= new RmiOptions();
         if (options.Leaves <= 0)
-            throw new ArgumentOutOfRangeException(null, $"RMI branching (leaf count) {options.Leaves} is out of range: it must be ≥ 1 (the paper uses 10^4 … 2·10^5).");
+            throw new ArgumentOutOfRangeException(null,
+                $"RMI branching (leaf count) {options.Leaves} is out of range: it must be ≥ 1 (the paper uses 10^4 … 2·10^5).");
         if (options.RootSample < 2)
             throw new ArgumentOutOfRangeException(null, $"RMI root sample {options.RootSample} is out of range: it must be ≥ 2 keys.");
         IndexInput.Check(keys, "The RMI", allowEmpty: false, checkSorted: validate);
@@ -87,7 +88,8 @@ public sealed class RecursiveModelIndex : ISortedIndex
     /// <inheritdoc/>
     public long SizeBytes => (long)_leafCount * Unsafe.SizeOf<RmiLeaf>() + _root.SizeBytes + 32;
 
-    /// <summary>Mean over keys of log2 of the search window their leaf gives (errLo + errHi + 1): the deterministic cost of the last mile.</summary>
+    /// <summary>Mean over keys of log2 of the search window their leaf gives (errLo + errHi + 1): the deterministic cost
+    /// of the last mile.</summary>
     public double AvgLg2 { get; private set; }
 
     /// <summary>Largest log2 window over non-empty leaves.</summary>

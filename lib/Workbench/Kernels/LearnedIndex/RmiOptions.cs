@@ -8,5 +8,5 @@ namespace Workbench.Kernels.LearnedIndex;
 /// <param name="MlpHidden">Hidden units of the MLP root.</param>
 /// <param name="MlpSteps">Adam steps of the MLP root.</param>
 /// <param name="Seed">Seed of the MLP root's initialisation.</param>
-public sealed record RmiOptions(RootModelKind Root = RootModelKind.LogLinear, int Leaves = 4096, LastMileSearch Search = LastMileSearch.Binary,
-    int RootSample = 100_000, int MlpHidden = 16, int MlpSteps = 400, int Seed = 0);
+public sealed record RmiOptions(RootModelKind Root = RootModelKind.LogLinear, int Leaves = 4096,
+    LastMileSearch Search = LastMileSearch.Binary, int RootSample = 100_000, int MlpHidden = 16, int MlpSteps = 400, int Seed = 0);

@@ -25,7 +25,8 @@ public sealed class StaticBPlusTree : ISortedIndex
     public StaticBPlusTree(ulong[] keys, int pageSize = 128, bool validate = true)
     {
         if (pageSize < MinPageSize || pageSize > MaxPageSize)
-            throw new ArgumentOutOfRangeException(null, $"B+tree page size {pageSize} is out of range: it must be in [{MinPageSize}, {MaxPageSize}] keys (the paper uses 16 … 4096).");
+            throw new ArgumentOutOfRangeException(null, $"B+tree page size {pageSize} is out of range: " +
+                $"it must be in [{MinPageSize}, {MaxPageSize}] keys (the paper uses 16 … 4096).");
         IndexInput.Check(keys, "The B+tree", checkSorted: validate);
         Keys = keys;
         _pageSize = pageSize;

@@ -97,6 +97,7 @@ public static class MagnitudePruning
     {
         if (weights.Count != masks.Count) throw new ArgumentException($"{weights.Count} weight layers but {masks.Count} masks.");
         for (int i = 0; i < masks.Count; i++)
-            if (weights[i].Length != masks[i].Length) throw new ArgumentException($"layer {i}: {weights[i].Length} weights but a mask of {masks[i].Length}.");
+            if (weights[i].Length != masks[i].Length)
+                throw new ArgumentException($"layer {i}: {weights[i].Length} weights but a mask of {masks[i].Length}.");
     }
 }

@@ -15,8 +15,10 @@ public sealed class GpuIsotonic : IDisposable
 {
     readonly OwnedAccelerator? _owned;
     readonly Accelerator _accelerator;
-    readonly Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<int>, int, int> _forward;
-    readonly Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<int>, ArrayView<double>, int, int> _backward;
+    readonly Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<double>,
+        ArrayView<int>, int, int> _forward;
+    readonly Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<int>, ArrayView<double>,
+        int, int> _backward;
     readonly Action<Index1D, ArrayView<double>, ArrayView<double>, int, int> _transposeDouble;
     readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, int> _transposeInt;
 
@@ -27,9 +29,12 @@ public sealed class GpuIsotonic : IDisposable
     {
         _accelerator = accelerator;
         _owned = owned;
-        _forward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<int>, int, int>(ForwardKernel);
-        _backward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<double>, ArrayView<int>, ArrayView<double>, int, int>(BackwardKernel);
-        _transposeDouble = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(TransposeKernel);
+        _forward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<int>,
+            ArrayView<double>, ArrayView<double>, ArrayView<int>, int, int>(ForwardKernel);
+        _backward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<int>,
+            ArrayView<double>, ArrayView<int>, ArrayView<double>, int, int>(BackwardKernel);
+        _transposeDouble = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(
+            TransposeKernel);
         _transposeInt = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, int, int>(TransposeKernel);
     }
 
@@ -92,7 +97,8 @@ public sealed class GpuIsotonic : IDisposable
         using var blocksBuf = _accelerator.Allocate1D(blocks.ToArray());
         using var gradBuf = _accelerator.Allocate1D<double>(g.Length);
         using var gradRows = _accelerator.Allocate1D<double>(g.Length);
-        _backward(rows, gBuf.View, xBuf.View, endBuf.View, aggBuf.View, blocksBuf.View, gradBuf.View, rows, (int)regularizer * 2 + (withRespectToS ? 1 : 0));
+        _backward(rows, gBuf.View, xBuf.View, endBuf.View, aggBuf.View, blocksBuf.View, gradBuf.View, rows,
+            (int)regularizer * 2 + (withRespectToS ? 1 : 0));
         _transposeDouble(g.Length, gradBuf.View, gradRows.View, n, rows);
         _accelerator.Synchronize();
         gradRows.GetAsArray1D().CopyTo(grad);
@@ -124,7 +130,8 @@ public sealed class GpuIsotonic : IDisposable
         return watch.Elapsed.TotalSeconds / iterations;
     }
 
-    /// <summary>The device buffers of one batched forward pass (row-major inputs and outputs, interleaved work arrays), and its launch.</summary>
+    /// <summary>The device buffers of one batched forward pass (row-major inputs and outputs, interleaved work arrays),
+    /// and its launch.</summary>
     sealed class ForwardRun : IDisposable
     {
         readonly GpuIsotonic _owner;
@@ -171,7 +178,8 @@ public sealed class GpuIsotonic : IDisposable
 
         public void Dispose()
         {
-            foreach (var buffer in new MemoryBuffer[] { _s, _w, _sT, _wT, _outT, _aggST, _aggWT, _endT, Output, BlockEnd, AggS, AggW, Blocks })
+            foreach (var buffer in new MemoryBuffer[]
+                    { _s, _w, _sT, _wT, _outT, _aggST, _aggWT, _endT, Output, BlockEnd, AggS, AggW, Blocks })
                 buffer.Dispose();
         }
     }

@@ -20,7 +20,9 @@ public static class IsotonicRegression
     /// <exception cref="ArgumentException">Lengths differ, the row is empty, or a value is NaN or infinite.</exception>
     public static double[] Solve(ReadOnlySpan<double> s, ReadOnlySpan<double> w, SoftRegularizer regularizer)
     {
-        if (s.Length != w.Length) throw new ArgumentException($"s has {s.Length} values and w has {w.Length}: isotonic regression needs two rows of the same length.");
+        if (s.Length != w.Length)
+            throw new ArgumentException(
+                $"s has {s.Length} values and w has {w.Length}: isotonic regression needs two rows of the same length.");
         if (s.Length == 0) throw new ArgumentException("The row is empty (n = 0): isotonic regression needs at least one value.");
         SoftSortChecks.Finite(s, "s", 0);
         SoftSortChecks.Finite(w, "w", 0);

@@ -10,20 +10,25 @@ internal static class SoftSortChecks
     {
         double eps = options.Epsilon;
         if (!(eps > 0) || double.IsInfinity(eps))
-            throw new ArgumentException($"epsilon = {Format(eps)} is out of range: the regularisation strength ε must be a finite number > 0 (e.g. 0.1 to 10 for unit-scale values).");
+            throw new ArgumentException($"epsilon = {Format(eps)} is out of range: the regularisation strength ε must be " +
+                "a finite number > 0 (e.g. 0.1 to 10 for unit-scale values).");
         if (n <= 0 || length == 0)
-            throw new ArgumentException($"The rows are empty (n = {(length == 0 ? 0 : n)}): soft sort and soft rank need at least 1 value per row.");
+            throw new ArgumentException(
+                $"The rows are empty (n = {(length == 0 ? 0 : n)}): soft sort and soft rank need at least 1 value per row.");
         if (length % n != 0)
             throw new ArgumentException($"{length} values do not split into rows of n = {n}: the length must be a multiple of n.");
-        if (!Enum.IsDefined(options.Direction)) throw new ArgumentException($"direction = {options.Direction} is not valid: use Ascending or Descending.");
-        if (!Enum.IsDefined(options.Regularizer)) throw new ArgumentException($"regularizer = {options.Regularizer} is not valid: use L2 or KL.");
+        if (!Enum.IsDefined(options.Direction))
+            throw new ArgumentException($"direction = {options.Direction} is not valid: use Ascending or Descending.");
+        if (!Enum.IsDefined(options.Regularizer))
+            throw new ArgumentException($"regularizer = {options.Regularizer} is not valid: use L2 or KL.");
     }
 
     public static void Finite(ReadOnlySpan<double> values, string what, int n)
     {
         for (int i = 0; i < values.Length; i++)
             if (!double.IsFinite(values[i]))
-                throw new ArgumentException($"The {what} hold {Format(values[i])} at {Where(i, n)}: every value must be a finite number (no NaN or ±infinity).");
+                throw new ArgumentException($"The {what} hold {Format(values[i])} at {Where(i, n)}: " +
+                    "every value must be a finite number (no NaN or ±infinity).");
     }
 
     public static void Scaled(ReadOnlySpan<double> values, SoftSortOptions options, int n)
@@ -31,7 +36,8 @@ internal static class SoftSortChecks
         double max = TensorPrimitives.MaxMagnitude<double>(values);
         double scaled = Math.Abs(max) / options.Epsilon;
         if (!double.IsFinite(scaled) || !double.IsFinite(n / options.Epsilon))
-            throw new ArgumentException($"values / epsilon overflows (max |value| = {Format(Math.Abs(max))}, epsilon = {Format(options.Epsilon)}): " +
+            throw new ArgumentException(
+                $"values / epsilon overflows (max |value| = {Format(Math.Abs(max))}, epsilon = {Format(options.Epsilon)}): " +
                 $"epsilon must be at least max |value| / 1e300 and n / 1e300; rescale the values or raise epsilon.");
     }
 
@@ -39,7 +45,8 @@ internal static class SoftSortChecks
     {
         for (int i = 0; i < values.Length; i++)
             if (!double.IsFinite(values[i]))
-                throw new ArgumentException($"The {(rank ? "soft rank" : "soft sort")} with {options.Regularizer} and epsilon = {Format(options.Epsilon)} " +
+                throw new ArgumentException(
+                    $"The {(rank ? "soft rank" : "soft sort")} with {options.Regularizer} and epsilon = {Format(options.Epsilon)} " +
                     $"is undefined for these inputs (value {i} became {Format(values[i])}): raise epsilon or use the L2 regulariser.");
     }
 

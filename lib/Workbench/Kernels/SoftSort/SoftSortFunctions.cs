@@ -35,11 +35,13 @@ public static class SoftSortFunctions
         if (t.dtype is not (ScalarType.Float32 or ScalarType.Float64))
             throw new ArgumentException($"The {what} tensor has dtype {t.dtype}: soft_sort and soft_rank take float32 or float64 tensors.");
         if (t.dim() is not (1 or 2))
-            throw new ArgumentException($"The {what} tensor has shape [{string.Join(", ", t.shape)}]: soft_sort and soft_rank take shape [n] or [rows, n].");
+            throw new ArgumentException($"The {what} tensor has shape [{string.Join(", ", t.shape)}]: " +
+                "soft_sort and soft_rank take shape [n] or [rows, n].");
         long n = t.shape[^1];
         long rows = t.dim() == 2 ? t.shape[0] : 1;
         if (n == 0 || rows == 0)
-            throw new ArgumentException($"The {what} tensor has shape [{string.Join(", ", t.shape)}]: rows are empty, and soft sort and soft rank need at least 1 value per row.");
+            throw new ArgumentException($"The {what} tensor has shape [{string.Join(", ", t.shape)}]: " +
+                "rows are empty, and soft sort and soft rank need at least 1 value per row.");
         using var cpu = t.detach().to(CPU).to_type(ScalarType.Float64).contiguous();
         return (cpu.data<double>().ToArray(), rows, n);
     }

@@ -35,7 +35,8 @@ internal static class SoftSortReference
         {
             values[perm[i]] = options.Regularizer == SoftRegularizer.KL ? Math.Exp(projSorted[i]) : projSorted[i];
             for (int j = 0; j < n; j++)
-                jacobian[perm[i], perm[j]] = jacobianSorted[i, j] * scale * (options.Regularizer == SoftRegularizer.KL ? values[perm[i]] : 1);
+                jacobian[perm[i], perm[j]] =
+                    jacobianSorted[i, j] * scale * (options.Regularizer == SoftRegularizer.KL ? values[perm[i]] : 1);
         }
         return (values, jacobian);
     }

@@ -45,7 +45,8 @@ public sealed class SoftSortResult
     /// <summary>The soft sorted values or soft ranks, row-major (rows × n).</summary>
     public double[] Values { get; }
 
-    /// <summary>Number of PAV blocks in a row (n blocks: the result equals the hard sort/rank there, and a soft rank's gradient is 0).</summary>
+    /// <summary>Number of PAV blocks in a row (n blocks: the result equals the hard sort/rank there, and a soft rank's
+    /// gradient is 0).</summary>
     public int BlockCount(int row) => _blocks[row];
 
     /// <summary>
@@ -56,7 +57,8 @@ public sealed class SoftSortResult
     public void Backward(ReadOnlySpan<double> gradOutput, Span<double> gradInput)
     {
         if (gradOutput.Length != Values.Length || gradInput.Length != Values.Length)
-            throw new ArgumentException($"The gradients have {gradOutput.Length} and {gradInput.Length} values; both must have rows × n = {Values.Length}.");
+            throw new ArgumentException(
+                $"The gradients have {gradOutput.Length} and {gradInput.Length} values; both must have rows × n = {Values.Length}.");
         SoftSortChecks.Finite(gradOutput, "incoming gradient", Length);
         // Parallel.For needs arrays, not spans: pooled copies of the incoming gradient and of the result.
         int length = Values.Length;

@@ -103,14 +103,16 @@ public sealed record LearnedIndexConfig : RunConfig
     };
 
     /// <summary>The Bloom comparison's run.</summary>
-    public BloomRun BloomRun() => new() { BloomKeys = BloomKeys, BloomBitsPerKey = BloomBitsPerKey, BloomFeatures = BloomFeatures, Seed = Seed };
+    public BloomRun BloomRun() =>
+        new() { BloomKeys = BloomKeys, BloomBitsPerKey = BloomBitsPerKey, BloomFeatures = BloomFeatures, Seed = Seed };
 
     /// <inheritdoc/>
     public override void Validate()
     {
         foreach (var root in Roots)
             if (!LearnedIndexData.RootNames.Contains(root))
-                throw new ConfigException($"roots contains '{root}': each root model must be one of {string.Join(", ", LearnedIndexData.RootNames)}.");
+                throw new ConfigException(
+                    $"roots contains '{root}': each root model must be one of {string.Join(", ", LearnedIndexData.RootNames)}.");
         if (Roots.Length == 0) throw new ConfigException("roots is empty: give at least one root model, e.g. roots=log-linear.");
         if (Branching.Length == 0) throw new ConfigException("branching is empty: give at least one leaf count, e.g. branching=1024,4096.");
         foreach (var b in Branching)
@@ -118,9 +120,11 @@ public sealed record LearnedIndexConfig : RunConfig
         foreach (var e in Epsilons)
             if (e <= 0) throw new ConfigException($"epsilons contains {e}: every PGM error bound ε must be in [1, {1 << 20}].");
         foreach (var p in PageSizes)
-            if (p < 2 || p > 65_536) throw new ConfigException($"page_sizes contains {p}: every B+tree page size must be in [2, 65536] keys.");
+            if (p < 2 || p > 65_536)
+                throw new ConfigException($"page_sizes contains {p}: every B+tree page size must be in [2, 65536] keys.");
         foreach (var b in BloomBitsPerKey)
-            if (!(b >= 1 && b <= 64)) throw new ConfigException($"bloom_bits_per_key contains {b}: every memory budget must be in [1, 64] bits per key.");
+            if (!(b >= 1 && b <= 64))
+                throw new ConfigException($"bloom_bits_per_key contains {b}: every memory budget must be in [1, 64] bits per key.");
         LearnedIndexData.CheckSpec(Keys, "keys");
         foreach (var spec in CompareKeySets) LearnedIndexData.CheckSpec(spec, "compare_key_sets");
     }

@@ -18,7 +18,8 @@ public static class LearnedIndexData
     {
         if (Names.Contains(spec)) return;
         if (string.IsNullOrWhiteSpace(spec) || !File.Exists(spec))
-            throw new ConfigException($"{knob} = '{spec}' is neither a key set ({string.Join(", ", Names)}) nor an existing file in SOSD's format (u64 count, then sorted keys; name ending _uint64 or _uint32).");
+            throw new ConfigException($"{knob} = '{spec}' is neither a key set ({string.Join(", ", Names)}) " +
+                "nor an existing file in SOSD's format (u64 count, then sorted keys; name ending _uint64 or _uint32).");
     }
 
     /// <summary>Short label of a spec for tables: the name, or the file name of a path.</summary>
@@ -38,7 +39,10 @@ public static class LearnedIndexData
     static ulong[] LoadFile(string path)
     {
         try { return KeySets.LoadSosd(path); }
-        catch (ArgumentException e) { throw new DatasetException(e.Message + " Sort the keys before saving the file (learned indexes need sorted keys)."); }
+        catch (ArgumentException e)
+        {
+            throw new DatasetException(e.Message + " Sort the keys before saving the file (learned indexes need sorted keys).");
+        }
     }
 
     /// <summary>The root kind for a config name.</summary>
@@ -57,7 +61,8 @@ public static class LearnedIndexData
         "binary" => LastMileSearch.Binary,
         "exponential" => LastMileSearch.Exponential,
         "linear" => LastMileSearch.Linear,
-        _ => throw new ConfigException($"search = '{name}' is not allowed: the last-mile search must be one of binary, exponential, linear."),
+        _ => throw new ConfigException(
+            $"search = '{name}' is not allowed: the last-mile search must be one of binary, exponential, linear."),
     };
 
     /// <summary><paramref name="count"/> random present keys (uniform over positions), seeded.</summary>

@@ -38,8 +38,8 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
     }
 
     /// <summary>Runs (or loads) one comparison key set.</summary>
-    public RunRecord<KeySetResult> RunKeySet(LearnedIndexConfig config, string keySet, RunStore store, IProgress<RunProgress>? progress = null,
-        CancellationToken cancellation = default)
+    public RunRecord<KeySetResult> RunKeySet(LearnedIndexConfig config, string keySet, RunStore store,
+        IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         var run = config.KeySetRun(keySet);
         return store.GetOrCompute(Name, run, ctx => ComputeKeySet(run, ctx), progress, cancellation);
@@ -54,7 +54,8 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
     }
 
     /// <inheritdoc/>
-    public override ExperimentReport Run(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    public override ExperimentReport Run(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default)
     {
         var watch = Stopwatch.StartNew();
         var main = RunMain(config, store, progress, cancellation).Result;
@@ -104,7 +105,8 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
         var lastMile = new List<IndexMeasurement>();
         foreach (var s in searches)
         {
-            lastMile.Add(bench.Measure("RMI " + c.Root + " / " + s, c.Leaves, () => new RecursiveModelIndex(keys, Options(c, c.Root, c.Leaves, s), validate: false)));
+            lastMile.Add(bench.Measure("RMI " + c.Root + " / " + s, c.Leaves,
+                () => new RecursiveModelIndex(keys, Options(c, c.Root, c.Leaves, s), validate: false)));
             ctx.Report(++done, total, $"last mile {s}: {lastMile[^1].NsPerLookup:0} ns");
         }
         return new MainResult(LearnedIndexData.Label(c.Keys), keys.Length, rows, lastMile);
@@ -150,8 +152,10 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
         double learnedConflicts = LearnedHash.ConflictRate(keys, slots, learned.Slot);
         ulong hashSeed = (ulong)Seeds.Derive(c.Seed, "random-hash");
         double randomConflicts = LearnedHash.ConflictRate(keys, slots, k => LearnedHash.RandomSlot(k, hashSeed, slots));
-        ctx.Report(c.Roots.Length + 1, c.Roots.Length + 1, $"{LearnedIndexData.Label(c.Keys)}: hash conflicts {learnedConflicts:P1} vs {randomConflicts:P1}");
-        return new KeySetResult(LearnedIndexData.Label(c.Keys), keys.Length, cdfKeys, cdf, fit, roots, learnedConflicts, randomConflicts, learned.SizeBytes);
+        ctx.Report(c.Roots.Length + 1, c.Roots.Length + 1,
+            $"{LearnedIndexData.Label(c.Keys)}: hash conflicts {learnedConflicts:P1} vs {randomConflicts:P1}");
+        return new KeySetResult(LearnedIndexData.Label(c.Keys), keys.Length, cdfKeys, cdf, fit, roots, learnedConflicts, randomConflicts,
+            learned.SizeBytes);
     }
 
     static BloomResult ComputeBloom(BloomRun c, RunContext ctx)
@@ -223,7 +227,8 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
             index.FindMany(_probes, _buffer);
             double batched = watch.Elapsed.TotalNanoseconds / _probes.Length;
             if (!_buffer.AsSpan().SequenceEqual(_expected))
-                throw new InvalidOperationException($"{index.Name} answered a lookup differently from binary search (a bug: please report it with the config).");
+                throw new InvalidOperationException(
+                    $"{index.Name} answered a lookup differently from binary search (a bug: please report it with the config).");
             GC.KeepAlive(sink);
             double avg = double.NaN, max = double.NaN;
             switch (index)

@@ -29,7 +29,8 @@ public static class LearnedIndexReport
     }
 
     /// <summary>Every table of the report, in notebook order.</summary>
-    public static IReadOnlyList<(string Name, DataFrame Table)> Tables(LearnedIndexConfig c, MainResult main, IReadOnlyList<KeySetResult> sets, BloomResult bloom)
+    public static IReadOnlyList<(string Name, DataFrame Table)> Tables(LearnedIndexConfig c, MainResult main,
+        IReadOnlyList<KeySetResult> sets, BloomResult bloom)
     {
         var roots = sets.Select(s => Table(s.Roots, s.KeySet)).ToList();
         var rootTable = roots.Count == 0 ? new DataFrame() : roots[0];
@@ -60,22 +61,26 @@ public static class LearnedIndexReport
     }
 
     /// <summary>Every figure of the report, in notebook order.</summary>
-    public static IReadOnlyList<Figure> All(string paper, LearnedIndexConfig c, MainResult main, IReadOnlyList<KeySetResult> sets, BloomResult bloom)
+    public static IReadOnlyList<Figure> All(string paper, LearnedIndexConfig c, MainResult main, IReadOnlyList<KeySetResult> sets,
+        BloomResult bloom)
     {
         var figures = new List<Figure>();
         if (sets.Count > 0)
         {
-            var panels = sets.Select(s => Plots.Lines(paper, "cdf-" + s.KeySet, $"{s.KeySet} ({s.KeyCount:N0} keys)", "key" + (s.KeySet == "lognormal" ? " (log scale)" : ""), "CDF",
+            var panels = sets.Select(s => Plots.Lines(paper, "cdf-" + s.KeySet, $"{s.KeySet} ({s.KeyCount:N0} keys)",
+                "key" + (s.KeySet == "lognormal" ? " (log scale)" : ""), "CDF",
                 [new Curve("keys", s.CdfKeys, s.Cdf), new Curve($"RMI {c.Root} fit", s.CdfKeys, s.FitCdf, Dash: "dash")],
                 x: s.KeySet == "lognormal" ? Scale.Log : Scale.Linear)).ToList();
-            figures.Add(Plots.SmallMultiples(paper, "cdf-fit", $"Key CDFs and the RMI's fit ({c.Root} root, {c.Leaves:N0} leaves)", panels, Math.Min(3, panels.Count)));
+            figures.Add(Plots.SmallMultiples(paper, "cdf-fit", $"Key CDFs and the RMI's fit ({c.Root} root, {c.Leaves:N0} leaves)",
+                panels, Math.Min(3, panels.Count)));
         }
 
         // Order fixes the palette: RMI linear first (blue), then the baselines in their house colours, then the other roots.
         var curves = new List<Curve>();
         var bs = main.Indexes.FirstOrDefault(r => r.Family == "binary search");
         var families = main.Indexes.Select(r => r.Family).Distinct().Where(f => !f.StartsWith("binary", StringComparison.Ordinal)).ToList();
-        var order = families.Where(f => f == "RMI linear").Concat(["binary search"]).Concat(families.Where(f => !f.StartsWith("RMI", StringComparison.Ordinal)))
+        var order = families.Where(f => f == "RMI linear").Concat(["binary search"])
+            .Concat(families.Where(f => !f.StartsWith("RMI", StringComparison.Ordinal)))
             .Concat(families.Where(f => f.StartsWith("RMI", StringComparison.Ordinal) && f != "RMI linear")).ToList();
         double lo = main.Indexes.Where(r => r.SizeBytes > 0).Select(r => r.SizeBytes / 1024.0).DefaultIfEmpty(1).Min();
         double hi = main.Indexes.Select(r => r.SizeBytes / 1024.0).DefaultIfEmpty(1).Max();
@@ -87,43 +92,59 @@ public static class LearnedIndexReport
                 continue;
             }
             var rows = main.Indexes.Where(r => r.Family == family).OrderBy(r => r.SizeBytes).ToList();
-            curves.Add(new Curve(family, rows.Select(r => r.SizeBytes / 1024.0).ToList(), rows.Select(r => r.NsPerLookup).ToList(), Markers: true));
+            curves.Add(new Curve(family, rows.Select(r => r.SizeBytes / 1024.0).ToList(), rows.Select(r => r.NsPerLookup).ToList(),
+                Markers: true));
         }
-        figures.Add(LegendBelow(Plots.Lines(paper, "size-vs-latency", $"Size vs lookup time ({main.KeySet}, {main.KeyCount:N0} keys, random present keys)",
-            "index size (KB, log scale; B+tree: page size, PGM: ε, RMI: branching)", "ns per lookup (log scale)", curves, Scale.Log, Scale.Log)));
+        figures.Add(LegendBelow(Plots.Lines(paper, "size-vs-latency",
+            $"Size vs lookup time ({main.KeySet}, {main.KeyCount:N0} keys, random present keys)",
+            "index size (KB, log scale; B+tree: page size, PGM: ε, RMI: branching)", "ns per lookup (log scale)", curves,
+            Scale.Log, Scale.Log)));
 
         var rmiFamilies = main.Indexes.Select(r => r.Family).Distinct().Where(f => f.StartsWith("RMI", StringComparison.Ordinal)).ToList();
-        Figure ErrorPanel(string metric, Func<IndexMeasurement, double> value) => Plots.Lines(paper, "error-" + metric, metric + " vs branching",
-            "leaf models (log scale)", metric + " (binary-search steps)",
+        Figure ErrorPanel(string metric, Func<IndexMeasurement, double> value) => Plots.Lines(paper, "error-" + metric,
+            metric + " vs branching", "leaf models (log scale)", metric + " (binary-search steps)",
             rmiFamilies.Select(f =>
             {
                 var rows = main.Indexes.Where(r => r.Family == f).OrderBy(r => r.Parameter).ToList();
                 return new Curve(f, rows.Select(r => r.Parameter).ToList(), rows.Select(value).ToList(), Markers: true);
             }), x: Scale.Log);
-        figures.Add(Plots.SmallMultiples(paper, "error-vs-branching", $"Search window vs branching ({main.KeySet}): mean (AvgLg2) and largest (MaxLg2) log2 of the leaf's error window",
+        figures.Add(Plots.SmallMultiples(paper, "error-vs-branching",
+            $"Search window vs branching ({main.KeySet}): mean (AvgLg2) and largest (MaxLg2) log2 of the leaf's error window",
             [ErrorPanel("AvgLg2", r => r.AvgLg2), ErrorPanel("MaxLg2", r => r.MaxLg2)], 2, panelWidth: 480, panelHeight: 380));
 
         figures.Add(Plots.GroupedBars(paper, "last-mile", $"Last-mile search ablation (RMI {c.Root}, {c.Leaves:N0} leaves, {main.KeySet})",
             "last-mile search", "ns per lookup", main.LastMile.Select(r => r.Family.Split(" / ")[^1]).ToList(),
-            [new BarGroup("single lookups", main.LastMile.Select(r => r.NsPerLookup).ToList()), new BarGroup("batched", main.LastMile.Select(r => r.NsPerLookupBatched).ToList())]));
+            [
+                new BarGroup("single lookups", main.LastMile.Select(r => r.NsPerLookup).ToList()),
+                new BarGroup("batched", main.LastMile.Select(r => r.NsPerLookupBatched).ToList())
+            ]));
 
         if (sets.Count > 0)
         {
-            var rootFamilies = sets[0].Roots.Where(r => r.Family.StartsWith("RMI", StringComparison.Ordinal)).Select(r => r.Family).ToList();
+            var rootFamilies = sets[0].Roots.Where(r => r.Family.StartsWith("RMI", StringComparison.Ordinal))
+                .Select(r => r.Family).ToList();
             figures.Add(Plots.GroupedBars(paper, "root-ablation", $"Root-model ablation: AvgLg2 at {c.Leaves:N0} leaves (lower is better)",
                 "key set", "AvgLg2 (mean log2 search window)", sets.Select(s => s.KeySet).ToList(),
-                rootFamilies.Select(f => new BarGroup(f, sets.Select(s => s.Roots.FirstOrDefault(r => r.Family == f)?.AvgLg2 ?? double.NaN).ToList()))));
-            figures.Add(Plots.GroupedBars(paper, "learned-hash", $"Hash conflicts at {c.HashSlotsPerKey:0.##} slots per key (share of keys landing in an occupied slot)",
+                rootFamilies.Select(f => new BarGroup(f,
+                    sets.Select(s => s.Roots.FirstOrDefault(r => r.Family == f)?.AvgLg2 ?? double.NaN).ToList()))));
+            figures.Add(Plots.GroupedBars(paper, "learned-hash",
+                $"Hash conflicts at {c.HashSlotsPerKey:0.##} slots per key (share of keys landing in an occupied slot)",
                 "key set", "conflict rate (fraction of keys)", sets.Select(s => s.KeySet).ToList(),
-                [new BarGroup("learned hash (RMI CDF)", sets.Select(s => s.LearnedConflicts).ToList()), new BarGroup("random hash", sets.Select(s => s.RandomConflicts).ToList())]));
+                [
+                    new BarGroup("learned hash (RMI CDF)", sets.Select(s => s.LearnedConflicts).ToList()),
+                    new BarGroup("random hash", sets.Select(s => s.RandomConflicts).ToList())
+                ]));
         }
 
         var learned = bloom.Points.Where(p => !double.IsNaN(p.LearnedFpr) && p.LearnedFpr > 0).ToList();
-        figures.Add(Plots.Lines(paper, "learned-bloom", $"Bloom filters on URL-like keys: false-positive rate vs memory (classifier {bloom.ClassifierBytes} B)",
+        figures.Add(Plots.Lines(paper, "learned-bloom",
+            $"Bloom filters on URL-like keys: false-positive rate vs memory (classifier {bloom.ClassifierBytes} B)",
             "memory (KB)", "false-positive rate (log scale)",
             [
-                new Curve("plain Bloom filter", bloom.Points.Select(p => p.MemoryKb).ToList(), bloom.Points.Select(p => Math.Max(p.PlainFpr, 1e-6)).ToList(), Markers: true),
-                new Curve("learned Bloom filter", learned.Select(p => p.MemoryKb).ToList(), learned.Select(p => p.LearnedFpr).ToList(), Markers: true),
+                new Curve("plain Bloom filter", bloom.Points.Select(p => p.MemoryKb).ToList(),
+                    bloom.Points.Select(p => Math.Max(p.PlainFpr, 1e-6)).ToList(), Markers: true),
+                new Curve("learned Bloom filter", learned.Select(p => p.MemoryKb).ToList(), learned.Select(p => p.LearnedFpr).ToList(),
+                    Markers: true),
             ], y: Scale.Log));
         return figures;
     }
@@ -155,8 +176,11 @@ public static class LearnedIndexReport
 
     static string BestBloomGain(BloomResult bloom)
     {
-        var best = bloom.Points.Where(p => !double.IsNaN(p.LearnedFpr) && p.PlainFpr > 0).OrderBy(p => p.LearnedFpr / p.PlainFpr).FirstOrDefault();
-        return best is null || best.LearnedFpr >= best.PlainFpr ? "" : $"; at {best.BitsPerKey:0.#} bits/key the learned filter has {best.LearnedFpr:P1} FPR vs {best.PlainFpr:P1}";
+        var best = bloom.Points.Where(p => !double.IsNaN(p.LearnedFpr) && p.PlainFpr > 0)
+            .OrderBy(p => p.LearnedFpr / p.PlainFpr).FirstOrDefault();
+        return best is null || best.LearnedFpr >= best.PlainFpr
+            ? ""
+            : $"; at {best.BitsPerKey:0.#} bits/key the learned filter has {best.LearnedFpr:P1} FPR vs {best.PlainFpr:P1}";
     }
 
     static DataFrame PaperVsOursTable(LearnedIndexConfig c, MainResult main, IReadOnlyList<KeySetResult> sets, BloomResult bloom)
@@ -172,31 +196,42 @@ public static class LearnedIndexReport
         {
             var small = rmis.Where(r => r.SizeBytes * 10 <= tree.SizeBytes).OrderBy(r => r.NsPerLookup).FirstOrDefault();
             string ours = small is null ? $"no RMI in the sweep is ≤ 1/10 of {tree.Name} ({tree.SizeBytes / 1024.0:0} KB)"
-                : $"{small.Name}: {small.NsPerLookup:0} ns, {small.SizeBytes / 1024.0:0.#} KB vs {tree.Name}: {tree.NsPerLookup:0} ns, {tree.SizeBytes / 1024.0:0} KB ({where})";
+                : $"{small.Name}: {small.NsPerLookup:0} ns, {small.SizeBytes / 1024.0:0.#} KB vs " +
+                    $"{tree.Name}: {tree.NsPerLookup:0} ns, {tree.SizeBytes / 1024.0:0} KB ({where})";
             string verdict = small is null ? "not shown" : small.NsPerLookup < tree.NsPerLookup
-                ? $"holds here: {100 * (tree.NsPerLookup / small.NsPerLookup - 1):0} % faster at {tree.SizeBytes / (double)small.SizeBytes:0}× less memory"
+                ? $"holds here: {100 * (tree.NsPerLookup / small.NsPerLookup - 1):0} % faster " +
+                    $"at {tree.SizeBytes / (double)small.SizeBytes:0}× less memory"
                 : $"does not hold here: the small RMI is {100 * (small.NsPerLookup / tree.NsPerLookup - 1):0} % slower";
             rows.Add(new("An RMI is up to 70 % faster than a cache-optimised B-tree while using an order of magnitude less memory",
                 "up to 70 % faster, ~10× smaller (Kraska et al. 2018, abstract; reported)", ours, verdict));
             rows.Add(new("Maps data (200M keys): B-tree 265 ns / 13.1 MB vs RMI 82–98 ns / 0.15–1.5 MB",
-                "B-tree page 128: 265 ns, 13.1 MB; RMI 10k–100k leaves: 82–98 ns, 0.15–1.5 MB (Kraska et al. Fig. 4; recalled, not re-checked)",
-                mainRmi is null ? "n/a" : $"{tree.Name}: {tree.NsPerLookup:0} ns, {tree.SizeBytes / 1048576.0:0.00} MB; {mainRmi.Name}: {mainRmi.NsPerLookup:0} ns, {mainRmi.SizeBytes / 1048576.0:0.000} MB ({where})",
+                "B-tree page 128: 265 ns, 13.1 MB; RMI 10k–100k leaves: 82–98 ns, 0.15–1.5 MB " +
+                    "(Kraska et al. Fig. 4; recalled, not re-checked)",
+                mainRmi is null ? "n/a" : $"{tree.Name}: {tree.NsPerLookup:0} ns, {tree.SizeBytes / 1048576.0:0.00} MB; " +
+                    $"{mainRmi.Name}: {mainRmi.NsPerLookup:0} ns, {mainRmi.SizeBytes / 1048576.0:0.000} MB ({where})",
                 "different data, size and machine: compare the ratios, not the nanoseconds"));
         }
         var bestRmi = rmis.OrderBy(r => r.NsPerLookup).FirstOrDefault();
         rows.Add(new("SOSD lognormal (200M u64 keys): binary search 687 ns, B-tree 517 ns, RMI 83 ns",
             "BS 687, B-tree 517, RMI 83 ns/lookup (Marcus et al., SOSD, VLDB 2020; reported)",
-            $"BS {bs.NsPerLookup:0} (branchy {branchy?.NsPerLookup ?? double.NaN:0}), {tree?.Name ?? "B+tree"} {tree?.NsPerLookup ?? double.NaN:0}, fastest RMI ({bestRmi?.Name}) {bestRmi?.NsPerLookup ?? double.NaN:0} ns ({where})",
-            bestRmi is null ? "n/a" : $"speed-up over BS {bs.NsPerLookup / bestRmi.NsPerLookup:0.0}× here vs 8.3× in SOSD (SOSD's RMIs reach hundreds of MB; our sweep stops at {rmis.Max(r => r.SizeBytes) / 1048576.0:0.#} MB)"));
+            $"BS {bs.NsPerLookup:0} (branchy {branchy?.NsPerLookup ?? double.NaN:0}), " +
+                $"{tree?.Name ?? "B+tree"} {tree?.NsPerLookup ?? double.NaN:0}, " +
+                $"fastest RMI ({bestRmi?.Name}) {bestRmi?.NsPerLookup ?? double.NaN:0} ns ({where})",
+            bestRmi is null ? "n/a" : $"speed-up over BS {bs.NsPerLookup / bestRmi.NsPerLookup:0.0}× here vs 8.3× in SOSD " +
+                $"(SOSD's RMIs reach hundreds of MB; our sweep stops at {rmis.Max(r => r.SizeBytes) / 1048576.0:0.#} MB)"));
         var geo = sets.FirstOrDefault(s => s.KeySet == "geoip");
         if (geo is not null)
         {
             var gbs = geo.Roots.First(r => r.Family == "binary search");
             var grmi = geo.Roots.FirstOrDefault(r => r.Family == "RMI " + c.Root);
-            rows.Add(new("SOSD books (200M real keys): binary search 685 ns, B-tree 510 ns, RMI 155–283 ns (real data is harder than synthetic)",
+            rows.Add(new("SOSD books (200M real keys): binary search 685 ns, B-tree 510 ns, RMI 155–283 ns " +
+                "(real data is harder than synthetic)",
                 "BS 685, B-tree 510, RMI 155–283 ns (SOSD; reported)",
-                grmi is null ? "n/a" : $"geoip ({geo.KeyCount:N0} real keys): BS {gbs.NsPerLookup:0}, B+tree 128 {geo.Roots.First(r => r.Family == "B+tree").NsPerLookup:0}, {grmi.Name} {grmi.NsPerLookup:0} ns; AvgLg2 {grmi.AvgLg2:0.0}",
-                grmi is null ? "n/a" : $"speed-up over BS {gbs.NsPerLookup / grmi.NsPerLookup:0.0}× (geoip fits in L3 here, so BS is cheap; no books data offline)"));
+                grmi is null ? "n/a" : $"geoip ({geo.KeyCount:N0} real keys): BS {gbs.NsPerLookup:0}, " +
+                    $"B+tree 128 {geo.Roots.First(r => r.Family == "B+tree").NsPerLookup:0}, " +
+                    $"{grmi.Name} {grmi.NsPerLookup:0} ns; AvgLg2 {grmi.AvgLg2:0.0}",
+                grmi is null ? "n/a" : $"speed-up over BS {gbs.NsPerLookup / grmi.NsPerLookup:0.0}× " +
+                    "(geoip fits in L3 here, so BS is cheap; no books data offline)"));
         }
         var logn = sets.FirstOrDefault(s => s.KeySet == "lognormal");
         var lin = logn?.Roots.FirstOrDefault(r => r.Family == "RMI linear");
@@ -204,7 +239,8 @@ public static class LearnedIndexReport
         if (lin is not null && loglin is not null)
             rows.Add(new("The root model matters: a linear root gains little on lognormal keys, a log-linear root does",
                 "project guide §6 (from the RMI papers; reported)",
-                $"AvgLg2 at {c.Leaves:N0} leaves on {logn!.KeyCount:N0} lognormal keys: linear {lin.AvgLg2:0.00} (BS {Math.Log2(logn.KeyCount):0.0}), log-linear {loglin.AvgLg2:0.00}",
+                $"AvgLg2 at {c.Leaves:N0} leaves on {logn!.KeyCount:N0} lognormal keys: linear {lin.AvgLg2:0.00} " +
+                    $"(BS {Math.Log2(logn.KeyCount):0.0}), log-linear {loglin.AvgLg2:0.00}",
                 loglin.AvgLg2 < lin.AvgLg2 - 1 ? "holds" : "does not hold here"));
         if (sets.Count > 0)
         {
@@ -212,19 +248,29 @@ public static class LearnedIndexReport
             var worst = sets.OrderBy(s => s.LearnedConflicts / s.RandomConflicts).Last();
             rows.Add(new("A learned CDF as hash function reduces conflicts against a random hash",
                 "up to 77.5 % fewer conflicts on Maps (Kraska et al. §4; recalled, not re-checked)",
-                $"{best.KeySet}: {best.LearnedConflicts:P1} vs {best.RandomConflicts:P1} ({1 - best.LearnedConflicts / best.RandomConflicts:P0} fewer); {worst.KeySet}: {worst.LearnedConflicts:P1} vs {worst.RandomConflicts:P1}",
-                best.LearnedConflicts < best.RandomConflicts ? "holds where the CDF is learnable; depends strongly on the key set" : "does not hold here"));
+                $"{best.KeySet}: {best.LearnedConflicts:P1} vs {best.RandomConflicts:P1} " +
+                    $"({1 - best.LearnedConflicts / best.RandomConflicts:P0} fewer); " +
+                    $"{worst.KeySet}: {worst.LearnedConflicts:P1} vs {worst.RandomConflicts:P1}",
+                best.LearnedConflicts < best.RandomConflicts
+                    ? "holds where the CDF is learnable; depends strongly on the key set"
+                    : "does not hold here"));
         }
         double plainKb = MemoryAt(bloom.Points, p => p.PlainFpr, 0.01), learnedKb = MemoryAt(bloom.Points, p => p.LearnedFpr, 0.01);
         rows.Add(new("A learned Bloom filter needs less memory than a Bloom filter for the same false-positive rate",
             "36 % less memory at 1 % FPR on a URL blacklist (Kraska et al. §5; recalled, not re-checked)",
-            $"memory for 1 % FPR on {c.BloomKeys:N0} synthetic URL-like keys: plain {F(plainKb, "0.0")} KB, learned {F(learnedKb, "0.0")} KB (classifier recall {bloom.KeyRecall:P0} at 0.5)",
-            (double.IsNaN(plainKb) || double.IsNaN(learnedKb) ? "not measurable at 1 % in this budget range" : learnedKb < plainKb ? $"holds: {1 - learnedKb / plainKb:P0} less" : "does not hold at 1 % on this data")
+            $"memory for 1 % FPR on {c.BloomKeys:N0} synthetic URL-like keys: plain {F(plainKb, "0.0")} KB, " +
+                $"learned {F(learnedKb, "0.0")} KB (classifier recall {bloom.KeyRecall:P0} at 0.5)",
+            (double.IsNaN(plainKb) || double.IsNaN(learnedKb)
+                ? "not measurable at 1 % in this budget range"
+                : learnedKb < plainKb ? $"holds: {1 - learnedKb / plainKb:P0} less" : "does not hold at 1 % on this data")
             + BestBloomGain(bloom)));
         if (mainRmi is not null)
-            rows.Add(new("Goal of this workbench (issue 5): RMI ≥ 4× faster than binary search on 10M lognormal keys, ≥ 2× on geoip, at ≤ 1/10 of the B+tree's size",
+            rows.Add(new("Goal of this workbench (issue 5): RMI ≥ 4× faster than binary search on 10M lognormal keys, " +
+                "≥ 2× on geoip, at ≤ 1/10 of the B+tree's size",
                 "benchmarks/README.md has the BenchmarkDotNet numbers",
-                $"{mainRmi.Name}: {bs.NsPerLookup / mainRmi.NsPerLookup:0.0}× vs branch-free BS, {(branchy is null ? double.NaN : branchy.NsPerLookup / mainRmi.NsPerLookup):0.0}× vs branchy BS, size {mainRmi.SizeBytes / 1024.0:0.#} KB vs {tree?.Name} {(tree?.SizeBytes ?? 0) / 1024.0:0} KB ({where})",
+                $"{mainRmi.Name}: {bs.NsPerLookup / mainRmi.NsPerLookup:0.0}× vs branch-free BS, " +
+                    $"{(branchy is null ? double.NaN : branchy.NsPerLookup / mainRmi.NsPerLookup):0.0}× vs branchy BS, " +
+                    $"size {mainRmi.SizeBytes / 1024.0:0.#} KB vs {tree?.Name} {(tree?.SizeBytes ?? 0) / 1024.0:0} KB ({where})",
                 bs.NsPerLookup / mainRmi.NsPerLookup >= 4 ? "met" : "not met on this run; see benchmarks/README.md"));
         return PaperVsOurs.Table(rows);
     }

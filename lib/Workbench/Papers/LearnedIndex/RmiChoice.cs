@@ -5,7 +5,8 @@ namespace Workbench.Papers.LearnedIndex;
 /// <summary>How the benchmarks and checks pick "the RMI at a tenth of the B+tree's size": one rule, shared.</summary>
 public static class RmiChoice
 {
-    /// <summary>The largest leaf count whose RMI is at most a tenth of the size of the page-128 B+tree over <paramref name="keys"/>.</summary>
+    /// <summary>The largest leaf count whose RMI is at most a tenth of the size of the page-128 B+tree over
+    /// <paramref name="keys"/>.</summary>
     public static int TenthOfBPlusTreeLeaves(ulong[] keys) => Math.Max(16, (int)(new StaticBPlusTree(keys, 128).SizeBytes / 10 - 200) / 16);
 
     /// <summary>

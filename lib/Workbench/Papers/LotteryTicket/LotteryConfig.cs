@@ -50,7 +50,8 @@ public sealed record LotteryConfig : RunConfig
     public bool GlobalPruning { get; init; }
 
     /// <summary>Reset survivors to the dense network's weights at this iteration instead of the original init (0).</summary>
-    [Knob("late rewinding: reset survivors to this iteration of dense training (0 = original initialisation)", Unit = "iterations", Min = 0, Max = 1_000_000)]
+    [Knob("late rewinding: reset survivors to this iteration of dense training (0 = original initialisation)", Unit = "iterations",
+        Min = 0, Max = 1_000_000)]
     public int RewindIteration { get; init; }
 
     /// <summary>Iterations between validation and test evaluations (early stopping resolution; paper: 100).</summary>
@@ -107,12 +108,16 @@ public sealed record LotteryConfig : RunConfig
     public override void Validate()
     {
         if (RewindIteration >= Iterations)
-            throw new ConfigException($"rewind_iteration = {RewindIteration} is beyond the training length: it must be in [0, {Iterations - 1}] (iterations = {Iterations}).");
+            throw new ConfigException($"rewind_iteration = {RewindIteration} is beyond the training length: " +
+                $"it must be in [0, {Iterations - 1}] (iterations = {Iterations}).");
         if (Ablations && AblationRewindIteration >= Iterations)
-            throw new ConfigException($"ablation_rewind_iteration = {AblationRewindIteration} is beyond the training length: it must be in [1, {Iterations - 1}] (iterations = {Iterations}).");
+            throw new ConfigException($"ablation_rewind_iteration = {AblationRewindIteration} is beyond the training length: " +
+                $"it must be in [1, {Iterations - 1}] (iterations = {Iterations}).");
         foreach (var rate in AblationRates)
-            if (!(rate > 0 && rate < 1)) throw new ConfigException($"ablation_rates contains {rate}: every pruning rate must be in (0, 1).");
+            if (!(rate > 0 && rate < 1))
+                throw new ConfigException($"ablation_rates contains {rate}: every pruning rate must be in (0, 1).");
         if (Dataset == "mnist-digits" && ValidationImages > 8_000)
-            throw new ConfigException($"validation_images = {ValidationImages} leaves too little training data: it must be in [0, 8000] for the 10,000 MNIST digits (1,000 are the test set).");
+            throw new ConfigException($"validation_images = {ValidationImages} leaves too little training data: " +
+                "it must be in [0, 8000] for the 10,000 MNIST digits (1,000 are the test set).");
     }
 }

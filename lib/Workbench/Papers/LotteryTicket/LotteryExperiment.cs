@@ -13,7 +13,9 @@ namespace Workbench.Papers.LotteryTicket;
 public sealed record PruneRule(bool Global, double FullyConnected, double Convolution, double Output)
 {
     /// <summary>The rule's part of a run's identity.</summary>
-    public string Key => Global ? FormattableString.Invariant($"global {FullyConnected}") : FormattableString.Invariant($"layerwise {FullyConnected}/{Convolution}/{Output}");
+    public string Key => Global
+        ? FormattableString.Invariant($"global {FullyConnected}")
+        : FormattableString.Invariant($"layerwise {FullyConnected}/{Convolution}/{Output}");
 
     /// <summary>The one-shot rule that reaches the sparsity of <paramref name="rounds"/> rounds of this rule at once.</summary>
     public PruneRule Compound(int rounds) =>
@@ -40,23 +42,28 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     /// <inheritdoc/>
     protected override LotteryConfig Smoke => new()
     {
-        Iterations = 150, EvalEvery = 25, Rounds = 2, Seeds = 2, AblationRounds = 2, AblationRates = [0.2, 0.4], AblationRewindIteration = 25, CheckpointEvery = 100,
+        Iterations = 150, EvalEvery = 25, Rounds = 2, Seeds = 2, AblationRounds = 2, AblationRates = [0.2, 0.4],
+        AblationRewindIteration = 25, CheckpointEvery = 100,
     };
 
     /// <inheritdoc/>
     protected override LotteryConfig Paper => new()
     {
-        Dataset = "fashion-mnist", Iterations = 50_000, EvalEvery = 100, Rounds = 20, Seeds = 5, AblationRounds = 20, AblationRewindIteration = 1_000, CheckpointEvery = 2_000,
+        Dataset = "fashion-mnist", Iterations = 50_000, EvalEvery = 100, Rounds = 20, Seeds = 5, AblationRounds = 20,
+        AblationRewindIteration = 1_000, CheckpointEvery = 2_000,
     };
 
     /// <summary>The main pruning rule of a config.</summary>
     public static PruneRule Rule(LotteryConfig c) => new(c.GlobalPruning, c.PruneRate, c.ConvPruneRate, c.OutputPruneRate);
 
     /// <summary>The dense run of a trial (round 0 of every chain), optionally saving weights at a rewind iteration.</summary>
-    public RunRecord<LotteryRunResult> Dense(LotteryConfig c, int seed, RunStore store, int rewind = 0, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    public RunRecord<LotteryRunResult> Dense(LotteryConfig c, int seed, RunStore store, int rewind = 0,
+        IProgress<RunProgress>? progress = null, CancellationToken ct = default)
     {
         var run = c.TrainingRun(seed) with { RewindIteration = rewind };
-        return store.GetOrCompute(Name, run, ctx => Trainer.Train(run, Trainer.Initial(c.Model, seed), MagnitudePruning.Dense(Sizes(c.Model)), ctx, c.CheckpointEvery), progress, ct);
+        return store.GetOrCompute(Name, run,
+            ctx => Trainer.Train(run, Trainer.Initial(c.Model, seed), MagnitudePruning.Dense(Sizes(c.Model)), ctx, c.CheckpointEvery),
+            progress, ct);
     }
 
     /// <summary>Round <paramref name="round"/> of the iterative-pruning chain (the winning ticket); round 0 is the dense run.</summary>
@@ -65,42 +72,50 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     {
         if (round == 0) return Dense(c, seed, store, rewind, progress, ct);
         var parent = Ticket(c, seed, round - 1, rule, rewind, store, progress, ct);
-        var run = c.TrainingRun(seed) with { Arm = "ticket", Round = round, Parent = parent.Hash, Pruning = rule.Key, RewindIteration = rewind };
+        var run = c.TrainingRun(seed)
+            with { Arm = "ticket", Round = round, Parent = parent.Hash, Pruning = rule.Key, RewindIteration = rewind };
         return store.GetOrCompute(Name, run, ctx =>
         {
-            var masks = rule.Apply(Kinds(c.Model), WeightFile.Read(Path.Combine(parent.Directory, "final.weights")), WeightFile.Read(Path.Combine(parent.Directory, "mask.weights")));
+            var masks = rule.Apply(Kinds(c.Model), WeightFile.Read(Path.Combine(parent.Directory, "final.weights")),
+                WeightFile.Read(Path.Combine(parent.Directory, "mask.weights")));
             var net = Trainer.Initial(c.Model, seed);
-            if (rewind > 0) TorchSetup.ImportParameters(net, WeightFile.Read(Path.Combine(Dense(c, seed, store, rewind).Directory, "rewind.weights")));
+            if (rewind > 0)
+                TorchSetup.ImportParameters(net, WeightFile.Read(Path.Combine(Dense(c, seed, store, rewind).Directory, "rewind.weights")));
             return Trainer.Train(run, net, masks, ctx, c.CheckpointEvery);
         }, progress, ct);
     }
 
     /// <summary>Control: the ticket's mask with a fresh random initialisation.</summary>
-    public RunRecord<LotteryRunResult> Reinit(LotteryConfig c, int seed, int round, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    public RunRecord<LotteryRunResult> Reinit(LotteryConfig c, int seed, int round, RunStore store,
+        IProgress<RunProgress>? progress = null, CancellationToken ct = default)
     {
         if (round == 0) return Dense(c, seed, store, c.RewindIteration, progress, ct);
         var ticket = Ticket(c, seed, round, Rule(c), c.RewindIteration, store, progress, ct);
         var run = c.TrainingRun(seed) with { Arm = "reinit", Round = round, Parent = ticket.Hash };
         return store.GetOrCompute(Name, run, ctx =>
-            Trainer.Train(run, Trainer.Initial(c.Model, seed, $"reinit:{round}"), WeightFile.Read(Path.Combine(ticket.Directory, "mask.weights")), ctx, c.CheckpointEvery),
+            Trainer.Train(run, Trainer.Initial(c.Model, seed, $"reinit:{round}"),
+                WeightFile.Read(Path.Combine(ticket.Directory, "mask.weights")), ctx, c.CheckpointEvery),
             progress, ct);
     }
 
     /// <summary>Control: a random mask with the ticket's per-layer sparsity, from the original initialisation.</summary>
-    public RunRecord<LotteryRunResult> RandomMask(LotteryConfig c, int seed, int round, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    public RunRecord<LotteryRunResult> RandomMask(LotteryConfig c, int seed, int round, RunStore store,
+        IProgress<RunProgress>? progress = null, CancellationToken ct = default)
     {
         if (round == 0) return Dense(c, seed, store, c.RewindIteration, progress, ct);
         var ticket = Ticket(c, seed, round, Rule(c), c.RewindIteration, store, progress, ct);
         var run = c.TrainingRun(seed) with { Arm = "random-mask", Round = round, Parent = ticket.Hash };
         return store.GetOrCompute(Name, run, ctx =>
         {
-            var masks = MagnitudePruning.RandomLike(WeightFile.Read(Path.Combine(ticket.Directory, "mask.weights")), Seeds.Rng(seed, $"random-mask:{round}"));
+            var masks = MagnitudePruning.RandomLike(WeightFile.Read(Path.Combine(ticket.Directory, "mask.weights")),
+                Seeds.Rng(seed, $"random-mask:{round}"));
             return Trainer.Train(run, Trainer.Initial(c.Model, seed), masks, ctx, c.CheckpointEvery);
         }, progress, ct);
     }
 
     /// <summary>Ablation: prune the dense network once to round <paramref name="round"/>'s sparsity, reset to θ0, train.</summary>
-    public RunRecord<LotteryRunResult> OneShot(LotteryConfig c, int seed, int round, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    public RunRecord<LotteryRunResult> OneShot(LotteryConfig c, int seed, int round, RunStore store,
+        IProgress<RunProgress>? progress = null, CancellationToken ct = default)
     {
         var dense = Dense(c, seed, store, 0, progress, ct);
         if (round == 0) return dense;
@@ -108,13 +123,15 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         var run = c.TrainingRun(seed) with { Arm = "one-shot", Round = round, Parent = dense.Hash, Pruning = rule.Key };
         return store.GetOrCompute(Name, run, ctx =>
         {
-            var masks = rule.Apply(Kinds(c.Model), WeightFile.Read(Path.Combine(dense.Directory, "final.weights")), WeightFile.Read(Path.Combine(dense.Directory, "mask.weights")));
+            var masks = rule.Apply(Kinds(c.Model), WeightFile.Read(Path.Combine(dense.Directory, "final.weights")),
+                WeightFile.Read(Path.Combine(dense.Directory, "mask.weights")));
             return Trainer.Train(run, Trainer.Initial(c.Model, seed), masks, ctx, c.CheckpointEvery);
         }, progress, ct);
     }
 
     /// <inheritdoc/>
-    public override ExperimentReport Run(LotteryConfig c, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    public override ExperimentReport Run(LotteryConfig c, RunStore store, IProgress<RunProgress>? progress = null,
+        CancellationToken ct = default)
     {
         EnsureDataset(c.Dataset);
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -130,8 +147,10 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
             arms.Add(("random mask", (s, r) => RandomMask(c, s, r, store, progress, ct)));
         }
         // Seeds are independent chains: train them side by side (each run is deterministic whatever the schedule).
-        var bySeed = ParallelRuns.Map(seeds, s => arms.SelectMany(a => rounds.Select(r => (a.Arm, Seed: s, Round: r, Record: a.Run(s, r)))).ToList(), ct);
-        var main = arms.SelectMany(a => seeds.SelectMany(s => rounds.Select(r => bySeed[Array.IndexOf(seeds, s)].First(m => m.Arm == a.Arm && m.Round == r)))).ToList();
+        var bySeed = ParallelRuns.Map(seeds,
+            s => arms.SelectMany(a => rounds.Select(r => (a.Arm, Seed: s, Round: r, Record: a.Run(s, r)))).ToList(), ct);
+        var main = arms.SelectMany(a => seeds.SelectMany(s => rounds.Select(r =>
+            bySeed[Array.IndexOf(seeds, s)].First(m => m.Arm == a.Arm && m.Round == r)))).ToList();
 
         var ablations = new List<(string Panel, string Variant, int Round, RunRecord<LotteryRunResult> Record)>();
         if (c.Ablations)
@@ -144,13 +163,18 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
             };
             foreach (var rate in c.AblationRates)
                 chains.Add(("pruning rate per round", FormattableString.Invariant($"{rate:0.##} per round"),
-                    r => Ticket(c, s0, r, Rule(c) with { FullyConnected = rate, Convolution = rate / 2, Output = rate / 2 }, c.RewindIteration, store, progress, ct)));
-            chains.Add(("layer-wise vs global", c.GlobalPruning ? "global" : "layer-wise", r => Ticket(c, s0, r, Rule(c), c.RewindIteration, store, progress, ct)));
-            chains.Add(("layer-wise vs global", c.GlobalPruning ? "layer-wise" : "global", r => Ticket(c, s0, r, Rule(c) with { Global = !c.GlobalPruning }, c.RewindIteration, store, progress, ct)));
+                    r => Ticket(c, s0, r, Rule(c) with { FullyConnected = rate, Convolution = rate / 2, Output = rate / 2 },
+                        c.RewindIteration, store, progress, ct)));
+            chains.Add(("layer-wise vs global", c.GlobalPruning ? "global" : "layer-wise",
+                r => Ticket(c, s0, r, Rule(c), c.RewindIteration, store, progress, ct)));
+            chains.Add(("layer-wise vs global", c.GlobalPruning ? "layer-wise" : "global",
+                r => Ticket(c, s0, r, Rule(c) with { Global = !c.GlobalPruning }, c.RewindIteration, store, progress, ct)));
             chains.Add(("reset vs late rewinding", "reset to θ0", r => Ticket(c, s0, r, Rule(c), 0, store, progress, ct)));
-            chains.Add(("reset vs late rewinding", $"rewind to iteration {c.AblationRewindIteration}", r => Ticket(c, s0, r, Rule(c), c.AblationRewindIteration, store, progress, ct)));
+            chains.Add(("reset vs late rewinding", $"rewind to iteration {c.AblationRewindIteration}",
+                r => Ticket(c, s0, r, Rule(c), c.AblationRewindIteration, store, progress, ct)));
             var ablationRounds = Enumerable.Range(0, c.AblationRounds + 1).ToArray();
-            var results = ParallelRuns.Map(chains, chain => ablationRounds.Select(r => (chain.Panel, chain.Variant, Round: r, Record: chain.Run(r))).ToList(), ct);
+            var results = ParallelRuns.Map(chains,
+                chain => ablationRounds.Select(r => (chain.Panel, chain.Variant, Round: r, Record: chain.Run(r))).ToList(), ct);
             ablations.AddRange(results.SelectMany(x => x));
         }
 
@@ -182,7 +206,8 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     static void EnsureDataset(string dataset)
     {
         if (dataset == "fashion-mnist" && !FashionMnist.IsInstalled)
-            throw new DatasetException($"dataset = 'fashion-mnist' is not installed at {FashionMnist.Folder}; {FashionMnist.InstallCommand}.");
+            throw new DatasetException(
+                $"dataset = 'fashion-mnist' is not installed at {FashionMnist.Folder}; {FashionMnist.InstallCommand}.");
         if (dataset == "mnist-digits" && !MnistDigits.IsInstalled)
             throw new DatasetException($"dataset = 'mnist-digits' is not installed at {MnistDigits.Folder}; {MnistDigits.FetchCommand}.");
     }

@@ -27,7 +27,8 @@ internal sealed class LotteryReport(string Name)
             TrainingCurves(main.Where(m => m.Arm == "ticket").Select(m => (m.Round, m.Record)).ToList(), c),
         };
         if (c.Model == "lenet-300-100")
-            figures.Add(FirstLayerConnections(main.Where(m => m.Arm == "ticket" && m.Seed == c.Seed).OrderBy(m => m.Round).Select(m => m.Record).ToList()));
+            figures.Add(FirstLayerConnections(main.Where(m => m.Arm == "ticket" && m.Seed == c.Seed).OrderBy(m => m.Round)
+                .Select(m => m.Record).ToList()));
         if (ablations.Count > 0) figures.Add(AblationFigure(ablations));
 
         var tables = new List<(string, DataFrame)>
@@ -57,7 +58,8 @@ internal sealed class LotteryReport(string Name)
     }
 
     /// <summary>Mean ± std per arm and round.</summary>
-    public sealed record SummaryRow(string Arm, int Round, double Remaining, double EarlyStop, double EarlyStopStd, double Accuracy, double AccuracyStd, int Seeds);
+    public sealed record SummaryRow(string Arm, int Round, double Remaining, double EarlyStop, double EarlyStopStd, double Accuracy,
+        double AccuracyStd, int Seeds);
 
     static List<SummaryRow> Summarize(IEnumerable<(string Arm, int Seed, int Round, RunRecord<LotteryRunResult> Record)> runs) =>
         runs.GroupBy(m => (m.Arm, m.Round)).Select(g =>
@@ -77,12 +79,14 @@ internal sealed class LotteryReport(string Name)
         new DoubleDataFrameColumn("accuracy_std", rows.Select(r => r.AccuracyStd)),
         new Int32DataFrameColumn("seeds", rows.Select(r => r.Seeds)));
 
-    Figure SparsityFigure(string name, string title, string yTitle, List<SummaryRow> summary, Func<SummaryRow, double> value, Func<SummaryRow, double> std)
+    Figure SparsityFigure(string name, string title, string yTitle, List<SummaryRow> summary, Func<SummaryRow, double> value,
+        Func<SummaryRow, double> std)
     {
         var curves = summary.GroupBy(s => s.Arm).OrderBy(g => g.Key == "ticket" ? 0 : g.Key == "reinit" ? 1 : 2).Select(g =>
         {
             var rows = g.OrderBy(r => r.Round).ToList();
-            return new Curve(g.Key, rows.Select(r => 100 * r.Remaining).ToList(), rows.Select(value).ToList(), rows.Select(std).ToList(), Markers: true);
+            return new Curve(g.Key, rows.Select(r => 100 * r.Remaining).ToList(), rows.Select(value).ToList(), rows.Select(std).ToList(),
+                Markers: true);
         }).ToList();
         var dense = summary.First(s => s.Round == 0);
         double minX = summary.Min(s => 100 * s.Remaining);
@@ -95,7 +99,8 @@ internal sealed class LotteryReport(string Name)
     Figure TrainingCurves(List<(int Round, RunRecord<LotteryRunResult> Record)> ticket, LotteryConfig c)
     {
         var targets = new[] { 1.0, 0.51, 0.21, 0.07 };
-        var chosen = targets.Select(t => ticket.MinBy(m => Math.Abs(Math.Log(m.Record.Result.Remaining / t)))).Select(m => m.Round).Distinct().Order().ToList();
+        var chosen = targets.Select(t => ticket.MinBy(m => Math.Abs(Math.Log(m.Record.Result.Remaining / t))))
+            .Select(m => m.Round).Distinct().Order().ToList();
         var curves = chosen.Select(round =>
         {
             var runs = ticket.Where(t => t.Round == round).Select(t => t.Record).ToList();
@@ -115,9 +120,11 @@ internal sealed class LotteryReport(string Name)
             var pixels = new double[28, 28];
             for (int unit = 0; unit < 300; unit++)
                 for (int p = 0; p < 784; p++) pixels[p / 28, p % 28] += fc1[unit * 784 + p];
-            return Plots.Image(Name, "fc1", FormattableString.Invariant($"{100 * record.Result.Remaining:0.#} % remaining"), pixels, "Viridis", min: 0, max: 300);
+            return Plots.Image(Name, "fc1", FormattableString.Invariant($"{100 * record.Result.Remaining:0.#} % remaining"), pixels,
+                "Viridis", min: 0, max: 300);
         }).ToList();
-        return Plots.SmallMultiples(Name, "first-layer-connections", "Surviving first-layer connections per input pixel (of 300), winning ticket, first seed",
+        return Plots.SmallMultiples(Name, "first-layer-connections",
+            "Surviving first-layer connections per input pixel (of 300), winning ticket, first seed",
             panels, columns: Math.Min(3, panels.Count), panelWidth: 300, panelHeight: 300);
     }
 
@@ -128,16 +135,19 @@ internal sealed class LotteryReport(string Name)
             var curves = panel.GroupBy(a => a.Variant).Select(v =>
             {
                 var rows = v.OrderBy(a => a.Round).ToList();
-                return new Curve(v.Key, rows.Select(a => 100 * a.Record.Result.Remaining).ToList(), rows.Select(a => a.Record.Result.EarlyStopTestAccuracy).ToList(), Markers: true);
+                return new Curve(v.Key, rows.Select(a => 100 * a.Record.Result.Remaining).ToList(),
+                    rows.Select(a => a.Record.Result.EarlyStopTestAccuracy).ToList(), Markers: true);
             });
             var figure = Plots.Lines(Name, panel.Key, panel.Key, "weights remaining (%)", "test accuracy", curves, x: Scale.Log);
             figure.Spec["layout"]!["xaxis"]!["autorange"] = "reversed";
             return figure;
         }).ToList();
-        return Plots.SmallMultiples(Name, "ablations", "Ablations (first seed): test accuracy at early stop vs weights remaining", panels, columns: 2, panelWidth: 460, panelHeight: 340);
+        return Plots.SmallMultiples(Name, "ablations", "Ablations (first seed): test accuracy at early stop vs weights remaining",
+            panels, columns: 2, panelWidth: 460, panelHeight: 340);
     }
 
-    static DataFrame PaperVsOursTable(LotteryConfig c, List<SummaryRow> summary, List<(string Panel, string Variant, int Round, RunRecord<LotteryRunResult> Record)> ablations)
+    static DataFrame PaperVsOursTable(LotteryConfig c, List<SummaryRow> summary,
+        List<(string Panel, string Variant, int Round, RunRecord<LotteryRunResult> Record)> ablations)
     {
         string preset = $"{c.Iterations:N0} iterations, {c.Seeds} seeds, {c.Dataset}";
         var dense = summary.First(s => s.Arm == "ticket" && s.Round == 0);
@@ -148,26 +158,38 @@ internal sealed class LotteryReport(string Name)
 
         var near21 = tickets.MinBy(s => Math.Abs(Math.Log(s.Remaining / 0.21)))!;
         bool faster = near21.EarlyStop + near21.EarlyStopStd < dense.EarlyStop - dense.EarlyStopStd;
-        rows.Add(new("Winning tickets learn faster than the dense network (earlier early-stop iteration) as pruning proceeds, down to about 21 % remaining",
+        rows.Add(new("Winning tickets learn faster than the dense network (earlier early-stop iteration) as pruning proceeds, " +
+            "down to about 21 % remaining",
             "LeNet: early-stop iteration falls with pruning until ~21 % remaining, then rises (reported, Figure 3)",
-            FormattableString.Invariant($"dense {dense.EarlyStop:0} ± {dense.EarlyStopStd:0} vs ticket at {100 * near21.Remaining:0.#} % {near21.EarlyStop:0} ± {near21.EarlyStopStd:0} iterations ({preset})"),
-            faster ? "holds" : near21.EarlyStop < dense.EarlyStop ? "partly: earlier on average, but within one std" : "does not hold at this scale"));
+            FormattableString.Invariant($"dense {dense.EarlyStop:0} ± {dense.EarlyStopStd:0} ") +
+                FormattableString.Invariant($"vs ticket at {100 * near21.Remaining:0.#} % ") +
+                FormattableString.Invariant($"{near21.EarlyStop:0} ± {near21.EarlyStopStd:0} iterations ({preset})"),
+            faster ? "holds"
+                : near21.EarlyStop < dense.EarlyStop ? "partly: earlier on average, but within one std"
+                : "does not hold at this scale"));
 
         var lowest = tickets.MaxBy(s => s.Round)!;
         bool matches = lowest.Accuracy >= dense.Accuracy - Math.Max(dense.AccuracyStd, 0.002);
         rows.Add(new("Winning tickets reach at least the dense network's test accuracy far below that (LeNet: down to ~3.6 %)",
             "accuracy ≥ dense down to 3.6 % remaining (reported)",
-            FormattableString.Invariant($"dense {100 * dense.Accuracy:0.0} ± {100 * dense.AccuracyStd:0.0} %, ticket at {100 * lowest.Remaining:0.#} %: {100 * lowest.Accuracy:0.0} ± {100 * lowest.AccuracyStd:0.0} %"),
+            FormattableString.Invariant($"dense {100 * dense.Accuracy:0.0} ± {100 * dense.AccuracyStd:0.0} %, ") +
+                FormattableString.Invariant($"ticket at {100 * lowest.Remaining:0.#} %: ") +
+                FormattableString.Invariant($"{100 * lowest.Accuracy:0.0} ± {100 * lowest.AccuracyStd:0.0} %"),
             (matches ? "holds down to the sparsest level run" : "does not hold at the sparsest level run") +
-            (lowest.Remaining > 0.05 ? FormattableString.Invariant($" ({100 * lowest.Remaining:0.#} %; the paper preset goes further)") : "")));
+            (lowest.Remaining > 0.05
+                ? FormattableString.Invariant($" ({100 * lowest.Remaining:0.#} %; the paper preset goes further)")
+                : "")));
 
         var reinit = summary.Where(s => s.Arm == "reinit" && s.Round == lowest.Round).FirstOrDefault();
         if (reinit is not null)
             rows.Add(new("The same mask with a random re-initialisation learns slower and reaches lower accuracy",
                 "reinit degrades early, e.g. well below dense accuracy at a few % remaining (reported, Figure 4)",
-                FormattableString.Invariant($"at {100 * lowest.Remaining:0.#} %: ticket {100 * lowest.Accuracy:0.0} ± {100 * lowest.AccuracyStd:0.0} % vs reinit {100 * reinit.Accuracy:0.0} ± {100 * reinit.AccuracyStd:0.0} %"),
+                FormattableString.Invariant($"at {100 * lowest.Remaining:0.#} %: ") +
+                    FormattableString.Invariant($"ticket {100 * lowest.Accuracy:0.0} ± {100 * lowest.AccuracyStd:0.0} % ") +
+                    FormattableString.Invariant($"vs reinit {100 * reinit.Accuracy:0.0} ± {100 * reinit.AccuracyStd:0.0} %"),
                 lowest.Accuracy - lowest.AccuracyStd > reinit.Accuracy + reinit.AccuracyStd ? "holds"
-                    : lowest.Accuracy > reinit.Accuracy ? "partly: lower on average, within one std at this sparsity" : "does not hold at this sparsity"));
+                    : lowest.Accuracy > reinit.Accuracy ? "partly: lower on average, within one std at this sparsity"
+                    : "does not hold at this sparsity"));
 
         var iterativeRuns = ablations.Where(a => a.Panel == "iterative vs one-shot" && a.Variant == "iterative").ToList();
         var oneShotRuns = ablations.Where(a => a.Panel == "iterative vs one-shot" && a.Variant == "one-shot").ToList();
@@ -182,8 +204,12 @@ internal sealed class LotteryReport(string Name)
         if (iterative.Round > 0)
             rows.Add(new("Iterative pruning finds smaller winning tickets than one-shot pruning",
                 "iterative pruning keeps dense accuracy at smaller sizes than one-shot (reported, Figure 4/Section 2)",
-                FormattableString.Invariant($"at {100 * iterative.Record.Result.Remaining:0.#} % (first seed): iterative {100 * iterative.Record.Result.EarlyStopTestAccuracy:0.0} % vs one-shot {100 * oneShot.Record.Result.EarlyStopTestAccuracy:0.0} %"),
-                iterative.Record.Result.EarlyStopTestAccuracy > oneShot.Record.Result.EarlyStopTestAccuracy ? "holds (one seed)" : "does not hold at this size (one seed; the gap grows at higher sparsity)"));
+                FormattableString.Invariant($"at {100 * iterative.Record.Result.Remaining:0.#} % (first seed): ") +
+                    FormattableString.Invariant($"iterative {100 * iterative.Record.Result.EarlyStopTestAccuracy:0.0} % ") +
+                    FormattableString.Invariant($"vs one-shot {100 * oneShot.Record.Result.EarlyStopTestAccuracy:0.0} %"),
+                iterative.Record.Result.EarlyStopTestAccuracy > oneShot.Record.Result.EarlyStopTestAccuracy
+                    ? "holds (one seed)"
+                    : "does not hold at this size (one seed; the gap grows at higher sparsity)"));
         return PaperVsOurs.Table(rows);
     }
 }

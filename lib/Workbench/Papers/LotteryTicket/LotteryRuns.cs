@@ -53,7 +53,8 @@ public sealed record LotteryRun : RunConfig
     public override void Validate()
     {
         if (RewindIteration >= Iterations)
-            throw new ConfigException($"rewind_iteration = {RewindIteration} is beyond the training length: it must be in [0, {Iterations - 1}] (iterations = {Iterations}).");
+            throw new ConfigException($"rewind_iteration = {RewindIteration} is beyond the training length: " +
+                $"it must be in [0, {Iterations - 1}] (iterations = {Iterations}).");
     }
 }
 

@@ -108,7 +108,8 @@ public sealed class ConvNet : PrunableNetwork
     /// <inheritdoc/>
     public override IReadOnlyList<PrunableLayer> Layers =>
         convs.Select((c, i) => new PrunableLayer($"conv{i + 1}", c.weight!, LayerKind.Convolution))
-            .Concat([new PrunableLayer("fc1", fc1.weight!, LayerKind.FullyConnected), new PrunableLayer("fc2", fc2.weight!, LayerKind.FullyConnected),
+            .Concat([new PrunableLayer("fc1", fc1.weight!, LayerKind.FullyConnected),
+                     new PrunableLayer("fc2", fc2.weight!, LayerKind.FullyConnected),
                      new PrunableLayer("fc3", fc3.weight!, LayerKind.Output)]).ToList();
 
     /// <summary>Logits for 28 × 28 images (any leading shape that reshapes to N × 1 × 28 × 28).</summary>

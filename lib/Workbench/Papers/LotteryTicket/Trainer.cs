@@ -33,7 +33,8 @@ internal sealed class LotteryData
                 (train, val) = rest.Split(validation, seed: 1);
                 test = testSplit;
             }
-            var ((trainX, trainY), (valX, valY), (testX, testY)) = (TorchSetup.ToTensors(train), TorchSetup.ToTensors(val), TorchSetup.ToTensors(test));
+            var ((trainX, trainY), (valX, valY), (testX, testY)) =
+                (TorchSetup.ToTensors(train), TorchSetup.ToTensors(val), TorchSetup.ToTensors(test));
             var data = new LotteryData
             {
                 TrainX = trainX, TrainY = trainY, ValX = valX, ValY = valY, TestX = testX, TestY = testY, TrainCount = train.Count,
@@ -78,7 +79,8 @@ internal static class Trainer
         var training = new SupervisedTraining<EarlyStop>
         {
             Model = net, Optimizer = optimizer, Inputs = data.TrainX, Targets = data.TrainY,
-            Steps = run.Iterations, BatchSize = run.BatchSize, Seed = run.Seed, EvaluateEvery = run.EvalEvery, CheckpointEvery = checkpointEvery,
+            Steps = run.Iterations, BatchSize = run.BatchSize, Seed = run.Seed, EvaluateEvery = run.EvalEvery,
+            CheckpointEvery = checkpointEvery,
             AfterBackward = dense ? null : () => MaskGradients(layers, maskTensors),
             AfterStep = dense ? null : () => ApplyMasks(layers, maskTensors),
             AfterEachStep = done =>
@@ -100,10 +102,11 @@ internal static class Trainer
         var earlyStop = training.Run(ctx, new EarlyStop(double.PositiveInfinity, 0, 0));
 
         var (_, finalTest) = SupervisedTraining<EarlyStop>.Classify(net, data.TestX, data.TestY);
-        WeightFile.Write(Path.Combine(ctx.Directory, "final.weights"), layers.Select(l => l.Weight.detach().data<float>().ToArray()).ToArray());
+        WeightFile.Write(Path.Combine(ctx.Directory, "final.weights"),
+            layers.Select(l => l.Weight.detach().data<float>().ToArray()).ToArray());
         WeightFile.Write(Path.Combine(ctx.Directory, "mask.weights"), masks);
-        return new LotteryRunResult(MagnitudePruning.Remaining(masks), MagnitudePruning.RemainingPerLayer(masks), earlyStop.BestIteration, earlyStop.TestAtBest,
-            earlyStop.BestValidationLoss, finalTest, watch.Elapsed.TotalSeconds);
+        return new LotteryRunResult(MagnitudePruning.Remaining(masks), MagnitudePruning.RemainingPerLayer(masks), earlyStop.BestIteration,
+            earlyStop.TestAtBest, earlyStop.BestValidationLoss, finalTest, watch.Elapsed.TotalSeconds);
     }
 
     internal static void MaskGradients(IReadOnlyList<PrunableLayer> layers, Tensor[] masks)

@@ -51,10 +51,14 @@ public sealed record TourConfig : RunConfig
     /// <inheritdoc/>
     public override void Validate()
     {
-        if (SweepRates.Length == 0) throw new ConfigException("sweep_rates is empty: give at least one learning rate, e.g. sweep_rates=0.1,0.5.");
+        if (SweepRates.Length == 0)
+            throw new ConfigException("sweep_rates is empty: give at least one learning rate, e.g. sweep_rates=0.1,0.5.");
         foreach (var rate in SweepRates)
-            if (!(rate > 0 && rate <= 10)) throw new ConfigException($"sweep_rates contains {rate}: every SGD learning rate must be in (0, 10].");
-        if (BatchSize > TrainImages) throw new ConfigException($"batch_size = {BatchSize} is larger than train_images = {TrainImages}: it must be in [1, {TrainImages}].");
+            if (!(rate > 0 && rate <= 10))
+                throw new ConfigException($"sweep_rates contains {rate}: every SGD learning rate must be in (0, 10].");
+        if (BatchSize > TrainImages)
+            throw new ConfigException(
+                $"batch_size = {BatchSize} is larger than train_images = {TrainImages}: it must be in [1, {TrainImages}].");
     }
 
     /// <summary>The run of one seed and learning rate: this config's training knobs, nothing experiment-level.</summary>

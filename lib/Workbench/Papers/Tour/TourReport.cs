@@ -8,8 +8,8 @@ namespace Workbench.Papers.Tour;
 public static class TourReport
 {
     /// <summary>Tables and figures of one tour run: the seed runs and the learning-rate sweep.</summary>
-    public static (IReadOnlyList<(string Name, DataFrame Table)> Tables, IReadOnlyList<Figure> Figures) Build(string slug, TourConfig config,
-        IReadOnlyList<RunRecord<TourRunResult>> seedRuns, DataFrame sweep)
+    public static (IReadOnlyList<(string Name, DataFrame Table)> Tables, IReadOnlyList<Figure> Figures) Build(string slug,
+        TourConfig config, IReadOnlyList<RunRecord<TourRunResult>> seedRuns, DataFrame sweep)
     {
         var runsTable = new DataFrame(
             new Int32DataFrameColumn("seed", Enumerable.Range(config.Seed, config.Seeds)),
@@ -22,10 +22,13 @@ public static class TourReport
         var stats = SeriesStats.MeanStd(curves);
         var accuracyFigure = Plots.Lines(slug, "test-accuracy", $"Test accuracy during training (mean ± std over {config.Seeds} seeds)",
             "SGD step", "test accuracy (fraction)",
-            [new Curve("ours", stats.Select(s => (double)s.Step).ToList(), stats.Select(s => s.Mean).ToList(), stats.Select(s => s.Std).ToList())]);
-        var sweepFigure = Plots.Lines(slug, "learning-rate-sweep", $"Final test accuracy vs learning rate ({config.Steps} steps, seed {config.Seed})",
+            [new Curve("ours", stats.Select(s => (double)s.Step).ToList(), stats.Select(s => s.Mean).ToList(),
+                stats.Select(s => s.Std).ToList())]);
+        var sweepFigure = Plots.Lines(slug, "learning-rate-sweep",
+            $"Final test accuracy vs learning rate ({config.Steps} steps, seed {config.Seed})",
             "learning rate (log scale)", "test accuracy (fraction)",
-            [new Curve("ours", config.SweepRates, sweep.Columns["test_accuracy"].Cast<double?>().Select(v => v ?? double.NaN).ToList(), Markers: true)],
+            [new Curve("ours", config.SweepRates, sweep.Columns["test_accuracy"].Cast<double?>().Select(v => v ?? double.NaN).ToList(),
+                Markers: true)],
             x: Scale.Log);
 
         var (mean, std) = SeriesStats.MeanStd(seedRuns.Select(r => r.Result.TestAccuracy));

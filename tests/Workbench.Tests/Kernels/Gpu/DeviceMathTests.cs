@@ -7,7 +7,9 @@ public class DeviceMathTests
     static readonly int Seed = Environment.TickCount & int.MaxValue;
 
     static double Ulps(double got, double expected) =>
-        got == expected ? 0 : Math.Abs(got - expected) / Math.Max(double.Epsilon, Math.BitIncrement(Math.Abs(expected)) - Math.Abs(expected));
+        got == expected
+            ? 0
+            : Math.Abs(got - expected) / Math.Max(double.Epsilon, Math.BitIncrement(Math.Abs(expected)) - Math.Abs(expected));
 
     [Fact]
     public void Exp_is_within_two_ulp_of_math_exp_across_its_range()

@@ -25,8 +25,10 @@ public class GpuLookupTests
         for (int i = 0; i < probes.Length; i++)
         {
             int expected = LowerBound.Reference(keys, probes[i]);
-            Assert.True(viaBinary[i] == expected, $"GPU binary search, seed {seed}: probe {probes[i]} → {viaBinary[i]}, expected {expected}");
-            Assert.True(viaRmi[i] == expected && rmi.Find(probes[i]) == expected, $"GPU RMI ({root}), seed {seed}: probe {probes[i]} → {viaRmi[i]}, expected {expected}");
+            Assert.True(viaBinary[i] == expected,
+                $"GPU binary search, seed {seed}: probe {probes[i]} → {viaBinary[i]}, expected {expected}");
+            Assert.True(viaRmi[i] == expected && rmi.Find(probes[i]) == expected,
+                $"GPU RMI ({root}), seed {seed}: probe {probes[i]} → {viaRmi[i]}, expected {expected}");
         }
         Assert.False(gpu.IsCuda);
     }

@@ -25,7 +25,13 @@ public class LowerBoundIndexTests
             "B+tree" => new StaticBPlusTree(keys, int.Parse(parts[1])),
             "PGM" => new PiecewiseLinearIndex(keys, int.Parse(parts[1])),
             _ => new RecursiveModelIndex(keys, new RmiOptions(
-                parts[1] switch { "linear" => RootModelKind.Linear, "log-linear" => RootModelKind.LogLinear, "cubic" => RootModelKind.Cubic, _ => RootModelKind.Mlp },
+                parts[1] switch
+                {
+                    "linear" => RootModelKind.Linear,
+                    "log-linear" => RootModelKind.LogLinear,
+                    "cubic" => RootModelKind.Cubic,
+                    _ => RootModelKind.Mlp
+                },
                 int.Parse(parts[2]), Enum.Parse<LastMileSearch>(parts[3], ignoreCase: true))),
         };
     }
@@ -45,7 +51,8 @@ public class LowerBoundIndexTests
         yield return ("lognormal", KeySets.Lognormal(n, seed));
         yield return ("normal", KeySets.Normal(n, seed));
         yield return ("uniform dense", KeySets.UniformDense(n, seed));
-        yield return ("clusters near max", Sorted(n, () => ulong.MaxValue - (ulong)rng.Next(0, 50) * (1UL << 40) - (ulong)rng.Next(0, 1000)));
+        yield return ("clusters near max",
+            Sorted(n, () => ulong.MaxValue - (ulong)rng.Next(0, 50) * (1UL << 40) - (ulong)rng.Next(0, 1000)));
         yield return ("heavy runs", Sorted(n, () => rng.Next(4) == 0 ? 12345UL : NextU64(rng) >> rng.Next(0, 64)));
         yield return ("large", KeySets.Lognormal(200_000, seed));
     }
@@ -99,7 +106,9 @@ public class LowerBoundIndexTests
                     int expected = LowerBound.Reference(keys, probes[i]);
                     int single = built.Find(probes[i]);
                     if (single != expected || batch[i] != expected)
-                        Assert.Fail($"{index} on '{setName}' ({keys.Length} keys, seed {seed}; rerun with WORKBENCH_TEST_SEED={RunSeed}): probe {probes[i]} → single {single}, batched {batch[i]}, expected {expected}.");
+                        Assert.Fail(
+                            $"{index} on '{setName}' ({keys.Length} keys, seed {seed}; rerun with WORKBENCH_TEST_SEED={RunSeed}): " +
+                            $"probe {probes[i]} → single {single}, batched {batch[i]}, expected {expected}.");
                 }
             }
         }
@@ -144,7 +153,8 @@ public class LowerBoundIndexTests
             Assert.True(LowerBound.LinearCount(ref data, lo, hi, key) == expected, $"linear, seed {seed}, [{lo},{hi}) key {key}");
             Assert.True(LowerBound.Page(ref data, lo, hi, key) == expected, $"page, seed {seed}, [{lo},{hi}) key {key}");
             if (hi > lo)
-                Assert.True(LowerBound.Exponential(ref data, lo, hi, rng.Next(lo, hi), key) == expected, $"exponential, seed {seed}, [{lo},{hi}) key {key}");
+                Assert.True(LowerBound.Exponential(ref data, lo, hi, rng.Next(lo, hi), key) == expected,
+                    $"exponential, seed {seed}, [{lo},{hi}) key {key}");
             int guarded = LowerBound.Guard(ref data, keys.Length, lo, hi, expected, key);
             Assert.True(guarded == LowerBound.Reference(keys, key), $"guard, seed {seed}, [{lo},{hi}) key {key}");
         }

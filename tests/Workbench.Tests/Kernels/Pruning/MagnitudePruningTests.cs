@@ -19,7 +19,8 @@ public class MagnitudePruningTests
         masks = MagnitudePruning.PruneLayerwise(weights, masks, [0.2, 0.2, 0.1]);
         Assert.True(new[] { 800, 240, 45 }.SequenceEqual(masks.Select(m => m.Count(v => v == 1f))), $"seed {seed}");
         masks = MagnitudePruning.PruneLayerwise(weights, masks, [0.2, 0.2, 0.1]);
-        Assert.True(new[] { 640, 192, 40 }.SequenceEqual(masks.Select(m => m.Count(v => v == 1f))), $"seed {seed}"); // 45 × 0.1 = 4.5 → 5 removed
+        Assert.True(new[] { 640, 192, 40 }.SequenceEqual(masks.Select(m => m.Count(v => v == 1f))),
+            $"seed {seed}"); // 45 × 0.1 = 4.5 → 5 removed
         Assert.All(masks.SelectMany(m => m), v => Assert.True(v is 0f or 1f));
     }
 
@@ -54,7 +55,8 @@ public class MagnitudePruningTests
     public void Global_pruning_counts_all_layers_together()
     {
         var weights = new[] { new[] { 0.1f, 0.2f, 0.3f, 0.4f }, new[] { 0.05f, 0.9f } };
-        var masks = MagnitudePruning.PruneGlobal(weights, MagnitudePruning.Dense([4, 2]), 0.5); // 6 survivors → remove 3 smallest: 0.05, 0.1, 0.2
+        // 6 survivors → remove 3 smallest: 0.05, 0.1, 0.2
+        var masks = MagnitudePruning.PruneGlobal(weights, MagnitudePruning.Dense([4, 2]), 0.5);
         Assert.Equal([0f, 0f, 1f, 1f], masks[0]);
         Assert.Equal([0f, 1f], masks[1]);
         Assert.Equal(0.5, MagnitudePruning.Remaining(masks), 12);

@@ -21,7 +21,8 @@ public class GpuIsotonicTests
             var w = new double[rows * n];
             for (int r = 0; r < rows; r++)
             {
-                var row = Enumerable.Range(0, n).Select(_ => r % 3 == 0 ? rng.Next(-2, 3) : rng.NextDouble() * 6 - 3).OrderDescending().ToArray();
+                var row = Enumerable.Range(0, n).Select(_ => r % 3 == 0 ? rng.Next(-2, 3) : rng.NextDouble() * 6 - 3)
+                    .OrderDescending().ToArray();
                 row.CopyTo(s, r * n);
                 for (int i = 0; i < n; i++) w[r * n + i] = reg == SoftRegularizer.L2 ? n - i : Math.Log(n - i);
             }
@@ -42,7 +43,8 @@ public class GpuIsotonicTests
                 Pav.VjpW(g.AsSpan(r * n, n), w.AsSpan(r * n, n), reg, cpuEnd, cpuAggW, nb, cpuGradW);
                 for (int i = 0; i < n; i++)
                 {
-                    Assert.True(Math.Abs(cpuOut[i] - output[r * n + i]) <= 1e-12 * (1 + Math.Abs(cpuOut[i])), $"n={n} row {r} [{i}] output (seed {Seed})");
+                    Assert.True(Math.Abs(cpuOut[i] - output[r * n + i]) <= 1e-12 * (1 + Math.Abs(cpuOut[i])),
+                        $"n={n} row {r} [{i}] output (seed {Seed})");
                     Assert.True(Math.Abs(cpuGradS[i] - gradS[r * n + i]) <= 1e-12, $"n={n} row {r} [{i}] gradient wrt s (seed {Seed})");
                     Assert.True(Math.Abs(cpuGradW[i] - gradW[r * n + i]) <= 1e-12, $"n={n} row {r} [{i}] gradient wrt w (seed {Seed})");
                 }

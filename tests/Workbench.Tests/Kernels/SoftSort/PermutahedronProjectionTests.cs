@@ -36,7 +36,8 @@ public class PermutahedronProjectionTests
         {
             var x = Enumerable.Range(0, 50).Select(_ => rng.NextDouble() * 10 - 5).ToArray();
             var sorted = dir == SortDirection.Ascending ? x.Order().ToArray() : x.OrderDescending().ToArray();
-            var ranks = x.Select(v => (double)(dir == SortDirection.Ascending ? x.Count(u => u < v) + 1 : x.Count(u => u > v) + 1)).ToArray();
+            var ranks = x.Select(v => (double)(dir == SortDirection.Ascending ? x.Count(u => u < v) + 1 : x.Count(u => u > v) + 1))
+                .ToArray();
             var soft = PermutahedronProjection.Sort(x, 1e-9, dir, reg);
             var softRank = PermutahedronProjection.Rank(x, 1e-9, dir, reg);
             for (int i = 0; i < x.Length; i++)
@@ -55,11 +56,13 @@ public class PermutahedronProjectionTests
         double logMeanExp = Math.Log(x.Average(Math.Exp));
         foreach (var dir in Directions)
         {
-            foreach (var v in PermutahedronProjection.Sort(x, 1e9, dir, SoftRegularizer.L2)) Close(x.Average(), v, 1e-7, $"L2 sort mean {dir}");
+            foreach (var v in PermutahedronProjection.Sort(x, 1e9, dir, SoftRegularizer.L2))
+                Close(x.Average(), v, 1e-7, $"L2 sort mean {dir}");
             foreach (var v in PermutahedronProjection.Rank(x, 1e9, dir, SoftRegularizer.L2)) Close(10.5, v, 1e-7, $"L2 rank mean {dir}");
             foreach (var v in PermutahedronProjection.Rank(x, 1e9, dir, SoftRegularizer.KL)) Close(10.5, v, 1e-7, $"KL rank mean {dir}");
         }
-        foreach (var v in PermutahedronProjection.Sort(x, 1e9, SortDirection.Descending, SoftRegularizer.KL)) Close(logMeanExp, v, 1e-7, "KL sort log-mean-exp");
+        foreach (var v in PermutahedronProjection.Sort(x, 1e9, SortDirection.Descending, SoftRegularizer.KL))
+            Close(logMeanExp, v, 1e-7, "KL sort log-mean-exp");
     }
 
     [Fact]
@@ -72,7 +75,8 @@ public class PermutahedronProjectionTests
             Assert.All(result.Values, v => Assert.Equal(1.0, v, 1e-12));
             Assert.Equal([3.5, -1, 7], PermutahedronProjection.Sort([3.5, -1, 7], 1, new SoftSortOptions(0.7, dir, reg)).Values);
             Assert.Equal([0.0, 0, 0], result.Backward([1.0, 2, 3]));
-            Assert.Equal([1.0, 2, 3], PermutahedronProjection.Sort([3.5, -1, 7], 1, new SoftSortOptions(0.7, dir, reg)).Backward([1.0, 2, 3]));
+            Assert.Equal([1.0, 2, 3],
+                PermutahedronProjection.Sort([3.5, -1, 7], 1, new SoftSortOptions(0.7, dir, reg)).Backward([1.0, 2, 3]));
         }
     }
 
@@ -85,8 +89,10 @@ public class PermutahedronProjectionTests
             int n = rng.Next(1, 30), rows = rng.Next(1, 4);
             double magnitude = trial % 4 == 3 ? 1e9 : 1;
             bool ties = trial % 3 == 0;
-            var options = new SoftSortOptions(Math.Pow(10, rng.NextDouble() * 4 - 2) * magnitude, Directions[rng.Next(2)], Regularizers[rng.Next(2)]);
-            var x = Enumerable.Range(0, rows * n).Select(_ => ties ? rng.Next(-3, 4) * magnitude : (rng.NextDouble() * 6 - 3) * magnitude).ToArray();
+            var options = new SoftSortOptions(Math.Pow(10, rng.NextDouble() * 4 - 2) * magnitude, Directions[rng.Next(2)],
+                Regularizers[rng.Next(2)]);
+            var x = Enumerable.Range(0, rows * n)
+                .Select(_ => ties ? rng.Next(-3, 4) * magnitude : (rng.NextDouble() * 6 - 3) * magnitude).ToArray();
             var g = Enumerable.Range(0, rows * n).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
             foreach (bool rank in new[] { true, false })
             {
@@ -102,8 +108,10 @@ public class PermutahedronProjectionTests
                     for (int i = 0; i < n; i++)
                     {
                         string what = $"trial {trial} {(rank ? "rank" : "sort")} {options} n={n} row {r} [{i}]";
-                        Assert.True(Math.Abs(values[i] - fast.Values[r * n + i]) <= 1e-9 * valueScale, $"{what}: value {fast.Values[r * n + i]:R} vs reference {values[i]:R} (seed {Seed})");
-                        Assert.True(Math.Abs(vjp[i] - grad[r * n + i]) <= 1e-9 * gradScale * n, $"{what}: gradient {grad[r * n + i]:R} vs reference {vjp[i]:R} (seed {Seed})");
+                        Assert.True(Math.Abs(values[i] - fast.Values[r * n + i]) <= 1e-9 * valueScale,
+                            $"{what}: value {fast.Values[r * n + i]:R} vs reference {values[i]:R} (seed {Seed})");
+                        Assert.True(Math.Abs(vjp[i] - grad[r * n + i]) <= 1e-9 * gradScale * n,
+                            $"{what}: gradient {grad[r * n + i]:R} vs reference {vjp[i]:R} (seed {Seed})");
                     }
                 }
             }
@@ -122,7 +130,9 @@ public class PermutahedronProjectionTests
             var g = Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
             foreach (bool rank in new[] { true, false })
             {
-                Func<double[], SoftSortResult> f = v => rank ? PermutahedronProjection.Rank(v, n, options) : PermutahedronProjection.Sort(v, n, options);
+                Func<double[], SoftSortResult> f = v => rank
+                    ? PermutahedronProjection.Rank(v, n, options)
+                    : PermutahedronProjection.Sort(v, n, options);
                 var grad = f(x).Backward(g);
                 const double h = 1e-6;
                 for (int j = 0; j < n; j++)
@@ -132,7 +142,8 @@ public class PermutahedronProjectionTests
                     var fp = f(plus).Values; var fm = f(minus).Values;
                     double numeric = Enumerable.Range(0, n).Sum(i => g[i] * (fp[i] - fm[i]) / (2 * h));
                     Assert.True(Math.Abs(numeric - grad[j]) <= 1e-5 * (1 + Math.Abs(numeric)),
-                        $"trial {trial} {(rank ? "rank" : "sort")} {options} d/dx[{j}]: analytic {grad[j]:R}, finite differences {numeric:R} (seed {Seed})");
+                        $"trial {trial} {(rank ? "rank" : "sort")} {options} d/dx[{j}]: analytic {grad[j]:R}, " +
+                            $"finite differences {numeric:R} (seed {Seed})");
                 }
             }
         }
@@ -153,11 +164,14 @@ public class PermutahedronProjectionTests
             var rank = PermutahedronProjection.Rank(x, eps, SortDirection.Ascending, reg);
             var z = x.Select(v => v / eps).ToArray();
             var mu = rank;
-            var gradient = reg == SoftRegularizer.L2 ? mu.Zip(z, (m, zz) => m - zz).ToArray() : mu.Zip(z, (m, zz) => Math.Log(m) - zz).ToArray();
+            var gradient = reg == SoftRegularizer.L2
+                ? mu.Zip(z, (m, zz) => m - zz).ToArray()
+                : mu.Zip(z, (m, zz) => Math.Log(m) - zz).ToArray();
             foreach (var p in Permutations(Enumerable.Range(1, n).Select(i => (double)i).ToArray()))
             {
                 double inner = Enumerable.Range(0, n).Sum(i => gradient[i] * (p[i] - mu[i]));
-                Assert.True(inner >= -1e-9, $"trial {trial} {reg} ε={eps}: optimality violated by {inner:R} at vertex [{string.Join(",", p)}] (seed {Seed})");
+                Assert.True(inner >= -1e-9,
+                    $"trial {trial} {reg} ε={eps}: optimality violated by {inner:R} at vertex [{string.Join(",", p)}] (seed {Seed})");
             }
             Assert.Equal(n * (n + 1) / 2.0, mu.Sum(), 1e-9);
         }
@@ -215,7 +229,8 @@ public class PermutahedronProjectionTests
     {
         foreach (var reg in Regularizers)
         {
-            var e = Assert.Throws<ArgumentException>(() => PermutahedronProjection.Rank([1.0, value, 3.0], eps, SortDirection.Ascending, reg));
+            var e = Assert.Throws<ArgumentException>(
+                () => PermutahedronProjection.Rank([1.0, value, 3.0], eps, SortDirection.Ascending, reg));
             Assert.Contains(expected, e.Message.Replace("Infinity", "∞"));
             Assert.EndsWith(".", e.Message);
             Assert.Throws<ArgumentException>(() => PermutahedronProjection.Sort([1.0, value, 3.0], eps, SortDirection.Ascending, reg));

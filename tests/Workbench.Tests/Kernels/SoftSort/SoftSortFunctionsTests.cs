@@ -23,7 +23,8 @@ public class SoftSortFunctionsTests
         {
             int rows = rng.Next(1, 4), n = rng.Next(2, 9);
             var options = new SoftSortOptions(Math.Pow(10, rng.NextDouble() * 2 - 1),
-                trial % 2 == 0 ? SortDirection.Ascending : SortDirection.Descending, trial % 4 < 2 ? SoftRegularizer.L2 : SoftRegularizer.KL);
+                trial % 2 == 0 ? SortDirection.Ascending : SortDirection.Descending,
+                trial % 4 < 2 ? SoftRegularizer.L2 : SoftRegularizer.KL);
             bool rank = trial % 3 != 0;
             var data = Enumerable.Range(0, rows * n).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
             var weights = Enumerable.Range(0, rows * n).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
@@ -41,9 +42,11 @@ public class SoftSortFunctionsTests
                 var minus = (double[])data.Clone(); minus[j] -= h;
                 double numeric;
                 using (no_grad())
-                    numeric = (loss(tensor(plus, [rows, n], ScalarType.Float64)).item<double>() - loss(tensor(minus, [rows, n], ScalarType.Float64)).item<double>()) / (2 * h);
+                    numeric = (loss(tensor(plus, [rows, n], ScalarType.Float64)).item<double>()
+                        - loss(tensor(minus, [rows, n], ScalarType.Float64)).item<double>()) / (2 * h);
                 Assert.True(Math.Abs(numeric - analytic[j]) <= 1e-5 * (1 + Math.Abs(numeric)),
-                    $"trial {trial} {(rank ? "soft_rank" : "soft_sort")} {options} [{j}]: autograd {analytic[j]:R}, finite differences {numeric:R} (seed {Seed})");
+                    $"trial {trial} {(rank ? "soft_rank" : "soft_sort")} {options} [{j}]: autograd {analytic[j]:R}, " +
+                        $"finite differences {numeric:R} (seed {Seed})");
             }
         }
     }
@@ -67,7 +70,8 @@ public class SoftSortFunctionsTests
             r32.pow(2).sum().backward();
             r64.pow(2).sum().backward();
             Assert.Equal(ScalarType.Float32, x32.grad!.dtype);
-            Assert.True(x32.grad.to_type(ScalarType.Float64).allclose(x64.grad!, rtol: 1e-4, atol: 1e-4), $"float32 gradient differs (seed {Seed})");
+            Assert.True(x32.grad.to_type(ScalarType.Float64).allclose(x64.grad!, rtol: 1e-4, atol: 1e-4),
+                $"float32 gradient differs (seed {Seed})");
         }
     }
 

@@ -44,7 +44,8 @@ public class LearnedIndexExperimentTests
         string compared = temp.File("mine.keys");
         File.Copy(file, compared);
         var config = Experiment.Configure("smoke",
-            $"keys={file}; compare_key_sets={compared},uniform-dense; compare_count=2000; probes=2000; branching=16,64; roots=linear,log-linear,cubic; " +
+            $"keys={file}; compare_key_sets={compared},uniform-dense; compare_count=2000; probes=2000; branching=16,64; " +
+            "roots=linear,log-linear,cubic; " +
             "page_sizes=16,64; epsilons=8; leaves=64; bloom_keys=300; bloom_bits_per_key=6,12; bloom_features=128");
         var store = new RunStore(temp.File("runs"));
         var report = Experiment.Run(config, store);

@@ -41,7 +41,10 @@ public class LotteryTests
         TorchSetup.Initialize();
         var net = Trainer.Initial("lenet-300-100", seed: 5);
         var sizes = net.Layers.Select(l => (int)l.Weight.numel()).ToArray();
-        var masks = MagnitudePruning.RandomLike(MagnitudePruning.PruneLayerwise(TorchSetup.ExportParameters(net).Where((_, i) => i % 2 == 0).ToArray(), MagnitudePruning.Dense(sizes), [0.8, 0.8, 0.5]), new Random(1));
+        var masks = MagnitudePruning.RandomLike(
+            MagnitudePruning.PruneLayerwise(TorchSetup.ExportParameters(net).Where((_, i) => i % 2 == 0).ToArray(),
+                MagnitudePruning.Dense(sizes), [0.8, 0.8, 0.5]),
+            new Random(1));
         var maskTensors = net.Layers.Select((l, i) => tensor(masks[i]).reshape(l.Weight.shape)).ToArray();
         Trainer.ApplyMasks(net.Layers, maskTensors);
         var optimizer = optim.Adam(net.parameters(), 1e-2);
@@ -77,7 +80,8 @@ public class LotteryTests
         TorchSetup.Initialize();
         var theta0 = TorchSetup.ExportParameters(Trainer.Initial("lenet-300-100", seed: 9));
         var again = Trainer.Initial("lenet-300-100", seed: 9);
-        var masks = MagnitudePruning.PruneLayerwise(theta0.Where((_, i) => i % 2 == 0).ToArray(), MagnitudePruning.Dense(again.Layers.Select(l => (int)l.Weight.numel()).ToArray()), [0.5, 0.5, 0.5]);
+        var masks = MagnitudePruning.PruneLayerwise(theta0.Where((_, i) => i % 2 == 0).ToArray(),
+            MagnitudePruning.Dense(again.Layers.Select(l => (int)l.Weight.numel()).ToArray()), [0.5, 0.5, 0.5]);
         Trainer.ApplyMasks(again.Layers, again.Layers.Select((l, i) => tensor(masks[i]).reshape(l.Weight.shape)).ToArray());
         var reset = TorchSetup.ExportParameters(again);
         for (int layer = 0; layer < 3; layer++)
@@ -117,11 +121,13 @@ public class LotteryTests
         var cancel = new CancellationTokenSource();
         // Interrupt the dense run right after its first checkpoint (cancellation is checked every iteration).
         var progress = new Interrupt(cancel, afterDone: 60);
-        Assert.ThrowsAny<OperationCanceledException>(() => Experiment.Dense(config, 0, new RunStore(killed.Path), 0, progress, cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(
+            () => Experiment.Dense(config, 0, new RunStore(killed.Path), 0, progress, cancel.Token));
         var resumed = Experiment.Dense(config, 0, new RunStore(killed.Path));
         var uninterrupted = Experiment.Dense(config, 0, new RunStore(clean.Path));
         Assert.Equal(40, resumed.ResumedFromStep);
-        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(uninterrupted.Result with { Seconds = 0 }), System.Text.Json.JsonSerializer.Serialize(resumed.Result with { Seconds = 0 }));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(uninterrupted.Result with { Seconds = 0 }),
+            System.Text.Json.JsonSerializer.Serialize(resumed.Result with { Seconds = 0 }));
         Assert.Equal(uninterrupted.Metrics, resumed.Metrics);
     }
 
@@ -143,9 +149,11 @@ public class LotteryTests
         {
             Environment.SetEnvironmentVariable("WORKBENCH_PARALLEL_RUNS", previous);
         }
-        var runs = Directory.GetDirectories(Path.Combine(serial.Path, "lottery-ticket", "lottery-run")).Select(Path.GetFileName).Order().ToList();
+        var runs = Directory.GetDirectories(Path.Combine(serial.Path, "lottery-ticket", "lottery-run"))
+            .Select(Path.GetFileName).Order().ToList();
         Assert.Equal(4, runs.Count); // two seeds × (dense + one round)
-        Assert.Equal(runs, Directory.GetDirectories(Path.Combine(parallel.Path, "lottery-ticket", "lottery-run")).Select(Path.GetFileName).Order());
+        Assert.Equal(runs, Directory.GetDirectories(Path.Combine(parallel.Path, "lottery-ticket", "lottery-run"))
+            .Select(Path.GetFileName).Order());
         foreach (var run in runs)
             Assert.Equal(File.ReadAllText(Path.Combine(serial.Path, "lottery-ticket", "lottery-run", run!, "metrics.csv")),
                          File.ReadAllText(Path.Combine(parallel.Path, "lottery-ticket", "lottery-run", run!, "metrics.csv")));
@@ -157,10 +165,12 @@ public class LotteryTests
     }
 
     [Theory]
-    [InlineData("prune_rate=1.5", "prune_rate = 1.5 is out of range: fraction of remaining fully-connected weights pruned per round must be in (0, 1).")]
+    [InlineData("prune_rate=1.5",
+        "prune_rate = 1.5 is out of range: fraction of remaining fully-connected weights pruned per round must be in (0, 1).")]
     [InlineData("prune_rate=0", "prune_rate = 0 is out of range")]
     [InlineData("rounds=-1", "rounds = -1 is out of range: pruning rounds after the dense run must be in [0, 60].")]
-    [InlineData("rewind_iteration=5000", "rewind_iteration = 5000 is beyond the training length: it must be in [0, 149] (iterations = 150).")]
+    [InlineData("rewind_iteration=5000",
+        "rewind_iteration = 5000 is beyond the training length: it must be in [0, 149] (iterations = 150).")]
     [InlineData("dataset=cifar", "dataset = 'cifar' is not allowed: dataset must be one of mnist-digits, fashion-mnist.")]
     public void Bad_knobs_get_one_clear_sentence(string overrideText, string message)
     {
@@ -188,5 +198,6 @@ public class LotteryTests
 static class RunRecordExtensions
 {
     public static string Parent(this RunRecord<LotteryRunResult> record) =>
-        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(record.Directory, "config.json")))!["parent"]!.GetValue<string>();
+        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(record.Directory, "config.json")))!["parent"]!
+            .GetValue<string>();
 }
