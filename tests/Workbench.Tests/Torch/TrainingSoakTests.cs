@@ -63,7 +63,7 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                 break;
             case "lenet-300-100" or "conv-2":
             {
-                var run = new LotteryRun { Model = model, Iterations = model == "conv-2" ? 2 : 40, EvalEvery = 20, ValidationImages = 200, Seed = seed, Arm = "ticket", Round = 1 };
+                var run = new LotteryRun { Model = model, Iterations = model == "conv-2" ? 2 : 40, EvalEvery = 20, ValidationImages = 200, Seed = seed, Arm = LotteryArm.Ticket, Round = 1 };
                 var net = Trainer.Initial(model, seed);
                 var rng = new Random(seed);
                 var masks = net.Layers.Select(l => Enumerable.Range(0, (int)l.Weight.numel()).Select(_ => rng.NextDouble() < 0.5 ? 1f : 0f).ToArray()).ToArray();

@@ -73,7 +73,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         if (round == 0) return Dense(c, seed, store, rewind, progress, ct);
         var parent = Ticket(c, seed, round - 1, rule, rewind, store, progress, ct);
         var run = c.TrainingRun(seed)
-            with { Arm = "ticket", Round = round, Parent = parent.Hash, Pruning = rule.Key, RewindIteration = rewind };
+            with { Arm = LotteryArm.Ticket, Round = round, Parent = parent.Hash, Pruning = rule.Key, RewindIteration = rewind };
         return store.GetOrCompute(Name, run, ctx =>
         {
             var masks = rule.Apply(Kinds(c.Model), WeightFile.Read(Path.Combine(parent.Directory, "final.weights")),
@@ -91,7 +91,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     {
         if (round == 0) return Dense(c, seed, store, c.RewindIteration, progress, ct);
         var ticket = Ticket(c, seed, round, Rule(c), c.RewindIteration, store, progress, ct);
-        var run = c.TrainingRun(seed) with { Arm = "reinit", Round = round, Parent = ticket.Hash };
+        var run = c.TrainingRun(seed) with { Arm = LotteryArm.Reinit, Round = round, Parent = ticket.Hash };
         return store.GetOrCompute(Name, run, ctx =>
             Trainer.Train(run, Trainer.Initial(c.Model, seed, $"reinit:{round}"),
                 WeightFile.Read(Path.Combine(ticket.Directory, "mask.weights")), ctx, c.CheckpointEvery),
@@ -104,7 +104,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     {
         if (round == 0) return Dense(c, seed, store, c.RewindIteration, progress, ct);
         var ticket = Ticket(c, seed, round, Rule(c), c.RewindIteration, store, progress, ct);
-        var run = c.TrainingRun(seed) with { Arm = "random-mask", Round = round, Parent = ticket.Hash };
+        var run = c.TrainingRun(seed) with { Arm = LotteryArm.RandomMask, Round = round, Parent = ticket.Hash };
         return store.GetOrCompute(Name, run, ctx =>
         {
             var masks = MagnitudePruning.RandomLike(WeightFile.Read(Path.Combine(ticket.Directory, "mask.weights")),
@@ -120,7 +120,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         var dense = Dense(c, seed, store, 0, progress, ct);
         if (round == 0) return dense;
         var rule = Rule(c).Compound(round);
-        var run = c.TrainingRun(seed) with { Arm = "one-shot", Round = round, Parent = dense.Hash, Pruning = rule.Key };
+        var run = c.TrainingRun(seed) with { Arm = LotteryArm.OneShot, Round = round, Parent = dense.Hash, Pruning = rule.Key };
         return store.GetOrCompute(Name, run, ctx =>
         {
             var masks = rule.Apply(Kinds(c.Model), WeightFile.Read(Path.Combine(dense.Directory, "final.weights")),
@@ -137,14 +137,14 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var seeds = Enumerable.Range(c.Seed, c.Seeds).ToArray();
         var rounds = Enumerable.Range(0, c.Rounds + 1).ToArray();
-        var arms = new List<(string Arm, Func<int, int, RunRecord<LotteryRunResult>> Run)>
+        var arms = new List<(LotteryArm Arm, Func<int, int, RunRecord<LotteryRunResult>> Run)>
         {
-            ("ticket", (s, r) => Ticket(c, s, r, Rule(c), c.RewindIteration, store, progress, ct)),
+            (LotteryArm.Ticket, (s, r) => Ticket(c, s, r, Rule(c), c.RewindIteration, store, progress, ct)),
         };
         if (c.Controls)
         {
-            arms.Add(("reinit", (s, r) => Reinit(c, s, r, store, progress, ct)));
-            arms.Add(("random mask", (s, r) => RandomMask(c, s, r, store, progress, ct)));
+            arms.Add((LotteryArm.Reinit, (s, r) => Reinit(c, s, r, store, progress, ct)));
+            arms.Add((LotteryArm.RandomMask, (s, r) => RandomMask(c, s, r, store, progress, ct)));
         }
         // Seeds are independent chains: train them side by side (each run is deterministic whatever the schedule).
         var bySeed = ParallelRuns.Map(seeds,

@@ -14,7 +14,7 @@ internal sealed class LotteryReport(string Name)
 {
     /// <summary>Tables and figures of one experiment run.</summary>
     public (List<(string, DataFrame)> Tables, List<Figure> Figures) Build(LotteryConfig c,
-        List<(string Arm, int Seed, int Round, RunRecord<LotteryRunResult> Record)> main,
+        List<(LotteryArm Arm, int Seed, int Round, RunRecord<LotteryRunResult> Record)> main,
         List<(string Panel, string Variant, int Round, RunRecord<LotteryRunResult> Record)> ablations)
     {
         var summary = Summarize(main);
@@ -24,10 +24,10 @@ internal sealed class LotteryReport(string Name)
                 "test accuracy at early stop", summary, s => s.Accuracy, s => s.AccuracyStd),
             SparsityFigure("early-stop-vs-remaining", $"Early-stop iteration vs weights remaining (mean ± std, {c.Seeds} seeds)",
                 "early-stop iteration (min. validation loss)", summary, s => s.EarlyStop, s => s.EarlyStopStd),
-            TrainingCurves(main.Where(m => m.Arm == "ticket").Select(m => (m.Round, m.Record)).ToList(), c),
+            TrainingCurves(main.Where(m => m.Arm == LotteryArm.Ticket).Select(m => (m.Round, m.Record)).ToList(), c),
         };
         if (c.Model == "lenet-300-100")
-            figures.Add(FirstLayerConnections(main.Where(m => m.Arm == "ticket" && m.Seed == c.Seed).OrderBy(m => m.Round)
+            figures.Add(FirstLayerConnections(main.Where(m => m.Arm == LotteryArm.Ticket && m.Seed == c.Seed).OrderBy(m => m.Round)
                 .Select(m => m.Record).ToList()));
         if (ablations.Count > 0) figures.Add(AblationFigure(ablations));
 
@@ -35,7 +35,7 @@ internal sealed class LotteryReport(string Name)
         {
             ("summary", SummaryTable(summary)),
             ("runs", new DataFrame(
-                new StringDataFrameColumn("arm", main.Select(m => m.Arm)),
+                new StringDataFrameColumn("arm", main.Select(m => Label(m.Arm))),
                 new Int32DataFrameColumn("round", main.Select(m => m.Round)),
                 new Int32DataFrameColumn("seed", main.Select(m => m.Seed)),
                 new DoubleDataFrameColumn("remaining_%", main.Select(m => 100 * m.Record.Result.Remaining)),
@@ -57,20 +57,23 @@ internal sealed class LotteryReport(string Name)
         return (tables, figures);
     }
 
+    /// <summary>An arm as tables and legends name it.</summary>
+    static string Label(LotteryArm arm) => arm == LotteryArm.RandomMask ? "random mask" : EnumNames.Of(arm);
+
     /// <summary>Mean ± std per arm and round.</summary>
-    public sealed record SummaryRow(string Arm, int Round, double Remaining, double EarlyStop, double EarlyStopStd, double Accuracy,
+    public sealed record SummaryRow(LotteryArm Arm, int Round, double Remaining, double EarlyStop, double EarlyStopStd, double Accuracy,
         double AccuracyStd, int Seeds);
 
-    static List<SummaryRow> Summarize(IEnumerable<(string Arm, int Seed, int Round, RunRecord<LotteryRunResult> Record)> runs) =>
+    static List<SummaryRow> Summarize(IEnumerable<(LotteryArm Arm, int Seed, int Round, RunRecord<LotteryRunResult> Record)> runs) =>
         runs.GroupBy(m => (m.Arm, m.Round)).Select(g =>
         {
             var (es, esStd) = SeriesStats.MeanStd(g.Select(m => (double)m.Record.Result.EarlyStopIteration));
             var (acc, accStd) = SeriesStats.MeanStd(g.Select(m => m.Record.Result.EarlyStopTestAccuracy));
             return new SummaryRow(g.Key.Arm, g.Key.Round, g.Average(m => m.Record.Result.Remaining), es, esStd, acc, accStd, g.Count());
-        }).OrderBy(r => r.Arm).ThenBy(r => r.Round).ToList();
+        }).OrderBy(r => Label(r.Arm), StringComparer.Ordinal).ThenBy(r => r.Round).ToList();
 
     static DataFrame SummaryTable(List<SummaryRow> rows) => new(
-        new StringDataFrameColumn("arm", rows.Select(r => r.Arm)),
+        new StringDataFrameColumn("arm", rows.Select(r => Label(r.Arm))),
         new Int32DataFrameColumn("round", rows.Select(r => r.Round)),
         new DoubleDataFrameColumn("remaining_%", rows.Select(r => 100 * r.Remaining)),
         new DoubleDataFrameColumn("early_stop_mean", rows.Select(r => r.EarlyStop)),
@@ -82,10 +85,10 @@ internal sealed class LotteryReport(string Name)
     Figure SparsityFigure(string name, string title, string yTitle, List<SummaryRow> summary, Func<SummaryRow, double> value,
         Func<SummaryRow, double> std)
     {
-        var curves = summary.GroupBy(s => s.Arm).OrderBy(g => g.Key == "ticket" ? 0 : g.Key == "reinit" ? 1 : 2).Select(g =>
+        var curves = summary.GroupBy(s => s.Arm).OrderBy(g => (int)g.Key).Select(g =>
         {
             var rows = g.OrderBy(r => r.Round).ToList();
-            return new Curve(g.Key, rows.Select(r => 100 * r.Remaining).ToList(), rows.Select(value).ToList(), rows.Select(std).ToList(),
+            return new Curve(Label(g.Key), rows.Select(r => 100 * r.Remaining).ToList(), rows.Select(value).ToList(), rows.Select(std).ToList(),
                 Markers: true);
         }).ToList();
         var dense = summary.First(s => s.Round == 0);
@@ -150,8 +153,8 @@ internal sealed class LotteryReport(string Name)
         List<(string Panel, string Variant, int Round, RunRecord<LotteryRunResult> Record)> ablations)
     {
         string preset = $"{c.Iterations:N0} iterations, {c.Seeds} seeds, {c.Dataset}";
-        var dense = summary.First(s => s.Arm == "ticket" && s.Round == 0);
-        var tickets = summary.Where(s => s.Arm == "ticket" && s.Round > 0).ToList();
+        var dense = summary.First(s => s.Arm == LotteryArm.Ticket && s.Round == 0);
+        var tickets = summary.Where(s => s.Arm == LotteryArm.Ticket && s.Round > 0).ToList();
         var rows = new List<PaperVsOurs.Row>();
         if (tickets.Count == 0)
             return PaperVsOurs.Table([new("(no pruning rounds run)", "", "", "set rounds ≥ 1")]);
@@ -180,7 +183,7 @@ internal sealed class LotteryReport(string Name)
                 ? FormattableString.Invariant($" ({100 * lowest.Remaining:0.#} %; the paper preset goes further)")
                 : "")));
 
-        var reinit = summary.Where(s => s.Arm == "reinit" && s.Round == lowest.Round).FirstOrDefault();
+        var reinit = summary.Where(s => s.Arm == LotteryArm.Reinit && s.Round == lowest.Round).FirstOrDefault();
         if (reinit is not null)
             rows.Add(new("The same mask with a random re-initialisation learns slower and reaches lower accuracy",
                 "reinit degrades early, e.g. well below dense accuracy at a few % remaining (reported, Figure 4)",

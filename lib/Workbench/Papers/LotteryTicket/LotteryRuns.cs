@@ -2,6 +2,21 @@ using Workbench.Runs;
 
 namespace Workbench.Papers.LotteryTicket;
 
+/// <summary>The arms of the experiment: how a run's mask and initialisation are made.</summary>
+public enum LotteryArm
+{
+    /// <summary>The unpruned network (round 0 of every chain).</summary>
+    Dense,
+    /// <summary>Iterative magnitude pruning, survivors reset to θ0 (or rewound): the winning ticket.</summary>
+    Ticket,
+    /// <summary>Control: the ticket's mask with a fresh random initialisation.</summary>
+    Reinit,
+    /// <summary>Control: a random mask with the ticket's per-layer sparsity, from θ0.</summary>
+    RandomMask,
+    /// <summary>Ablation: the dense network pruned once to the round's sparsity.</summary>
+    OneShot,
+}
+
 /// <summary>
 /// The identity of one training run in the run cache: only what changes its numbers. A pruned round names the run it
 /// starts from (<see cref="Parent"/>, the hash of round r − 1 or of the ticket whose mask it borrows), so round r is
@@ -34,8 +49,8 @@ public sealed record LotteryRun : RunConfig
     /// <summary>Trial seed.</summary>
     public int Seed { get; init; }
 
-    /// <summary>dense | ticket | reinit | random-mask | one-shot.</summary>
-    public string Arm { get; init; } = "dense";
+    /// <summary>Which arm of the experiment the run belongs to.</summary>
+    public LotteryArm Arm { get; init; } = LotteryArm.Dense;
 
     /// <summary>Pruning round (0 = dense).</summary>
     public int Round { get; init; }

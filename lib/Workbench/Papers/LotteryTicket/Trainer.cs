@@ -85,7 +85,7 @@ internal static class Trainer
             AfterStep = dense ? null : () => ApplyMasks(layers, maskTensors),
             AfterEachStep = done =>
             {
-                if (run.Arm == "dense" && run.RewindIteration > 0 && done == run.RewindIteration)
+                if (run.Arm == LotteryArm.Dense && run.RewindIteration > 0 && done == run.RewindIteration)
                     WeightFile.Write(Path.Combine(ctx.Directory, "rewind.weights"), TorchSetup.ExportParameters(net));
             },
             Evaluate = (done, best) =>
@@ -96,7 +96,7 @@ internal static class Trainer
                 ctx.Log(done, "validation_accuracy", valAccuracy);
                 ctx.Log(done, "test_accuracy", testAccuracy);
                 if (valLoss < best.BestValidationLoss) best = new EarlyStop(valLoss, done, testAccuracy);
-                return (best, $"{run.Arm} r{run.Round} s{run.Seed} test {testAccuracy:P1}");
+                return (best, $"{EnumNames.Of(run.Arm)} r{run.Round} s{run.Seed} test {testAccuracy:P1}");
             },
         };
         var earlyStop = training.Run(ctx, new EarlyStop(double.PositiveInfinity, 0, 0));
