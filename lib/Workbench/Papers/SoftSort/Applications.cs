@@ -49,9 +49,9 @@ internal static class Applications
     }
 
     /// <summary>
-    /// (b) Label ranking: features x ~ N(0, I₂₀), true scores u + 0.3u² + 0.3·noise with u = W*x/√20, target = ranks of the true scores. A linear model is
-    /// trained with the soft Spearman loss ½‖r_ε(Wx) − r*‖² or, as the paper's baseline, by regressing the ranks directly
-    /// (½‖Wx − r*‖², no projection). Metric: Spearman correlation of the hard ranks on a test set.
+    /// (b) Label ranking: features x ~ N(0, I₂₀), true scores u + 0.3u² + 0.3·noise with u = W*x/√20, target = ranks of the true
+    /// scores. A linear model is trained with the soft Spearman loss ½‖r_ε(Wx) − r*‖² or, as the paper's baseline, by regressing
+    /// the ranks directly (½‖Wx − r*‖², no projection). Metric: Spearman correlation of the hard ranks on a test set.
     /// </summary>
     public static RankingResult Ranking(RankingRun run, RunContext ctx)
     {
@@ -79,7 +79,9 @@ internal static class Applications
         {
             using var stepScope = NewDisposeScope();
             var theta = model.forward(trainX);
-            var predicted = run.Method == RankingLoss.SoftSpearman ? SoftSortFunctions.soft_rank(theta, run.Epsilon, SortDirection.Ascending, run.Regularizer) : theta;
+            var predicted = run.Method == RankingLoss.SoftSpearman
+                ? SoftSortFunctions.soft_rank(theta, run.Epsilon, SortDirection.Ascending, run.Regularizer)
+                : theta;
             var loss = predicted.sub(trainR).pow(two).sum(1).mean().mul(Scalars.Of(0.5)); // ½‖r − r*‖², averaged over samples
             optimizer.zero_grad();
             loss.backward();
@@ -132,7 +134,8 @@ internal static class Applications
                 var residual = design.matmul(weights).sub(y).squeeze(1);
                 Tensor loss = run.Method == RegressionMethod.Huber
                     ? functional.huber_loss(design.matmul(weights), y, delta: 1.0)
-                    : SoftSortFunctions.soft_sort(residual.pow(two), run.Epsilon, SortDirection.Ascending, run.Regularizer)[TensorIndex.Slice(0, keep)].mean();
+                    : SoftSortFunctions.soft_sort(residual.pow(two), run.Epsilon, SortDirection.Ascending,
+                        run.Regularizer)[TensorIndex.Slice(0, keep)].mean();
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
@@ -148,7 +151,8 @@ internal static class Applications
     }
 
     /// <summary>Hard ascending ranks 1..n along the last dimension (ties broken by position).</summary>
-    internal static Tensor HardRanks(Tensor scores) => scores.argsort(-1).argsort(-1).to_type(ScalarType.Float64).add(Scalars.One, Scalars.One);
+    internal static Tensor HardRanks(Tensor scores) =>
+        scores.argsort(-1).argsort(-1).to_type(ScalarType.Float64).add(Scalars.One, Scalars.One);
 
     /// <summary>Mean over rows of the Spearman correlation of two rank matrices (no ties).</summary>
     internal static double Spearman(Tensor ranksA, Tensor ranksB)

@@ -27,10 +27,13 @@ internal static class Runtime
                 ctx.Report(done++, 3 * sizes.Count, $"{method} n={n}");
                 if (method != "pav")
                 {
-                    double bytes = method == "all-pairs" ? SoftRankBaselines.AllPairsBytes(n) : SoftRankBaselines.SinkhornBytes(n, run.SinkhornIterations);
+                    double bytes = method == "all-pairs"
+                        ? SoftRankBaselines.AllPairsBytes(n)
+                        : SoftRankBaselines.SinkhornBytes(n, run.SinkhornIterations);
                     if (bytes > budget)
                     {
-                        points.Add(new RuntimePoint(method, n, double.NaN, $"out of memory: needs ~{bytes / (1 << 30):0.#} GiB > budget {run.MemoryBudgetMegabytes} MiB"));
+                        points.Add(new RuntimePoint(method, n, double.NaN,
+                            $"out of memory: needs ~{bytes / (1 << 30):0.#} GiB > budget {run.MemoryBudgetMegabytes} MiB"));
                         continue;
                     }
                     if (n > run.BaselineMaxN)

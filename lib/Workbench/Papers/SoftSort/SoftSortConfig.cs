@@ -92,7 +92,8 @@ public sealed record SoftSortConfig : RunConfig
     /// <summary>The runtime sweep's run (its timings belong to this machine, so the machine is part of its identity).</summary>
     internal RuntimeRun RuntimeRun() => new()
     {
-        MaxN = RuntimeMaxN, BaselineMaxN = BaselineMaxN, MemoryBudgetMegabytes = MemoryBudgetMegabytes, SinkhornIterations = SinkhornIterations,
+        MaxN = RuntimeMaxN, BaselineMaxN = BaselineMaxN, MemoryBudgetMegabytes = MemoryBudgetMegabytes,
+        SinkhornIterations = SinkhornIterations,
         Machine = $"{Environment.MachineName}/{Environment.ProcessorCount} cores",
     };
 
@@ -114,20 +115,24 @@ public sealed record SoftSortConfig : RunConfig
     internal TrimmedRun TrimmedRun(RegressionMethod method, int seed, double outliers, SoftRegularizer regularizer, double epsilon) => new()
     {
         Method = method, Regularizer = regularizer, Epsilon = method == RegressionMethod.SoftLts ? epsilon : 1, Outliers = outliers,
-        Trim = method == RegressionMethod.SoftLts ? TrimFraction : 0.4, Steps = method == RegressionMethod.LeastSquares ? 300 : Steps, Seed = seed,
+        Trim = method == RegressionMethod.SoftLts ? TrimFraction : 0.4,
+        Steps = method == RegressionMethod.LeastSquares ? 300 : Steps, Seed = seed,
     };
 
     /// <inheritdoc/>
     public override void Validate()
     {
-        foreach (var (name, values, lo, hi) in new[] { ("ablation_epsilons", AblationEpsilons, 0.0, double.PositiveInfinity), ("outlier_fractions", OutlierFractions, -1e-300, 0.9) })
+        foreach (var (name, values, lo, hi) in new[] { ("ablation_epsilons", AblationEpsilons, 0.0, double.PositiveInfinity),
+            ("outlier_fractions", OutlierFractions, -1e-300, 0.9) })
         {
             if (values.Length == 0) throw new ConfigException($"{name} is empty: give at least one value, e.g. {name}=0.1,1.");
             foreach (var v in values)
                 if (!(v > lo && v <= hi) || double.IsInfinity(v))
-                    throw new ConfigException($"{name} contains {Configs.FormatValue(v)}: every value must be in {(lo == 0 ? "(0, inf)" : "[0, 0.9]")}.");
+                    throw new ConfigException(
+                        $"{name} contains {Configs.FormatValue(v)}: every value must be in {(lo == 0 ? "(0, inf)" : "[0, 0.9]")}.");
         }
-        if (BaselineMaxN > RuntimeMaxN) throw new ConfigException($"baseline_max_n = {BaselineMaxN} is larger than runtime_max_n = {RuntimeMaxN}: it must be in [10, {RuntimeMaxN}].");
+        if (BaselineMaxN > RuntimeMaxN) throw new ConfigException(
+            $"baseline_max_n = {BaselineMaxN} is larger than runtime_max_n = {RuntimeMaxN}: it must be in [10, {RuntimeMaxN}].");
         if (TopK >= 10) throw new ConfigException($"top_k = {TopK} is out of range: k must be in [1, 9] for 10 classes.");
     }
 }

@@ -40,7 +40,8 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
         var runtime = Get(config.RuntimeRun(), Runtime.Measure).Result.Points;
 
         // (a) Top-k classification on Fashion-MNIST.
-        TopKResult TopK(TopKLoss loss, int seed, SoftRegularizer reg, double eps) => Get(config.TopKRun(loss, seed, reg, eps), Applications.TopK).Result;
+        TopKResult TopK(TopKLoss loss, int seed, SoftRegularizer reg, double eps) =>
+            Get(config.TopKRun(loss, seed, reg, eps), Applications.TopK).Result;
         var crossEntropy = seeds.Select(s => TopK(TopKLoss.CrossEntropy, s, config.Regularizer, 1)).ToList();
         var softTopK = seeds.Select(s => TopK(TopKLoss.SoftTopK, s, config.Regularizer, config.TopKEpsilon)).ToList();
         var topKAblation = Ablation((reg, eps) => TopK(TopKLoss.SoftTopK, config.Seed, reg, eps).Top1);
@@ -59,7 +60,8 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
         foreach (var method in Enum.GetValues<RegressionMethod>())
             foreach (var fraction in config.OutlierFractions)
             {
-                var (mean, std) = SeriesStats.MeanStd(seeds.Select(s => Trimmed(method, s, fraction, config.Regularizer, config.TrimmedEpsilon)));
+                var (mean, std) = SeriesStats.MeanStd(
+                    seeds.Select(s => Trimmed(method, s, fraction, config.Regularizer, config.TrimmedEpsilon)));
                 trimmed.Add(new TrimmedRow(method, fraction, mean, std));
             }
         double ablationFraction = config.OutlierFractions.OrderBy(f => Math.Abs(f - 0.2)).First();

@@ -16,7 +16,8 @@ internal sealed class SoftSortReport(string Name)
     /// <summary>The vector of the paper's Figure 2.</summary>
     public static readonly double[] FigureVector = [0, 3, 1, 2];
 
-    static readonly (string Method, string Label)[] RuntimeMethods = [("pav", "PAV (ours)"), ("all-pairs", "all-pairs sigmoid"), ("sinkhorn", "Sinkhorn")];
+    static readonly (string Method, string Label)[] RuntimeMethods =
+        [("pav", "PAV (ours)"), ("all-pairs", "all-pairs sigmoid"), ("sinkhorn", "Sinkhorn")];
 
     /// <summary>Tables and figures, in display order.</summary>
     public (List<(string, DataFrame)> Tables, List<Figure> Figures) Build(SoftSortConfig config, SoftSortResults r)
@@ -37,11 +38,13 @@ internal sealed class SoftSortReport(string Name)
             new StringDataFrameColumn("status", r.Runtime.Select(p => p.Status)))));
         List<RuntimePoint> Measured(string method) => [.. r.Runtime.Where(p => p.Method == method && p.Status == "ok")];
         var slopes = RuntimeMethods.ToDictionary(m => m.Method, m =>
-            Plots.FitLogLogSlope([.. Measured(m.Method).Select(p => (double)p.N)], [.. Measured(m.Method).Select(p => p.Seconds)], fitFrom: 1000));
+            Plots.FitLogLogSlope([.. Measured(m.Method).Select(p => (double)p.N)], [.. Measured(m.Method).Select(p => p.Seconds)],
+                fitFrom: 1000));
         figures.Add(Plots.LogLog(Name, "runtime", "Forward + backward time of one soft rank vs n (slopes over n ≥ 1000)",
             "n (values per row, log scale)", "seconds (log scale)",
             RuntimeMethods.Select(m => (m.Method == "sinkhorn" ? $"{m.Label} T={config.SinkhornIterations}" : m.Label,
-                (IReadOnlyList<double>)[.. Measured(m.Method).Select(p => (double)p.N)], (IReadOnlyList<double>)[.. Measured(m.Method).Select(p => p.Seconds)])),
+                (IReadOnlyList<double>)[.. Measured(m.Method).Select(p => (double)p.N)],
+                (IReadOnlyList<double>)[.. Measured(m.Method).Select(p => p.Seconds)])),
             fitFrom: 1000));
 
         // (a) Top-k classification.
@@ -81,29 +84,36 @@ internal sealed class SoftSortReport(string Name)
         double worst = config.OutlierFractions.Max();
         double Mse(RegressionMethod method) => r.Trimmed.First(row => row.Method == method && row.Outliers == worst).Mean;
         var pavMax = r.Runtime.Where(p => p.Method == "pav" && p.Status == "ok").MaxBy(p => p.N);
-        var baselineLimit = r.Runtime.Where(p => p.Method != "pav" && p.Status != "ok").GroupBy(p => p.Method).Select(g => $"{g.Key} from n={g.Min(p => p.N):N0}");
+        var baselineLimit = r.Runtime.Where(p => p.Method != "pav" && p.Status != "ok").GroupBy(p => p.Method)
+            .Select(g => $"{g.Key} from n={g.Min(p => p.N):N0}");
         string seedsText = $"{config.Seeds} seed{(config.Seeds == 1 ? "" : "s")}";
         var paperRows = new List<PaperVsOurs.Row>
         {
             new("soft_sort([5,1,2], ε=1) = [1.667, 2.667, 3.667]; at ε=0.1 exactly [1,2,5]; soft_rank at ε=2 = [3, 1.25, 1.75]",
-                "guide §6 (from the paper's reference code)", reference.Summary, reference.Holds ? "holds (to 1e-6; ε = 0.1 exactly)" : "does not hold"),
+                "guide §6 (from the paper's reference code)", reference.Summary,
+                reference.Holds ? "holds (to 1e-6; ε = 0.1 exactly)" : "does not hold"),
             new("Soft sort/rank cost O(n log n) time (PAV is O(n) after the sort)", "§4, Prop. 3 (reported)",
                 $"forward + backward slope {Fmt(slopes["pav"])} on log-log, n up to {pavMax?.N:N0} ({pavMax?.Seconds:0.###} s)",
                 slopes["pav"] <= 1.15 ? "holds" : "partly: slope above 1.15 on this machine (small n dominated by overhead)"),
             new("The O(n²) baselines (all-pairs, Sinkhorn) are slower and run out of memory at large n", "Figure 5 (reported)",
-                $"slopes all-pairs {Fmt(slopes["all-pairs"])}, Sinkhorn {Fmt(slopes["sinkhorn"])}; out of budget ({config.MemoryBudgetMegabytes} MiB): {string.Join(", ", baselineLimit)}",
+                $"slopes all-pairs {Fmt(slopes["all-pairs"])}, Sinkhorn {Fmt(slopes["sinkhorn"])}; " +
+                    $"out of budget ({config.MemoryBudgetMegabytes} MiB): {string.Join(", ", baselineLimit)}",
                 slopes["all-pairs"] > slopes["pav"] ? "holds" : "inconclusive at these n"),
-            new("A soft-rank top-k loss trains a classifier about as well as cross-entropy", "§6.1, CIFAR-10/100 (reported, no number checked)",
-                $"Fashion-MNIST top-1: soft top-k {PaperVsOurs.Percent(softMean, softStd, config.Seeds)} vs cross-entropy {PaperVsOurs.Percent(ceMean, ceStd, config.Seeds)}",
+            new("A soft-rank top-k loss trains a classifier about as well as cross-entropy",
+                "§6.1, CIFAR-10/100 (reported, no number checked)",
+                $"Fashion-MNIST top-1: soft top-k {PaperVsOurs.Percent(softMean, softStd, config.Seeds)} " +
+                    $"vs cross-entropy {PaperVsOurs.Percent(ceMean, ceStd, config.Seeds)}",
                 softMean >= ceMean - 0.02 ? "holds here" : "does not hold at this scale (fewer steps; see the ε ablation)"),
             new("Label ranking: a soft-rank (soft Spearman) layer beats regressing the ranks directly", "§6.2, 21 datasets (reported)",
                 $"test Spearman {spMean:0.000} ± {spStd:0.000} vs {dirMean:0.000} ± {dirStd:0.000} ({seedsText}, generated data)",
                 spMean > dirMean ? "holds here" : "does not hold here"),
             new("Soft least trimmed squares is robust to outliers, unlike least squares; ε interpolates LTS ↔ LS", "§6.3 (reported)",
-                $"clean test MSE at {worst:P0} outliers: soft LTS {Mse(RegressionMethod.SoftLts):0.###}, Huber {Mse(RegressionMethod.Huber):0.###}, least squares {Mse(RegressionMethod.LeastSquares):0.###} ({seedsText})",
+                $"clean test MSE at {worst:P0} outliers: soft LTS {Mse(RegressionMethod.SoftLts):0.###}, " +
+                    $"Huber {Mse(RegressionMethod.Huber):0.###}, least squares {Mse(RegressionMethod.LeastSquares):0.###} ({seedsText})",
                 Mse(RegressionMethod.SoftLts) >= Mse(RegressionMethod.LeastSquares) ? "does not hold"
                     : Mse(RegressionMethod.SoftLts) <= Mse(RegressionMethod.Huber) ? "holds"
-                    : "partly: far better than least squares, but at the largest outlier fraction a seed can stay in the outlier-fitting minimum (LTS is non-convex) and Huber is better there"),
+                    : "partly: far better than least squares, but at the largest outlier fraction a seed can stay in the " +
+                        "outlier-fitting minimum (LTS is non-convex) and Huber is better there"),
         };
         tables.Add(("paper-vs-ours", PaperVsOurs.Table(paperRows)));
         return (tables, figures);
@@ -146,12 +156,18 @@ internal sealed class SoftSortReport(string Name)
         foreach (bool rank in new[] { false, true })
             foreach (var reg in new[] { SoftRegularizer.L2, SoftRegularizer.KL })
             {
-                var outputs = eps.Select(e => rank ? PermutahedronProjection.Rank(FigureVector, e, SortDirection.Ascending, reg) : PermutahedronProjection.Sort(FigureVector, e, SortDirection.Ascending, reg)).ToArray();
+                var outputs = eps.Select(e => rank
+                    ? PermutahedronProjection.Rank(FigureVector, e, SortDirection.Ascending, reg)
+                    : PermutahedronProjection.Sort(FigureVector, e, SortDirection.Ascending, reg)).ToArray();
                 var curves = Enumerable.Range(0, FigureVector.Length).Select(i =>
-                    new Curve(rank ? $"r(θ) for θ = {Fmt(FigureVector[i])}" : $"s(θ) position {i + 1}", eps, outputs.Select(o => o[i]).ToArray())).ToList();
-                panels.Add(Plots.Lines(Name, "panel", $"soft {(rank ? "rank" : "sort")}, {reg}", "ε (log scale)", rank ? "soft rank" : "soft sorted value", curves, x: Scale.Log));
+                    new Curve(rank ? $"r(θ) for θ = {Fmt(FigureVector[i])}" : $"s(θ) position {i + 1}", eps,
+                        outputs.Select(o => o[i]).ToArray())).ToList();
+                panels.Add(Plots.Lines(Name, "panel", $"soft {(rank ? "rank" : "sort")}, {reg}", "ε (log scale)",
+                    rank ? "soft rank" : "soft sorted value", curves, x: Scale.Log));
             }
-        return Plots.SmallMultiples(Name, "epsilon-sweep", $"Soft sort and soft rank of θ = ({string.Join(", ", FigureVector.Select(Fmt))}) as ε varies (paper Figure 2 shape)", panels, columns: 2);
+        return Plots.SmallMultiples(Name, "epsilon-sweep",
+            $"Soft sort and soft rank of θ = ({string.Join(", ", FigureVector.Select(Fmt))}) as ε varies (paper Figure 2 shape)",
+            panels, columns: 2);
     }
 
     /// <summary>
@@ -190,16 +206,23 @@ internal sealed class SoftSortReport(string Name)
         var shown = normalised.Where((_, i) => i % 2 == 0).ToArray();
         var columns = new List<DataFrameColumn> { new DoubleDataFrameColumn("eps_times_n_over_sigma", shown) };
         foreach (int n in sizes)
-            columns.Add(new DoubleDataFrameColumn($"rank_error_over_n (n={n})", shown.Select(t => rows.First(r => r.N == n && r.Sigma == 1 && r.EpsNOverSigma == t).RankError)));
-        columns.Add(new DoubleDataFrameColumn("fraction_pooled (n=1000)", shown.Select(t => rows.First(r => r.N == 1000 && r.Sigma == 1 && r.EpsNOverSigma == t).Pooled)));
+            columns.Add(new DoubleDataFrameColumn($"rank_error_over_n (n={n})",
+                shown.Select(t => rows.First(r => r.N == n && r.Sigma == 1 && r.EpsNOverSigma == t).RankError)));
+        columns.Add(new DoubleDataFrameColumn("fraction_pooled (n=1000)",
+            shown.Select(t => rows.First(r => r.N == 1000 && r.Sigma == 1 && r.EpsNOverSigma == t).Pooled)));
         var table = new DataFrame(columns);
         var sigma1 = rows.Where(r => r.Sigma == 1.0 || r.N == 1000).ToList();
-        Figure Panel(string title, string yTitle, Func<(int N, double Sigma, double EpsNOverSigma, double RankError, double Pooled), double> y) =>
+        Figure Panel(string title, string yTitle,
+            Func<(int N, double Sigma, double EpsNOverSigma, double RankError, double Pooled), double> y) =>
             Plots.Lines(Name, "panel", title, "ε · n / σ (log scale)", yTitle,
                 sigma1.GroupBy(r => (r.N, r.Sigma)).Select(g => new Curve($"n = {g.Key.N:N0}, σ = {Fmt(g.Key.Sigma)}",
-                    g.Select(r => r.EpsNOverSigma).ToArray(), g.Select(y).ToArray(), Dash: g.Key.Sigma == 1 ? "solid" : "dot")), x: Scale.Log);
-        var figure = Plots.SmallMultiples(Name, "epsilon-guidance", "Choosing ε: with values of spread σ, soft rank behaves as a function of ε·n/σ (L2, normal values)",
-            [Panel("distance to the hard rank", "mean |soft − hard rank| / n", r => r.RankError), Panel("values with a gradient", "fraction in pooled blocks", r => r.Pooled)], columns: 2, panelWidth: 480);
+                    g.Select(r => r.EpsNOverSigma).ToArray(), g.Select(y).ToArray(), Dash: g.Key.Sigma == 1 ? "solid" : "dot")),
+                x: Scale.Log);
+        var figure = Plots.SmallMultiples(Name, "epsilon-guidance",
+            "Choosing ε: with values of spread σ, soft rank behaves as a function of ε·n/σ (L2, normal values)",
+            [Panel("distance to the hard rank", "mean |soft − hard rank| / n", r => r.RankError),
+                Panel("values with a gradient", "fraction in pooled blocks", r => r.Pooled)],
+            columns: 2, panelWidth: 480);
         return (table, figure);
     }
 
@@ -209,14 +232,17 @@ internal sealed class SoftSortReport(string Name)
             Scale y = Scale.Linear)
         {
             var curves = points.GroupBy(p => p.Regularizer)
-                .Select(g => new Curve($"soft ({g.Key})", g.Select(p => p.Epsilon).ToArray(), g.Select(p => p.Value).ToArray(), Markers: true)).ToList();
+                .Select(g => new Curve($"soft ({g.Key})", g.Select(p => p.Epsilon).ToArray(), g.Select(p => p.Value).ToArray(),
+                    Markers: true)).ToList();
             if (reference is { } line)
-                curves.Add(new Curve(line.Name, [config.AblationEpsilons.Min(), config.AblationEpsilons.Max()], [line.Value, line.Value], Dash: "dash"));
+                curves.Add(new Curve(line.Name, [config.AblationEpsilons.Min(), config.AblationEpsilons.Max()], [line.Value, line.Value],
+                    Dash: "dash"));
             return Plots.Lines(Name, "panel", title, "ε (log scale)", yTitle, curves, x: Scale.Log, y: y);
         }
         var trimPanel = Plots.Lines(Name, "panel", "(c) robust regression", "outlier fraction", "clean test MSE (log scale)",
             r.Trimmed.GroupBy(row => row.Method).Select(g =>
-                new Curve(Label(g.Key, config), g.Select(row => row.Outliers).ToArray(), g.Select(row => row.Mean).ToArray(), Markers: true)),
+                new Curve(Label(g.Key, config), g.Select(row => row.Outliers).ToArray(), g.Select(row => row.Mean).ToArray(),
+                    Markers: true)),
             y: Scale.Log);
         var (ceMean, ceStd) = SeriesStats.MeanStd(r.CrossEntropy.Select(x => x.Top1));
         var (softMean, softStd) = SeriesStats.MeanStd(r.SoftTopK.Select(x => x.Top1));
@@ -226,12 +252,14 @@ internal sealed class SoftSortReport(string Name)
                 ["cross-entropy", "soft top-k"], [new BarGroup("top-1", [ceMean, softMean], [ceStd, softStd])]),
             AblationPanel("(a) top-k loss: ε ablation (seed 1)", "test top-1 accuracy", r.TopKAblation,
                 ("cross-entropy", r.CrossEntropy.Average(x => x.Top1))),
-            AblationPanel("(b) label ranking: ε ablation", "test Spearman", r.RankingAblation, ("no projection", r.NoProjection.Average())),
+            AblationPanel("(b) label ranking: ε ablation", "test Spearman", r.RankingAblation,
+                ("no projection", r.NoProjection.Average())),
             trimPanel,
-            AblationPanel($"(c) soft LTS at {r.AblationOutlierFraction:P0} outliers: ε ablation", "clean test MSE (log scale)", r.TrimmedAblation,
-                null, Scale.Log),
+            AblationPanel($"(c) soft LTS at {r.AblationOutlierFraction:P0} outliers: ε ablation", "clean test MSE (log scale)",
+                r.TrimmedAblation, null, Scale.Log),
         };
-        return Plots.SmallMultiples(Name, "applications", "Applications and ablations (reading-group scale)", panels, columns: 2, panelWidth: 460);
+        return Plots.SmallMultiples(Name, "applications", "Applications and ablations (reading-group scale)", panels, columns: 2,
+            panelWidth: 460);
     }
 
     static DataFrame MethodTable(IReadOnlyList<(string Method, IEnumerable<double> A, IEnumerable<double> B)> methods, string a, string b)
