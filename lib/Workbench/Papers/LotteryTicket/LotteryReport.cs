@@ -88,7 +88,8 @@ internal sealed class LotteryReport(string Name)
         var curves = summary.GroupBy(s => s.Arm).OrderBy(g => (int)g.Key).Select(g =>
         {
             var rows = g.OrderBy(r => r.Round).ToList();
-            return new Curve(Label(g.Key), rows.Select(r => 100 * r.Remaining).ToList(), rows.Select(value).ToList(), rows.Select(std).ToList(),
+            return new Curve(Label(g.Key), rows.Select(r => 100 * r.Remaining).ToList(), rows.Select(value).ToList(),
+                rows.Select(std).ToList(),
                 Markers: true);
         }).ToList();
         var dense = summary.First(s => s.Round == 0);
