@@ -203,7 +203,12 @@ public static class Configs
         try
         {
             if (type == typeof(string)) return text;
-            if (type.IsEnum) return EnumNames.TryParse(type, text, out var member) ? member! : throw new FormatException();
+            if (type.IsEnum)
+            {
+                if (EnumNames.TryParse(type, text, out var member)) return member!;
+                string what = property.GetCustomAttribute<KnobAttribute>()?.Description ?? name;
+                throw new ConfigException($"{name} = '{text}' is not allowed: {what} must be one of {string.Join(", ", EnumNames.All(type))}.");
+            }
             if (type == typeof(bool)) return text.ToLowerInvariant() switch
             {
                 "true" or "1" or "yes" or "on" => true,

@@ -102,6 +102,22 @@ public static class TorchSetup
         return (images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// Fashion-MNIST as tensors: a seeded subset of <paramref name="trainImages"/> training images
+    /// (<see cref="Data.FashionMnist.TrainingSubset"/>) in the caller's dispose scope, and the 10,000 test images from the
+    /// <see cref="TensorCache"/> (shared by every run; never modify or dispose them).
+    /// </summary>
+    public static (torch.Tensor TrainX, torch.Tensor TrainY, torch.Tensor TestX, torch.Tensor TestY) FashionMnistTensors(int trainImages, int seed)
+    {
+        var (trainX, trainY) = ToTensors(Data.FashionMnist.TrainingSubset(trainImages, seed));
+        var test = TensorCache.Get("fashion-mnist/test", () =>
+        {
+            var (x, y) = ToTensors(Data.FashionMnist.Load(train: false));
+            return [x, y];
+        });
+        return (trainX, trainY, test[0], test[1]);
+    }
+
     /// <summary>Copies a module's parameters out as float arrays (for checkpoints and masks).</summary>
     public static float[][] ExportParameters(torch.nn.Module module)
     {

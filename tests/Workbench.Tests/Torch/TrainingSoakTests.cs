@@ -63,8 +63,9 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                 break;
             case "lenet-300-100" or "conv-2":
             {
-                var run = new LotteryRun { Model = model, Iterations = model == "conv-2" ? 2 : 40, EvalEvery = 20, ValidationImages = 200, Seed = seed, Arm = LotteryArm.Ticket, Round = 1 };
-                var net = Trainer.Initial(model, seed);
+                var network = model == "conv-2" ? LotteryModel.Conv2 : LotteryModel.LeNet300100;
+                var run = new LotteryRun { Model = network, Iterations = network == LotteryModel.Conv2 ? 2 : 40, EvalEvery = 20, ValidationImages = 200, Seed = seed, Arm = LotteryArm.Ticket, Round = 1 };
+                var net = Trainer.Initial(network, seed);
                 var rng = new Random(seed);
                 var masks = net.Layers.Select(l => Enumerable.Range(0, (int)l.Weight.numel()).Select(_ => rng.NextDouble() < 0.5 ? 1f : 0f).ToArray()).ToArray();
                 Trainer.Train(run, net, masks, context, checkpointEvery: 20);

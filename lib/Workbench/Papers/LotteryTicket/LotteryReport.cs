@@ -26,7 +26,7 @@ internal sealed class LotteryReport(string Name)
                 "early-stop iteration (min. validation loss)", summary, s => s.EarlyStop, s => s.EarlyStopStd),
             TrainingCurves(main.Where(m => m.Arm == LotteryArm.Ticket).Select(m => (m.Round, m.Record)).ToList(), c),
         };
-        if (c.Model == "lenet-300-100")
+        if (c.Model == LotteryModel.LeNet300100)
             figures.Add(FirstLayerConnections(main.Where(m => m.Arm == LotteryArm.Ticket && m.Seed == c.Seed).OrderBy(m => m.Round)
                 .Select(m => m.Record).ToList()));
         if (ablations.Count > 0) figures.Add(AblationFigure(ablations));
@@ -153,7 +153,7 @@ internal sealed class LotteryReport(string Name)
     static DataFrame PaperVsOursTable(LotteryConfig c, List<SummaryRow> summary,
         List<(string Panel, string Variant, int Round, RunRecord<LotteryRunResult> Record)> ablations)
     {
-        string preset = $"{c.Iterations:N0} iterations, {c.Seeds} seeds, {c.Dataset}";
+        string preset = $"{c.Iterations:N0} iterations, {c.Seeds} seeds, {EnumNames.Of(c.Dataset)}";
         var dense = summary.First(s => s.Arm == LotteryArm.Ticket && s.Round == 0);
         var tickets = summary.Where(s => s.Arm == LotteryArm.Ticket && s.Round > 0).ToList();
         var rows = new List<PaperVsOurs.Row>();

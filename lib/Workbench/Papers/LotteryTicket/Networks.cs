@@ -1,8 +1,22 @@
+using System.Text.Json.Serialization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace Workbench.Papers.LotteryTicket;
+
+/// <summary>The paper's networks (names as in the paper and on the command line).</summary>
+public enum LotteryModel
+{
+    /// <summary>LeNet-300-100, the paper's MNIST network.</summary>
+    [JsonStringEnumMemberName("lenet-300-100")] LeNet300100,
+    /// <summary>Conv-2.</summary>
+    [JsonStringEnumMemberName("conv-2")] Conv2,
+    /// <summary>Conv-4.</summary>
+    [JsonStringEnumMemberName("conv-4")] Conv4,
+    /// <summary>Conv-6.</summary>
+    [JsonStringEnumMemberName("conv-6")] Conv6,
+}
 
 /// <summary>Which pruning rate a layer gets.</summary>
 public enum LayerKind
@@ -30,14 +44,14 @@ public abstract class PrunableNetwork : Module<Tensor, Tensor>
     /// <summary>The prunable weights, input side first.</summary>
     public abstract IReadOnlyList<PrunableLayer> Layers { get; }
 
-    /// <summary>Builds a network by name: "lenet-300-100", "conv-2", "conv-4" or "conv-6".</summary>
-    public static PrunableNetwork Create(string name) => name switch
+    /// <summary>Builds a network (PyTorch's default initialisation; seed torch first).</summary>
+    public static PrunableNetwork Create(LotteryModel model) => model switch
     {
-        "lenet-300-100" => new LeNet300100(),
-        "conv-2" => new ConvNet(1),
-        "conv-4" => new ConvNet(2),
-        "conv-6" => new ConvNet(3),
-        _ => throw new ArgumentException($"model = '{name}' is unknown: it must be one of lenet-300-100, conv-2, conv-4, conv-6."),
+        LotteryModel.LeNet300100 => new LeNet300100(),
+        LotteryModel.Conv2 => new ConvNet(1),
+        LotteryModel.Conv4 => new ConvNet(2),
+        LotteryModel.Conv6 => new ConvNet(3),
+        _ => throw new ArgumentOutOfRangeException(nameof(model), $"model = {model} is not a network of this paper."),
     };
 }
 

@@ -7,22 +7,18 @@ using static TorchSharp.torch;
 
 namespace Workbench.Papers.LotteryTicket;
 
-/// <summary>The fixed train / validation / test split of a dataset, as tensors (shared by every run).</summary>
+/// <summary>The fixed train / validation / test split of a dataset, as tensors shared by every run (<see cref="TensorCache"/>).</summary>
 internal sealed class LotteryData
 {
-    static readonly Dictionary<(string, int), LotteryData> Cache = new();
-
     public required Tensor TrainX, TrainY, ValX, ValY, TestX, TestY;
-    public required int TrainCount;
 
     /// <summary>MNIST digits: 1,000 test, then the validation images, the rest train; Fashion-MNIST: its own test set.</summary>
-    public static LotteryData Get(string dataset, int validation)
+    public static LotteryData Get(LotteryDataset dataset, int validation)
     {
-        lock (Cache)
+        var t = TensorCache.Get($"lottery-ticket/{EnumNames.Of(dataset)}/{validation}", () =>
         {
-            if (Cache.TryGetValue((dataset, validation), out var cached)) return cached;
             ImageDataset train, val, test;
-            if (dataset == "fashion-mnist")
+            if (dataset == LotteryDataset.FashionMnist)
             {
                 (train, val) = FashionMnist.Load(train: true).Split(validation, seed: 0);
                 test = FashionMnist.Load(train: false);
@@ -35,14 +31,9 @@ internal sealed class LotteryData
             }
             var ((trainX, trainY), (valX, valY), (testX, testY)) =
                 (TorchSetup.ToTensors(train), TorchSetup.ToTensors(val), TorchSetup.ToTensors(test));
-            var data = new LotteryData
-            {
-                TrainX = trainX, TrainY = trainY, ValX = valX, ValY = valY, TestX = testX, TestY = testY, TrainCount = train.Count,
-            };
-            foreach (var t in new[] { trainX, trainY, valX, valY, testX, testY }) t.DetachFromDisposeScope(); // cached for the process
-            Cache[(dataset, validation)] = data;
-            return data;
-        }
+            return [trainX, trainY, valX, valY, testX, testY];
+        });
+        return new LotteryData { TrainX = t[0], TrainY = t[1], ValX = t[2], ValY = t[3], TestX = t[4], TestY = t[5] };
     }
 }
 
@@ -57,7 +48,7 @@ internal static class Trainer
     internal sealed record EarlyStop(double BestValidationLoss, long BestIteration, double TestAtBest);
 
     /// <summary>Builds θ0 for a seed: PyTorch's default initialisation drawn from a seeded generator.</summary>
-    public static PrunableNetwork Initial(string model, int seed, string purpose = "init") =>
+    public static PrunableNetwork Initial(LotteryModel model, int seed, string purpose = "init") =>
         TorchRandom.Build(seed, purpose, () => PrunableNetwork.Create(model));
 
     /// <summary>Trains <paramref name="net"/> (the run owns it and disposes it) under <paramref name="masks"/>.</summary>

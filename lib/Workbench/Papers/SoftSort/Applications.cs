@@ -23,13 +23,11 @@ internal static class Applications
     {
         TorchSetup.Initialize();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var subset = FashionMnist.TrainingSubset(run.TrainImages, run.Seed);
-        var testSet = FashionMnist.Load(train: false);
         using var scope = NewDisposeScope();
-        var (trainX, trainY) = TorchSetup.ToTensors(subset);
-        var (testX, testY) = TorchSetup.ToTensors(testSet);
-        using var model = TorchRandom.Build<Module<Tensor, Tensor>>(run.Seed, "init", () => run.Hidden == 0 ? Linear(subset.ImageSize, 10)
-            : Sequential(Linear(subset.ImageSize, run.Hidden), ReLU(), Linear(run.Hidden, 10)));
+        var (trainX, trainY, testX, testY) = TorchSetup.FashionMnistTensors(run.TrainImages, run.Seed);
+        long pixels = trainX.shape[1];
+        using var model = TorchRandom.Build<Module<Tensor, Tensor>>(run.Seed, "init", () => run.Hidden == 0 ? Linear(pixels, 10)
+            : Sequential(Linear(pixels, run.Hidden), ReLU(), Linear(run.Hidden, 10)));
         using var optimizer = new Torch.Adam(model.parameters(), 1e-3);
         var k = Scalars.Of((long)run.K);
         new SupervisedTraining<NoState>

@@ -14,12 +14,8 @@ public static class TourTrainer
     {
         TorchSetup.Initialize();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var subset = FashionMnist.TrainingSubset(config.TrainImages, config.Seed);
-        var testSet = FashionMnist.Load(train: false);
-
         using var scope = NewDisposeScope();
-        var (trainX, trainY) = TorchSetup.ToTensors(subset);
-        var (testX, testY) = TorchSetup.ToTensors(testSet);
+        var (trainX, trainY, testX, testY) = TorchSetup.FashionMnistTensors(config.TrainImages, config.Seed);
         using var model = TorchRandom.Build(config.Seed, "init", () => new TourClassifier(config.Hidden));
         using var optimizer = new SGD(model.parameters(), config.LearningRate);
         var training = new SupervisedTraining<NoState>

@@ -24,10 +24,10 @@ public class LotteryTests
     }
 
     [Theory]
-    [InlineData("conv-2")]
-    [InlineData("conv-4")]
-    [InlineData("conv-6")]
-    public void Conv_networks_take_28x28_images(string model)
+    [InlineData(LotteryModel.Conv2)]
+    [InlineData(LotteryModel.Conv4)]
+    [InlineData(LotteryModel.Conv6)]
+    public void Conv_networks_take_28x28_images(LotteryModel model)
     {
         TorchSetup.Initialize();
         using var net = PrunableNetwork.Create(model);
@@ -39,7 +39,7 @@ public class LotteryTests
     public void Pruned_weights_and_their_adam_state_stay_exactly_zero_through_many_steps()
     {
         TorchSetup.Initialize();
-        var net = Trainer.Initial("lenet-300-100", seed: 5);
+        var net = Trainer.Initial(LotteryModel.LeNet300100, seed: 5);
         var sizes = net.Layers.Select(l => (int)l.Weight.numel()).ToArray();
         var masks = MagnitudePruning.RandomLike(
             MagnitudePruning.PruneLayerwise(TorchSetup.ExportParameters(net).Where((_, i) => i % 2 == 0).ToArray(),
@@ -78,8 +78,8 @@ public class LotteryTests
     public void Reset_restores_the_original_initialisation_exactly_for_survivors()
     {
         TorchSetup.Initialize();
-        var theta0 = TorchSetup.ExportParameters(Trainer.Initial("lenet-300-100", seed: 9));
-        var again = Trainer.Initial("lenet-300-100", seed: 9);
+        var theta0 = TorchSetup.ExportParameters(Trainer.Initial(LotteryModel.LeNet300100, seed: 9));
+        var again = Trainer.Initial(LotteryModel.LeNet300100, seed: 9);
         var masks = MagnitudePruning.PruneLayerwise(theta0.Where((_, i) => i % 2 == 0).ToArray(),
             MagnitudePruning.Dense(again.Layers.Select(l => (int)l.Weight.numel()).ToArray()), [0.5, 0.5, 0.5]);
         Trainer.ApplyMasks(again.Layers, again.Layers.Select((l, i) => tensor(masks[i]).reshape(l.Weight.shape)).ToArray());
@@ -88,7 +88,7 @@ public class LotteryTests
             for (int p = 0; p < masks[layer].Length; p++)
                 Assert.Equal(masks[layer][p] == 1f ? theta0[2 * layer][p] : 0f, reset[2 * layer][p]);
         Assert.Equal(theta0[1], reset[1]); // biases are never pruned and come back exactly
-        Assert.NotEqual(theta0[0], TorchSetup.ExportParameters(Trainer.Initial("lenet-300-100", seed: 9, purpose: "reinit:1"))[0]);
+        Assert.NotEqual(theta0[0], TorchSetup.ExportParameters(Trainer.Initial(LotteryModel.LeNet300100, seed: 9, purpose: "reinit:1"))[0]);
     }
 
     [Fact]
