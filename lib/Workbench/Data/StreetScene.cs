@@ -39,7 +39,7 @@ public sealed class StreetScene
         var rng = new Random(seed);
         double U(double lo, double hi) => lo + (hi - lo) * rng.NextDouble();
         double road = U(3.0, 5.5), sidewalk = U(2.0, 4.0);
-        var scene = new StreetScene(road, U(-road + 1.5, road - 1.5), U(-0.35, 0.35));
+        var scene = new StreetScene(road, U(-road / 2, road / 2), U(-0.35, 0.35));
         foreach (int side in new[] { -1, 1 })
         {
             // Buildings: a row of boxes with gaps, set back behind the sidewalk.
@@ -60,7 +60,8 @@ public sealed class StreetScene
             for (int b = rng.Next(2, 7); b > 0; b--)
                 scene.Ellipsoid(SceneClass.Vegetation, U(-extent, extent), side * (road + sidewalk + U(0.3, 1.2)), 0.3, U(0.6, 1.4), U(0.6, 1.1));
             for (double x = -extent + U(0, 10); x < extent; x += U(5.5, 16)) // parked cars
-                if (rng.NextDouble() < 0.6) scene.Car(x, side * (road - 1.1), U(1.4, 1.7), rng);
+                if (rng.NextDouble() < 0.6 && (Math.Abs(x) > 4 || Math.Abs(side * (road - 1.1) - scene.SensorOffset) > 2.2))
+                    scene.Car(x, side * (road - 1.1), U(1.4, 1.7), rng);
         }
         for (int c = rng.Next(3, 9); c > 0; c--) // moving traffic in both lanes, never on the sensor
         {
