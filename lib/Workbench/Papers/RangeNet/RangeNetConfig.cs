@@ -97,7 +97,7 @@ public sealed record RangeNetConfig : RunConfig
 
     /// <summary>Adam steps per network.</summary>
     [Knob("Adam steps per network", Unit = "steps", Min = 1, Max = 1_000_000)]
-    public int Steps { get; init; } = 150;
+    public int Steps { get; init; } = 120;
 
     /// <summary>Range images per step.</summary>
     [Knob("range images per step", Unit = "scans", Min = 1, Max = 1024)]

@@ -41,7 +41,7 @@ public sealed record RangeNetTrainRun : RunConfig
     /// <summary>First-stage channels.</summary>
     public int Channels { get; init; } = 16;
     /// <summary>Adam steps.</summary>
-    public int Steps { get; init; } = 150;
+    public int Steps { get; init; } = 120;
     /// <summary>Images per step.</summary>
     public int BatchSize { get; init; } = 4;
     /// <summary>Adam learning rate.</summary>
