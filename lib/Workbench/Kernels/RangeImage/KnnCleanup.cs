@@ -19,7 +19,7 @@ namespace Workbench.Kernels.RangeImage;
 /// </summary>
 public static class KnnCleanup
 {
-    /// <summary>The fast path: parallel over points, window gathered on the stack, partial selection of the K nearest.</summary>
+    /// <summary>The fast path: parallel over points, window gathered on the stack, the K nearest kept by insertion.</summary>
     /// <param name="projection">The scan's projection (range image, and each point's pixel and range).</param>
     /// <param name="pixelLabels">The 2D prediction (argmax) per pixel, row-major, in [0, classes − 1].</param>
     /// <param name="classes">C: classes including unlabeled 0.</param>
@@ -69,19 +69,18 @@ public static class KnnCleanup
                         }
                         if (q == center) neighbour = r;
                         distance[q] = MathF.Abs(neighbour - r) * weights[q];
-                        order[q] = q;
                     }
                 }
-                // Partial selection sort: the k smallest distances, ties to the lower window position.
-                for (int t = 0; t < k; t++)
+                // The k nearest by insertion into a sorted list of k (window positions are visited in increasing
+                // order, so an equal distance never displaces an earlier position: ties go to the lower position).
+                int kept = 0;
+                for (int q = 0; q < s * s; q++)
                 {
-                    int best = t;
-                    for (int u = t + 1; u < order.Length; u++)
-                    {
-                        float du = distance[order[u]], db = distance[order[best]];
-                        if (du < db || (du == db && order[u] < order[best])) best = u;
-                    }
-                    (order[t], order[best]) = (order[best], order[t]);
+                    float d = distance[q];
+                    if (kept == k && !(d < distance[order[k - 1]])) continue;
+                    int at = kept == k ? k - 1 : kept++;
+                    while (at > 0 && d < distance[order[at - 1]]) { order[at] = order[at - 1]; at--; }
+                    order[at] = q;
                 }
                 votes.Clear();
                 for (int t = 0; t < k; t++)
