@@ -151,7 +151,7 @@ public static class KnnCleanup
         return best;
     }
 
-    static void Check(float[] rangeImage, int height, int width, float[] pointRange, int[] pointRow, int[] pointColumn,
+    internal static void Check(float[] rangeImage, int height, int width, float[] pointRange, int[] pointRow, int[] pointColumn,
         ReadOnlySpan<int> pixelLabels, int classes, KnnOptions options)
     {
         options.Validate();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Workbench.Data;
+using Workbench.Kernels.Gpu;
 using Workbench.Kernels.RangeImage;
 using Workbench.Runs;
 
@@ -107,8 +108,10 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
         }
         var predictions = runs[0].Result.TestPredictions;
         var knn = config.Knn;
+        var gpu = GpuRow(main, predictions, knn);
         return
         [
+            .. gpu,
             ("projection", Median(i => () => RangeNetData.Project(run, main.Scans[i]))),
             ("network (forward, batch 1)", SeriesStats.MeanStd(runs.Select(r => r.Result.NetworkMsPerScan)).Mean),
             ("unprojection", Median(i => () => Unprojection.Labels(Evaluation.Ints(predictions[i]), main.Projections[i]))),
@@ -118,6 +121,25 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
             ("KNN, plain reference (unfold)", Median(i => () => KnnCleanup.Reference(main.Projections[i], Evaluation.Ints(predictions[i]),
                 RangeNetData.Classes, knn))),
         ];
+    }
+
+    /// <summary>The KNN kernel's time on a CUDA GPU when there is one (median over the test scans); none otherwise.</summary>
+    static List<(string Stage, double Ms)> GpuRow(Evaluation main, byte[][] predictions, KnnOptions knn)
+    {
+        try
+        {
+            using var gpu = new GpuKnnCleanup(AcceleratorChoice.Auto);
+            if (!gpu.IsCuda || knn.K > GpuKnnCleanup.MaxK) return [];
+            gpu.Apply(main.Projections[0], Evaluation.Ints(predictions[0]), RangeNetData.Classes, knn); // compile the kernel
+            var times = Enumerable.Range(0, main.Scans.Count)
+                .Select(i => gpu.Apply(main.Projections[i], Evaluation.Ints(predictions[i]), RangeNetData.Classes, knn).Kernel.TotalMilliseconds)
+                .Order().ToList();
+            return [($"KNN, CUDA kernel ({gpu.DeviceName})", times[times.Count / 2])];
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or ILGPU.Runtime.AcceleratorException)
+        {
+            return []; // no usable GPU: the CPU rows stand alone
+        }
     }
 }
 
