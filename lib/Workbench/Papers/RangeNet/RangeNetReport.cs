@@ -94,6 +94,7 @@ public static class RangeNetReport
 
         var figures = new List<Figure>
         {
+            Scan3D(slug, main),
             RangeImageFigure(slug, config, main),
             LabelImages(slug, config, main, runs[(config.Width, seeds[0])].Result),
             TopDown(slug, config, main, runs[(config.Width, seeds[0])].Result),
@@ -158,6 +159,37 @@ public static class RangeNetReport
                 F($"{post:0.0} ms vs network {network:0.0} ms per scan ({100 * post / network:0}%), CPU, {config.Beams} × {config.Width}"),
                 post < 0.1 * network ? "holds (under 10 %)" : "partly: above the 10 % goal on this CPU"),
         ];
+    }
+
+    /// <summary>Test scan 0 in 3D (plotly scatter3d), coloured by true class: every other point within 40 m.</summary>
+    static Figure Scan3D(string slug, Evaluation main)
+    {
+        var scan = main.Scans[0];
+        var keep = Enumerable.Range(0, scan.Count).Where(i => i % 2 == 0 && Math.Abs(scan.X[i]) < 40 && Math.Abs(scan.Y[i]) < 40).ToList();
+        var figure = Plots.Scatter(slug, "scan-3d", "Test scan 0 in 3D, coloured by ground truth (±40 m, every other point)", "x (m)", "y (m)",
+            ClassNames.Select((className, c) =>
+            {
+                var points = keep.Where(i => scan.Label[i] == c + 1).ToList();
+                return (className, (IReadOnlyList<double>)[.. points.Select(i => (double)scan.X[i])], (IReadOnlyList<double>)[.. points.Select(i => (double)scan.Y[i])]);
+            }).Where(s => s.Item2.Count > 0));
+        foreach (var trace in figure.Spec["data"]!.AsArray())
+        {
+            var t = trace!.AsObject();
+            int c = Array.IndexOf(ClassNames, (string)t["name"]!) + 1;
+            t["type"] = "scatter3d";
+            t["z"] = new System.Text.Json.Nodes.JsonArray([.. keep.Where(i => scan.Label[i] == c).Select(i => (System.Text.Json.Nodes.JsonNode)(double)scan.Z[i])]);
+            t["marker"]!["size"] = 1.5;
+        }
+        var layout = figure.Spec["layout"]!.AsObject();
+        layout["scene"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["aspectmode"] = "data",
+            ["xaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "x (m)" },
+            ["yaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "y (m)" },
+            ["zaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "z (m)" },
+            ["camera"] = new System.Text.Json.Nodes.JsonObject { ["eye"] = new System.Text.Json.Nodes.JsonObject { ["x"] = -1.4, ["y"] = -1.4, ["z"] = 0.9 } },
+        };
+        return figure.WithSize(1000, 700);
     }
 
     static Figure RangeImageFigure(string slug, RangeNetConfig config, Evaluation main)
