@@ -1,3 +1,5 @@
+using Workbench.Runs;
+
 namespace Workbench.Data;
 
 /// <summary>
@@ -27,7 +29,8 @@ public static class LidarSimulator
         var perBeam = new List<(float X, float Y, float Z, float Remission, int Label)>[sensor.Beams];
         Parallel.For(0, sensor.Beams, beam =>
         {
-            var rng = new Random(HashCode.Combine(seed, beam, 17));
+            // Seeds.Derive is stable across processes (HashCode.Combine is randomised per process, which made scans differ per run).
+            var rng = Seeds.Rng(seed, $"lidar-beam-{beam}");
             var points = new List<(float, float, float, float, int)>(sensor.Columns);
             double el = elevations[beam] * Math.PI / 180, cosEl = Math.Cos(el), sinEl = Math.Sin(el);
             for (int c = 0; c < sensor.Columns; c++)

@@ -70,3 +70,16 @@ public class LidarDataTests
         finally { dir.Delete(true); }
     }
 }
+
+public class LidarSimulatorStabilityTests
+{
+    [Fact]
+    public void A_seeded_scan_is_the_same_in_every_process()
+    {
+        // Pinned numbers: a per-process hash seed (HashCode.Combine) once made scans differ between runs, which silently
+        // invalidated cached networks. A deliberate change to the simulator updates these two numbers.
+        var scan = LidarSimulator.Simulate(new LidarSensor(Beams: 16, Columns: 256), 11);
+        double checksum = Enumerable.Range(0, scan.Count).Sum(i => (double)scan.X[i] * (i % 7 + 1));
+        Assert.Equal((3861, -10446.46), (scan.Count, Math.Round(checksum, 2)));
+    }
+}

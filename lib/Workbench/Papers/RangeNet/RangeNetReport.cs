@@ -165,8 +165,8 @@ public static class RangeNetReport
     static Figure Scan3D(string slug, Evaluation main)
     {
         var scan = main.Scans[0];
-        var keep = Enumerable.Range(0, scan.Count).Where(i => i % 2 == 0 && Math.Abs(scan.X[i]) < 40 && Math.Abs(scan.Y[i]) < 40).ToList();
-        var figure = Plots.Scatter(slug, "scan-3d", "Test scan 0 in 3D, coloured by ground truth (±40 m, every other point)", "x (m)", "y (m)",
+        var keep = Enumerable.Range(0, scan.Count).Where(i => i % 4 == 0 && Math.Abs(scan.X[i]) < 35 && Math.Abs(scan.Y[i]) < 35).ToList();
+        var figure = Plots.Scatter(slug, "scan-3d", "Test scan 0 in 3D, coloured by ground truth (±35 m, every fourth point)", "x (m)", "y (m)",
             ClassNames.Select((className, c) =>
             {
                 var points = keep.Where(i => scan.Label[i] == c + 1).ToList();
@@ -230,7 +230,7 @@ public static class RangeNetReport
         var before = Unprojection.Labels(pixels, projection);
         var after = KnnCleanup.Apply(projection, pixels, RangeNetData.Classes, config.Knn);
         var keep = Enumerable.Range(0, scan.Count).Where(i => Math.Abs(scan.X[i]) < 25 && Math.Abs(scan.Y[i]) < 25)
-            .Where((_, j) => j % 2 == 0).ToList();
+            .Where((_, j) => j % 3 == 0).ToList();
         Figure Panel(string name, string title, int[] labels) => Plots.Scatter(slug, name, title, "x (m)", "y (m)",
             ClassNames.Select((className, c) =>
             {
