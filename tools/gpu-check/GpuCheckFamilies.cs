@@ -10,6 +10,7 @@ public static class GpuCheckFamilies
     [
         new SoftSortCheck(),
         new LearnedIndexCheck(),
+        new RangeImageCheck(),
     ];
 
     /// <summary>The family whose subcommand is <paramref name="name"/>, or null.</summary>

@@ -145,7 +145,8 @@ public static class Catalogue
         new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)",
             typeof(LearnedIndex.LearnedIndexExperiment)),
         new(6, "pointrend", "PointRend: Image Segmentation as Rendering (Kirillov et al., CVPR 2020)", null),
-        new(7, "rangenet", "RangeNet++: Fast and Accurate LiDAR Semantic Segmentation (Milioto et al., IROS 2019)", null),
+        new(7, "rangenet", "RangeNet++: Fast and Accurate LiDAR Semantic Segmentation (Milioto et al., IROS 2019)",
+            typeof(RangeNet.RangeNetExperiment)),
         new(8, "soft-sort", "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)", typeof(SoftSort.SoftSortExperiment)),
     ];
 

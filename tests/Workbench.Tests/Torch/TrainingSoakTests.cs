@@ -17,11 +17,11 @@ namespace Workbench.Tests.Torch;
 [Collection(nameof(GcSensitive))]
 public sealed class TrainingSoakTests(ITestOutputHelper output)
 {
-    /// <summary>Seconds each model trains under GC stress (eight models: under 60 s in all).</summary>
+    /// <summary>Seconds each model trains under GC stress (nine models: under 60 s in all).</summary>
     const double SecondsPerModel = 4;
 
     public static TheoryData<string> Models => [
-        "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root"];
+        "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root", "rangenet"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -95,6 +95,12 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                 Workbench.Kernels.LearnedIndex.MlpRootTrainer.Train(x, cdf, x[^1], hidden: 16, steps: 50, seed);
                 break;
             }
+            case "rangenet":
+                Workbench.Papers.RangeNet.RangeNetTraining.Train(new Workbench.Papers.RangeNet.RangeNetTrainRun
+                {
+                    Beams = 8, SensorColumns = 128, Width = 64, TrainScans = 4, TestScans = 1, Channels = 4, Steps = 6, BatchSize = 2, Seed = seed,
+                }, context);
+                break;
             default:
                 throw new ArgumentException(model);
         }

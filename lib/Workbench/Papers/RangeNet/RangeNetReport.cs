@@ -1,0 +1,284 @@
+using System.Globalization;
+using Microsoft.Data.Analysis;
+using Workbench.Data;
+using Workbench.Figures;
+using Workbench.Kernels.RangeImage;
+using Workbench.Runs;
+
+namespace Workbench.Papers.RangeNet;
+
+/// <summary>The RangeNet++ report: tables, figures and the paper-vs-ours table from the experiment's numbers.</summary>
+public static class RangeNetReport
+{
+    static readonly string[] ClassNames = [.. Enum.GetValues<SceneClass>().Skip(1).Select(c => c.ToString().ToLowerInvariant())];
+
+    /// <summary>Builds every table and figure.</summary>
+    public static ExperimentReport Build(RangeNetExperiment experiment, RangeNetConfig config, int[] widths, int[] seeds,
+        Dictionary<(int Width, int Seed), RunRecord<RangeNetTrainResult>> runs, List<WidthSeedResult> results,
+        Dictionary<int, (PointScores Before, PointScores After)> ceilings, Evaluation main,
+        List<(string Parameter, double Value, double MeanIoU, double Gain, double GainStd)> sweeps, List<(string Stage, double Ms)> runtime,
+        List<RowFill> rows, TimeSpan elapsed)
+    {
+        string slug = experiment.Name;
+        string knnText = KnnText(config.Knn);
+        var mainResults = results.Where(r => r.Width == config.Width).ToList();
+
+        var runsTable = new DataFrame(
+            new Int32DataFrameColumn("width", results.Select(r => r.Width)),
+            new Int32DataFrameColumn("seed", results.Select(r => r.Seed)),
+            new DoubleDataFrameColumn("point_miou", results.Select(r => r.Before.MeanIoU)),
+            new DoubleDataFrameColumn("point_miou_knn", results.Select(r => r.After.MeanIoU)),
+            new DoubleDataFrameColumn("pixel_miou", results.Select(r => r.PixelMeanIoU)),
+            new DoubleDataFrameColumn("network_ms", results.Select(r => runs[(r.Width, r.Seed)].Result.NetworkMsPerScan)),
+            new DoubleDataFrameColumn("train_s", results.Select(r => runs[(r.Width, r.Seed)].Result.TrainSeconds)),
+            new BooleanDataFrameColumn("from_cache", results.Select(r => runs[(r.Width, r.Seed)].FromCache)),
+            new StringDataFrameColumn("run", results.Select(r => runs[(r.Width, r.Seed)].Hash)));
+
+        (double Mean, double Std) Stat(int width, Func<WidthSeedResult, double> pick) =>
+            SeriesStats.MeanStd(results.Where(r => r.Width == width).Select(pick));
+        var widthTable = new DataFrame(
+            new Int32DataFrameColumn("width", widths),
+            new StringDataFrameColumn("network", widths.Select(w => Pct(Stat(w, r => r.Before.MeanIoU)))),
+            new StringDataFrameColumn("network_knn", widths.Select(w => Pct(Stat(w, r => r.After.MeanIoU)))),
+            new StringDataFrameColumn("knn_gain_points", widths.Select(w => Pct(Stat(w, r => r.After.MeanIoU - r.Before.MeanIoU)))),
+            new StringDataFrameColumn("pixel_miou", widths.Select(w => Pct(Stat(w, r => r.PixelMeanIoU)))),
+            new DoubleDataFrameColumn("ceiling", widths.Select(w => 100 * ceilings[w].Before.MeanIoU)),
+            new DoubleDataFrameColumn("ceiling_knn", widths.Select(w => 100 * ceilings[w].After.MeanIoU)));
+
+        var classTable = new DataFrame(
+            new StringDataFrameColumn("class", ClassNames),
+            new DoubleDataFrameColumn("iou_network", ClassNames.Select((_, c) => 100 * MeanOver(mainResults, r => r.Before.ClassIoU[c + 1]))),
+            new DoubleDataFrameColumn("iou_network_knn", ClassNames.Select((_, c) => 100 * MeanOver(mainResults, r => r.After.ClassIoU[c + 1]))),
+            new DoubleDataFrameColumn("iou_ceiling", ClassNames.Select((_, c) => 100 * ceilings[config.Width].Before.ClassIoU[c + 1])));
+
+        // How much of the gap between the network and the projection ceiling KNN closes, per subset of points.
+        var ceiling = ceilings[config.Width];
+        (string Name, Func<PointScores, double> Pick)[] subsets =
+        [
+            ("all points", s => s.MeanIoU), ("border points", s => s.BorderIoU), ("< 10 m", s => s.NearIoU),
+            ("10–20 m", s => s.MidIoU), ("≥ 20 m", s => s.FarIoU),
+        ];
+        var gapRows = subsets.Select(s =>
+        {
+            double net = MeanOver(mainResults, r => s.Pick(r.Before)), knn = MeanOver(mainResults, r => s.Pick(r.After));
+            double top = s.Pick(ceiling.Before);
+            return (s.Name, Net: net, Knn: knn, Ceiling: top, Closed: top - net > 1e-9 ? (knn - net) / (top - net) : double.NaN);
+        }).ToList();
+        var gapTable = new DataFrame(
+            new StringDataFrameColumn("points", gapRows.Select(g => g.Name)),
+            new DoubleDataFrameColumn("network", gapRows.Select(g => 100 * g.Net)),
+            new DoubleDataFrameColumn("network_knn", gapRows.Select(g => 100 * g.Knn)),
+            new DoubleDataFrameColumn("ceiling", gapRows.Select(g => 100 * g.Ceiling)),
+            new DoubleDataFrameColumn("gap_closed_percent", gapRows.Select(g => 100 * g.Closed)));
+
+        var sweepTable = new DataFrame(
+            new StringDataFrameColumn("parameter", sweeps.Select(s => s.Parameter)),
+            new DoubleDataFrameColumn("value", sweeps.Select(s => s.Value)),
+            new DoubleDataFrameColumn("point_miou", sweeps.Select(s => 100 * s.MeanIoU)),
+            new DoubleDataFrameColumn("knn_gain_points", sweeps.Select(s => 100 * s.Gain)),
+            new DoubleDataFrameColumn("gain_std", sweeps.Select(s => 100 * s.GainStd)));
+
+        double network = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).Ms;
+        var runtimeTable = new DataFrame(
+            new StringDataFrameColumn("stage", runtime.Select(r => r.Stage)),
+            new DoubleDataFrameColumn("ms_per_scan", runtime.Select(r => r.Ms)),
+            new DoubleDataFrameColumn("percent_of_network", runtime.Select(r => 100 * r.Ms / network)));
+
+        var rowsTable = new DataFrame(
+            new StringDataFrameColumn("projection", rows.Select(r => r.Projection)),
+            new StringDataFrameColumn("image", rows.Select(r => $"{r.Height} × {r.Width}")),
+            new DoubleDataFrameColumn("empty_rows", rows.Select(r => r.EmptyRows)),
+            new DoubleDataFrameColumn("rows_under_5pct_filled", rows.Select(r => r.SparseRows)),
+            new DoubleDataFrameColumn("points_visible_percent", rows.Select(r => 100 * r.VisiblePoints)),
+            new DoubleDataFrameColumn("ceiling_miou", rows.Select(r => 100 * r.CeilingIoU)));
+
+        var figures = new List<Figure>
+        {
+            Scan3D(slug, main),
+            RangeImageFigure(slug, config, main),
+            LabelImages(slug, config, main, runs[(config.Width, seeds[0])].Result),
+            TopDown(slug, config, main, runs[(config.Width, seeds[0])].Result),
+            WidthFigure(slug, config, widths, results, ceilings, knnText),
+            SweepFigure(slug, sweeps, seeds.Length),
+            Plots.GroupedBars(slug, "runtime", $"Time per scan at {config.Beams} × {config.Width} (CPU, this machine)", "stage",
+                "milliseconds per scan", [.. runtime.Select(r => r.Stage)], [new BarGroup("ours", [.. runtime.Select(r => r.Ms)])]),
+            Plots.GroupedBars(slug, "ceiling-gap", $"Point mIoU by subset at width {config.Width}: network, + KNN ({knnText}), ceiling",
+                "points", "point mIoU (%)", [.. gapRows.Select(g => g.Name)],
+                [
+                    new BarGroup("network", [.. gapRows.Select(g => 100 * g.Net)]),
+                    new BarGroup("network + KNN", [.. gapRows.Select(g => 100 * g.Knn)]),
+                    new BarGroup("projection ceiling", [.. gapRows.Select(g => 100 * g.Ceiling)]),
+                ]),
+            Plots.SmallMultiples(slug, "spherical-vs-ring", "HDL-64E-like scan: spherical projection (empty rows) vs ring index",
+                [.. rows.Select(r => Plots.Image(slug, r.Projection, $"{r.Projection}: {r.EmptyRows:0.#} empty rows", r.RangeImage,
+                    "Viridis", 0, 40))], columns: 1, panelWidth: 1100, panelHeight: 260),
+        };
+
+        var paperVsOurs = PaperVsOurs.Table(PaperRows(config, widths, results, ceilings, runtime, knnText, seeds.Length));
+        return new ExperimentReport(slug, config,
+        [
+            ("runs", runsTable), ("width-sweep", widthTable), ("per-class-iou", classTable), ("ceiling-gap", gapTable),
+            ("knn-sweep", sweepTable), ("runtime", runtimeTable), ("projection-rows", rowsTable), ("paper-vs-ours", paperVsOurs),
+        ], figures, elapsed);
+    }
+
+    static List<PaperVsOurs.Row> PaperRows(RangeNetConfig config, int[] widths, List<WidthSeedResult> results,
+        Dictionary<int, (PointScores Before, PointScores After)> ceilings, List<(string Stage, double Ms)> runtime, string knnText, int seeds)
+    {
+        string scale = $"{config.Beams} × {config.Width}, simulated streets, {config.TrainScans} training scans, {config.Steps} steps";
+        var main = results.Where(r => r.Width == config.Width).ToList();
+        var gains = main.Select(r => r.After.MeanIoU - r.Before.MeanIoU).ToList();
+        var (before, beforeStd) = SeriesStats.MeanStd(main.Select(r => r.Before.MeanIoU));
+        var (after, afterStd) = SeriesStats.MeanStd(main.Select(r => r.After.MeanIoU));
+        string kVerdict = gains.All(g => g > 0) ? "holds (every seed gains)" : gains.Average() > 0 ? "partly (the mean gains, not every seed)" : "does not hold at this scale";
+        var gainByWidth = widths.Select(w => (Width: w, Gain: results.Where(r => r.Width == w).Average(r => r.After.MeanIoU - r.Before.MeanIoU))).ToList();
+        bool narrowerGainsMore = gainByWidth.Zip(gainByWidth.Skip(1)).All(p => p.Second.Gain >= p.First.Gain);
+        double spread = gainByWidth.Max(g => g.Gain) - gainByWidth.Min(g => g.Gain);
+        double noise = widths.Average(w => SeriesStats.MeanStd(results.Where(r => r.Width == w).Select(r => r.After.MeanIoU - r.Before.MeanIoU)).Std);
+        string gainsText = string.Join(", ", gainByWidth.Select(g => F($"{g.Width}: {100 * g.Gain:+0.0;-0.0} pts")));
+        var ceiling = ceilings[config.Width];
+        double network = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).Ms;
+        double post = runtime.Where(r => r.Stage is "projection" or "unprojection" or "KNN").Sum(r => r.Ms);
+        return
+        [
+            new("KNN post-processing raises point mIoU on SemanticKITTI (RangeNet53, 64 × 2048)",
+                $"49.9 → 52.2 % (+2.3 pts), KNN k 5, window 5, σ 1, cutoff 1 (reported)",
+                F($"{PaperVsOurs.Percent(before, beforeStd, seeds)} → {PaperVsOurs.Percent(after, afterStd, seeds)}, KNN {knnText}; {scale}"),
+                kVerdict),
+            new("Narrower range images gain more from KNN (more points share a pixel)",
+                "gain grows as the width shrinks from 2048 (reported)", $"gain by width: {gainsText} (mean of {seeds} seeds)",
+                narrowerGainsMore && spread > noise ? "holds"
+                    : spread <= noise ? F($"not resolved: the gains differ by {100 * spread:0.0} pts, within the seed spread ({100 * noise:0.0} pts)")
+                    : "does not hold at this scale"),
+            new("Back-projection loses points that share a pixel; KNN recovers part of it (ours: the projection ceiling)",
+                "not measured in the paper",
+                F($"ceiling {100 * ceiling.Before.MeanIoU:0.0} % → {100 * ceiling.After.MeanIoU:0.0} % with KNN; network {100 * before:0.0} %"),
+                ceiling.After.MeanIoU > ceiling.Before.MeanIoU ? "KNN also lifts the ceiling" : "KNN does not lift the ceiling here"),
+            new("Projection, back-projection and KNN are cheap next to the network",
+                "the GPU post-processing keeps the whole pipeline faster than the sensor's frame rate (reported, not re-checked)",
+                F($"{post:0.0} ms vs network {network:0.0} ms per scan ({100 * post / network:0}%), CPU, {config.Beams} × {config.Width}"),
+                post < 0.1 * network ? "holds (under 10 %)" : "partly: above the 10 % goal on this CPU"),
+        ];
+    }
+
+    /// <summary>Test scan 0 in 3D (plotly scatter3d), coloured by true class: every other point within 40 m.</summary>
+    static Figure Scan3D(string slug, Evaluation main)
+    {
+        var scan = main.Scans[0];
+        var keep = Enumerable.Range(0, scan.Count).Where(i => i % 4 == 0 && Math.Abs(scan.X[i]) < 35 && Math.Abs(scan.Y[i]) < 35).ToList();
+        var figure = Plots.Scatter(slug, "scan-3d", "Test scan 0 in 3D, coloured by ground truth (±35 m, every fourth point)", "x (m)", "y (m)",
+            ClassNames.Select((className, c) =>
+            {
+                var points = keep.Where(i => scan.Label[i] == c + 1).ToList();
+                return (className, (IReadOnlyList<double>)[.. points.Select(i => (double)scan.X[i])], (IReadOnlyList<double>)[.. points.Select(i => (double)scan.Y[i])]);
+            }).Where(s => s.Item2.Count > 0));
+        foreach (var trace in figure.Spec["data"]!.AsArray())
+        {
+            var t = trace!.AsObject();
+            int c = Array.IndexOf(ClassNames, (string)t["name"]!) + 1;
+            t["type"] = "scatter3d";
+            t["z"] = new System.Text.Json.Nodes.JsonArray([.. keep.Where(i => scan.Label[i] == c).Select(i => (System.Text.Json.Nodes.JsonNode)(double)scan.Z[i])]);
+            t["marker"]!["size"] = 1.5;
+        }
+        var layout = figure.Spec["layout"]!.AsObject();
+        layout["scene"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["aspectmode"] = "data",
+            ["xaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "x (m)" },
+            ["yaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "y (m)" },
+            ["zaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "z (m)" },
+            ["camera"] = new System.Text.Json.Nodes.JsonObject { ["eye"] = new System.Text.Json.Nodes.JsonObject { ["x"] = -1.4, ["y"] = -1.4, ["z"] = 0.9 } },
+        };
+        return figure.WithSize(1000, 700);
+    }
+
+    static Figure RangeImageFigure(string slug, RangeNetConfig config, Evaluation main)
+    {
+        var p = main.Projections[0];
+        var image = new double[p.Height, p.Width];
+        for (int r = 0; r < p.Height; r++)
+            for (int c = 0; c < p.Width; c++)
+                image[r, c] = Math.Max(0, p.Range[r * p.Width + c]);
+        var figure = Plots.Image(slug, "range-image", $"Test scan 0 as a {p.Height} × {p.Width} range image (metres; 0 = empty)",
+            image, "Viridis", 0, 40);
+        // Plots.Image keeps pixels square, which makes a 32-row image a thin strip: stretch the rows instead.
+        figure.Spec["layout"]!["yaxis"]!.AsObject().Remove("scaleanchor");
+        return figure.WithSize(1100, 340);
+    }
+
+    static Figure LabelImages(string slug, RangeNetConfig config, Evaluation main, RangeNetTrainResult run)
+    {
+        var p = main.Projections[0];
+        double[,] Image(Func<int, int> label)
+        {
+            var image = new double[p.Height, p.Width];
+            for (int r = 0; r < p.Height; r++)
+                for (int c = 0; c < p.Width; c++)
+                    image[r, c] = p.Index[r * p.Width + c] >= 0 ? label(r * p.Width + c) : 0;
+            return image;
+        }
+        return Plots.SmallMultiples(slug, "label-images", "Labels as images: ground truth (nearest point per pixel) and the 2D network",
+        [
+            Plots.Image(slug, "truth", "ground truth", Image(q => main.TruthPixels[0][q]), "Jet", 0, 8),
+            Plots.Image(slug, "prediction", "network (argmax)", Image(q => run.TestPredictions[0][q]), "Jet", 0, 8),
+        ], columns: 1, panelWidth: 1100, panelHeight: 240);
+    }
+
+    static Figure TopDown(string slug, RangeNetConfig config, Evaluation main, RangeNetTrainResult run)
+    {
+        var scan = main.Scans[0];
+        var projection = main.Projections[0];
+        var pixels = Evaluation.Ints(run.TestPredictions[0]);
+        var before = Unprojection.Labels(pixels, projection);
+        var after = KnnCleanup.Apply(projection, pixels, RangeNetData.Classes, config.Knn);
+        var keep = Enumerable.Range(0, scan.Count).Where(i => Math.Abs(scan.X[i]) < 25 && Math.Abs(scan.Y[i]) < 25)
+            .Where((_, j) => j % 3 == 0).ToList();
+        Figure Panel(string name, string title, int[] labels) => Plots.Scatter(slug, name, title, "x (m)", "y (m)",
+            ClassNames.Select((className, c) =>
+            {
+                var points = keep.Where(i => labels[i] == c + 1).ToList();
+                return (className, (IReadOnlyList<double>)[.. points.Select(i => (double)scan.X[i])], (IReadOnlyList<double>)[.. points.Select(i => (double)scan.Y[i])]);
+            }).Where(s => s.Item2.Count > 0));
+        var figure = Plots.SmallMultiples(slug, "top-down", $"Test scan 0 from above (±25 m): truth, network back-projected, + KNN ({KnnText(config.Knn)})",
+        [
+            Panel("truth", "ground truth", scan.Label),
+            Panel("before", "network, back-projected", before),
+            Panel("after", "network + KNN", after),
+        ], columns: 3, panelWidth: 460, panelHeight: 460);
+        foreach (var trace in figure.Spec["data"]!.AsArray()) trace!["marker"]!["size"] = 3;
+        return figure;
+    }
+
+    static Figure WidthFigure(string slug, RangeNetConfig config, int[] widths, List<WidthSeedResult> results,
+        Dictionary<int, (PointScores Before, PointScores After)> ceilings, string knnText)
+    {
+        Curve Seeds(string name, Func<WidthSeedResult, double> pick)
+        {
+            var stats = widths.Select(w => SeriesStats.MeanStd(results.Where(r => r.Width == w).Select(pick))).ToList();
+            return new Curve(name, [.. widths.Select(w => (double)w)], [.. stats.Select(s => 100 * s.Mean)], [.. stats.Select(s => 100 * s.Std)], Markers: true);
+        }
+        return Plots.Lines(slug, "miou-vs-width", $"Point mIoU vs range image width ({config.Beams} rows; KNN k {config.KnnK}, window {config.KnnWindow})",
+            "range image width (pixels, log scale)", "point mIoU (%)",
+        [
+            Seeds("network", r => r.Before.MeanIoU),
+            Seeds("network + KNN", r => r.After.MeanIoU),
+            new Curve("projection ceiling", [.. widths.Select(w => (double)w)], [.. widths.Select(w => 100 * ceilings[w].Before.MeanIoU)], Markers: true, Dash: "dash"),
+            new Curve("ceiling + KNN", [.. widths.Select(w => (double)w)], [.. widths.Select(w => 100 * ceilings[w].After.MeanIoU)], Markers: true, Dash: "dot"),
+        ], x: Scale.Log);
+    }
+
+    static Figure SweepFigure(string slug, List<(string Parameter, double Value, double MeanIoU, double Gain, double GainStd)> sweeps, int seeds) =>
+        Plots.SmallMultiples(slug, "knn-sweeps", $"KNN sweeps, one parameter at a time: gain in point mIoU over back-projection alone (mean ± std, {seeds} seeds)",
+        [
+            .. sweeps.GroupBy(s => s.Parameter).Select(g => Plots.Lines(slug, g.Key, g.Key, g.Key, "KNN gain (mIoU points)",
+                [new Curve("network + KNN", [.. g.Select(s => s.Value)], [.. g.Select(s => 100 * s.Gain)], [.. g.Select(s => 100 * s.GainStd)], Markers: true)])),
+        ], columns: 3);
+
+    static string KnnText(KnnOptions k) => F($"k {k.K}, window {k.Window}, σ {k.Sigma}, cutoff {(k.Cutoff > 0 ? k.Cutoff.ToString(CultureInfo.InvariantCulture) + " m" : "off")}, {(k.WrapAzimuth ? "azimuth wrap" : "zero-padded, no wrap")}");
+
+    static double MeanOver(IEnumerable<WidthSeedResult> results, Func<WidthSeedResult, double> pick) => SegmentationScores.Mean(results.Select(pick));
+
+    static string Pct((double Mean, double Std) s) => F($"{100 * s.Mean:0.0} ± {100 * s.Std:0.0}");
+
+    static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
