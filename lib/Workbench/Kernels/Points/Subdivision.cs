@@ -38,6 +38,12 @@ public static class Subdivision
     /// </summary>
     public delegate float[] PointHead(float[] coords, float[] coarseAtPoints);
 
+    /// <summary>
+    /// Sees each step before its cells are replaced: the step's record and the upsampled logits (C × H × W) it chose
+    /// from (e.g. to measure how many chosen cells were really wrong). It must not change the logits.
+    /// </summary>
+    public delegate void StepObserver(SubdivisionStep step, float[] upsampledLogits);
+
     /// <summary>Side lengths after <paramref name="steps"/> subdivision steps: coarse × 2^steps.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Steps below 0, a side below 1, or an output side above 65,536.</exception>
     public static (int Height, int Width) OutputSize(int coarseHeight, int coarseWidth, int steps)
@@ -60,7 +66,8 @@ public static class Subdivision
 
     /// <summary>Runs adaptive subdivision on one image's coarse logits (C × H × W).</summary>
     /// <exception cref="ArgumentException">Sizes do not match, N is below 1, or steps is below 0.</exception>
-    public static SubdivisionResult Run(float[] coarseLogits, int classes, int height, int width, int steps, int numPoints, PointHead head)
+    public static SubdivisionResult Run(float[] coarseLogits, int classes, int height, int width, int steps, int numPoints, PointHead head,
+        StepObserver? observe = null)
     {
         PointSampling.CheckShapes(coarseLogits.Length, classes, height, width, 0, 0);
         if (numPoints < 1) throw new ArgumentException($"num_points = {numPoints}: each step must refine at least 1 point.");
@@ -82,13 +89,15 @@ public static class Subdivision
             var uncertainty = CellUncertainty(logits, classes, h * w);
             var (indices, coords) = UncertainPoints.OnGrid(uncertainty, h, w, Math.Min(numPoints, h * w));
             var coarseAtPoints = PointSampling.Bilinear(coarseLogits, classes, height, width, coords);
+            var stepRecord = new SubdivisionStep(step, h, w, false, indices, coords);
+            observe?.Invoke(stepRecord, logits);
             var refined = head(coords, coarseAtPoints);
             int points = indices.Length;
             if (refined.Length != classes * points)
                 throw new ArgumentException($"The point head returned {refined.Length} logits for {points} points of {classes} classes.");
             for (int c = 0; c < classes; c++)
                 for (int p = 0; p < points; p++) logits[c * h * w + indices[p]] = refined[c * points + p];
-            record.Add(new SubdivisionStep(step, h, w, false, indices, coords));
+            record.Add(stepRecord);
         }
         return new SubdivisionResult(logits, h, w, record);
     }
