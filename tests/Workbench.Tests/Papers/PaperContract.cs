@@ -112,3 +112,5 @@ public sealed class LotteryTicketContract() : PaperContract("lottery-ticket");
 public sealed class LearnedIndexContract() : PaperContract("learned-index");
 
 public sealed class SoftSortContract() : PaperContract("soft-sort");
+
+public sealed class PointRendContract() : PaperContract("pointrend");

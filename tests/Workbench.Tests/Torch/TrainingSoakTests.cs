@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Workbench.Papers.LotteryTicket;
+using Workbench.Papers.PointRend;
 using Workbench.Papers.SoftSort;
 using Workbench.Papers.Tour;
 using Workbench.Runs;
@@ -17,11 +18,11 @@ namespace Workbench.Tests.Torch;
 [Collection(nameof(GcSensitive))]
 public sealed class TrainingSoakTests(ITestOutputHelper output)
 {
-    /// <summary>Seconds each model trains under GC stress (eight models: under 60 s in all).</summary>
+    /// <summary>Seconds each model trains under GC stress (ten models: under 60 s in all).</summary>
     const double SecondsPerModel = 4;
 
     public static TheoryData<string> Models => [
-        "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root"];
+        "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root", "pointrend", "pointrend-dense"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -92,6 +93,19 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                 var x = Enumerable.Range(0, 2_000).Select(i => (double)i * i).ToArray();
                 var cdf = Enumerable.Range(0, 2_000).Select(i => i / 2_000.0).ToArray();
                 Workbench.Kernels.LearnedIndex.MlpRootTrainer.Train(x, cdf, x[^1], hidden: 16, steps: 50, seed);
+                break;
+            }
+            case "pointrend" or "pointrend-dense":
+            {
+                // Training, then the evaluation (subdivision calls the point head from the kernel) on the same weights.
+                var run = new PointRendTrainRun
+                {
+                    Head = model == "pointrend" ? MaskHead.PointRend : MaskHead.Dense, ImageSize = 32, TrainScenes = 16, Steps = 4, BatchSize = 4,
+                    FineChannels = 8, HeadWidth = 16, TrainPoints = 64, Seed = seed,
+                };
+                PointRendTraining.Train(run, context);
+                PointRendTraining.Evaluate(new PointRendEvalRun { TestScenes = 2, ExtraSteps = 0, PointsPerStep = 64, Frontier = true }, run,
+                    Path.Combine(directory, PointRendTraining.WeightsFile), context);
                 break;
             }
             default:

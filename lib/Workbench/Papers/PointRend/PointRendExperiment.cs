@@ -23,7 +23,7 @@ public sealed class PointRendExperiment : Experiment<PointRendConfig>
     /// <inheritdoc/>
     protected override PointRendConfig Smoke => new()
     {
-        ImageSize = 32, SubdivisionSteps = 3, TrainScenes = 64, TestScenes = 6, Steps = 40, BatchSize = 8, PointsPerStep = 96,
+        ImageSize = 32, TrainScenes = 64, TestScenes = 6, Steps = 40, BatchSize = 8, PointsPerStep = 96,
         ExtraSteps = 1, Seeds = 2, AblationOversample = [1, 3], AblationImportance = [0, 0.75], AblationSteps = 20, FineChannels = 16,
         HeadWidth = 32,
     };
@@ -31,7 +31,7 @@ public sealed class PointRendExperiment : Experiment<PointRendConfig>
     /// <inheritdoc/>
     protected override PointRendConfig Paper => new()
     {
-        ImageSize = 128, SubdivisionSteps = 4, TrainScenes = 4_096, TestScenes = 128, Steps = 6_000, BatchSize = 32, PointsPerStep = 784,
+        ImageSize = 128, TrainScenes = 4_096, TestScenes = 128, Steps = 6_000, BatchSize = 32, PointsPerStep = 784,
         ExtraSteps = 3, Seeds = 3, FineChannels = 64, HeadWidth = 256, AblationOversample = [1, 3, 10], AblationImportance = [0, 0.5, 0.75, 1],
         AblationSteps = 3_000,
     };

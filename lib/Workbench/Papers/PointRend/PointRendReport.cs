@@ -50,6 +50,9 @@ public static class PointRendReport
                 ResolutionPanel(paper, "Mask IoU", s => s.MaskIou),
                 ResolutionPanel(paper, "Boundary IoU (d = 2 % of the diagonal)", s => s.BoundaryIou),
             ], columns: 2, panelWidth: 460, panelHeight: 340);
+        foreach (var axis in new[] { "xaxis", "xaxis2" }) Ticks(iouFigure, axis, sides.Select(v => (double)v));
+        // Room above the curves for each panel's legend (IoU ≤ 1).
+        foreach (var axis in new[] { "yaxis", "yaxis2" }) iouFigure.Spec["layout"]![axis]!["range"] = new JsonArray(0, 1.3);
 
         // Cost: point predictions and time against a dense head at equal output side.
         var cost = new DataFrame(
@@ -65,6 +68,7 @@ public static class PointRendReport
                 ("PointRend (adaptive subdivision)", sides.Select(s => (double)s).ToList(), sides.Select(s => Scores("pointrend", s).Average(x => x.PointEvaluations)).ToList()),
                 ("dense head", sides.Select(s => (double)s).ToList(), sides.Select(s => (double)s * s).ToList()),
             ]);
+        Ticks(costFigure, "xaxis", sides.Select(v => (double)v));
 
         // Points per step on the example scene and the share of chosen points that hit a real error (all test scenes).
         var example = pointRend[0].Eval.Result;
@@ -119,6 +123,7 @@ public static class PointRendReport
         var frontierFigure = Plots.Lines(paper, "frontier",
             $"Boundary IoU vs point-head evaluations at {side} px ({seeds} seeds)", "point-head evaluations per image (log scale)",
             "Boundary IoU", frontierCurves.Select(c => new Curve(c.Name, c.X, c.Y, Markers: true)), x: Scale.Log);
+        Ticks(frontierFigure, "xaxis", [10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]);
 
         var runs = new DataFrame(
             new StringDataFrameColumn("head", pointRend.Concat(dense).Concat(ablation).Select(t => ablation.Contains(t)
@@ -143,6 +148,16 @@ public static class PointRendReport
                     return new Curve(labels[i], sides.Select(s => (double)s).ToList(), stats.Select(v => v.Mean).ToList(),
                         stats.Select(v => v.Std).ToList(), Markers: true);
                 }), x: Scale.Log);
+    }
+
+    /// <summary>Labels only the given ticks of a log axis (plotly otherwise prints crowded minor digits).</summary>
+    static void Ticks(Figure figure, string axis, IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        var node = figure.Spec["layout"]![axis]!;
+        node["tickvals"] = new JsonArray([.. list.Select(v => (JsonNode)v)]);
+        node["ticktext"] = new JsonArray([.. list.Select(v => (JsonNode)v.ToString("#,0", Inv))]);
+        node.AsObject().Remove("tickformat");
     }
 
     static string FrontierLabel(string method) => method switch

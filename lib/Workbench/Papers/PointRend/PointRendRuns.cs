@@ -33,10 +33,10 @@ public sealed record PointRendTrainRun : RunConfig
     public double Noise { get; init; } = 0.05;
 
     /// <summary>Adam steps.</summary>
-    public int Steps { get; init; } = 500;
+    public int Steps { get; init; } = 300;
 
     /// <summary>Images per step.</summary>
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; init; } = 8;
 
     /// <summary>Adam learning rate.</summary>
     public double LearningRate { get; init; } = 2e-3;

@@ -41,14 +41,21 @@ public static class PointRendTraining
         return images;
     }
 
+    // Runs of one process with the same data (the seeds' runs, the ablation grid) render their scenes once.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int, int, double),
+        (IReadOnlyList<SegmentationScene> Scenes, float[] Images)> TrainingData = new();
+
     /// <summary>Trains one run and writes its weights to <see cref="WeightsFile"/> in the run folder.</summary>
     public static PointRendTrainResult Train(PointRendTrainRun run, RunContext ctx)
     {
         TorchSetup.Initialize();
         var watch = Stopwatch.StartNew();
         int s = run.ImageSize, c = s / 8, n = run.TrainScenes, b = run.BatchSize;
-        var scenes = TrainScenes(run);
-        var imageData = Images(scenes, s, run.Noise, Seeds.Derive(run.Seed, "train-noise"));
+        var (scenes, imageData) = TrainingData.GetOrAdd((run.Seed, run.TrainScenes, run.MaxShapes, s, run.Noise), _ =>
+        {
+            var generated = TrainScenes(run);
+            return (generated, Images(generated, s, run.Noise, Seeds.Derive(run.Seed, "train-noise")));
+        });
         var coarseLabels = scenes.SelectMany(sc => sc.Mask(c, c)).Select(v => v ? 1f : 0f).ToArray();
         var losses = new List<double>();
 
@@ -156,10 +163,12 @@ public static class PointRendTraining
                 int p = coords.Length / 2;
                 return model.PointLogits(fine, tensor(coarseAtPoints, [1, p, 1]), tensor(coords, [1, p, 2])).data<float>().ToArray();
             }
+            // Exact masks at every side first, so the timings below measure only the methods.
+            var truths = Enumerable.Range(1, maxSteps).ToDictionary(k => c << k, k => scenes[i].Mask(c << k, c << k));
             for (int steps = 1; steps <= maxSteps; steps++)
             {
                 int side = c << steps;
-                var gt = scenes[i].Mask(side, side);
+                var gt = truths[side];
                 if (!gt.Contains(true)) continue; // too small to hit a pixel centre at this side: IoU undefined
                 bool atImageSide = steps == eval.SubdivisionSteps;
                 int n = PointsAt(eval.PointsPerStep, s, side);
@@ -172,7 +181,7 @@ public static class PointRendTraining
                 var result = Subdivision.Run(coarse, 1, c, c, steps, n, Head, atImageSide ? (step, logits) =>
                 {
                     // How many of the cells chosen as uncertain are really wrong before refinement (exact labels).
-                    var truth = scenes[i].Mask(step.Height, step.Width);
+                    var truth = truths[step.Height];
                     double wrong = step.Indices.Count(k => logits[k] > 0 != truth[k]);
                     hitErrors[step.Step - 1] += wrong / step.Indices.Length;
                     hitCounts[step.Step - 1]++;
