@@ -124,7 +124,9 @@ public sealed class SegmentationScene
     /// <exception cref="ArgumentException">No shape: an empty scene has no foreground to segment.</exception>
     public SegmentationScene(IReadOnlyList<SceneShape> shapes, double backgroundLevel, double backgroundSlope, double backgroundAngle)
     {
-        if (shapes.Count == 0) throw new ArgumentException("A scene needs at least one shape: an empty scene has no foreground to segment.");
+        if (shapes.Count == 0)
+            throw new ArgumentException(
+                "A scene needs at least one shape: an empty scene has no foreground to segment.");
         Shapes = shapes;
         BackgroundLevel = backgroundLevel;
         BackgroundSlope = backgroundSlope;
@@ -163,11 +165,11 @@ public sealed class SegmentationScene
     /// The exact mask at a resolution: pixel (i, j) is the label at its centre ((j + 0.5)/W, (i + 0.5)/H), the same
     /// centres the subdivision grid uses. Row-major, H × W.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">A side below 1.</exception>
+    /// <exception cref="ArgumentException">A side below 1.</exception>
     public bool[] Mask(int height, int width)
     {
         if (height < 1 || width < 1)
-            throw new ArgumentOutOfRangeException(nameof(height), $"A mask of {height} × {width} pixels: both sides must be at least 1.");
+            throw new ArgumentException($"A mask of {height} × {width} pixels: both sides must be at least 1.");
         var mask = new bool[height * width];
         for (int i = 0; i < height; i++)
             for (int j = 0; j < width; j++) mask[i * width + j] = Label((j + 0.5) / width, (i + 0.5) / height);
@@ -213,11 +215,11 @@ public sealed class SegmentationScene
 public static class SceneGenerator
 {
     /// <summary>Scene <paramref name="index"/> of the stream seeded by <paramref name="seed"/> (independent of the others).</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxShapes"/> below 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="maxShapes"/> below 1.</exception>
     public static SegmentationScene Scene(int seed, int index, int maxShapes = 4)
     {
         if (maxShapes < 1)
-            throw new ArgumentOutOfRangeException(nameof(maxShapes), maxShapes, $"max_shapes = {maxShapes}: a scene needs at least one shape.");
+            throw new ArgumentException($"max_shapes = {maxShapes}: a scene needs at least one shape.");
         var rng = Runs.Seeds.Rng(seed, $"scene-{index}"); // a stable hash (HashCode is randomised per process)
         int count = 1 + rng.Next(maxShapes);
         var shapes = new List<SceneShape>(count);
@@ -229,11 +231,13 @@ public static class SceneGenerator
             double intensity = 0.55 + 0.4 * rng.NextDouble();
             shapes.Add(kind switch
             {
-                ShapeKind.Ellipse => new SceneShape(kind, cx, cy, 0.1 + 0.15 * rng.NextDouble(), 0.3 + 0.6 * rng.NextDouble(), angle, 0, intensity),
+                ShapeKind.Ellipse => new SceneShape(kind, cx, cy, 0.1 + 0.15 * rng.NextDouble(), 0.3 + 0.6 * rng.NextDouble(), angle, 0,
+                    intensity),
                 ShapeKind.Star => new SceneShape(kind, cx, cy, 0.12 + 0.14 * rng.NextDouble(), 0.35 + 0.25 * rng.NextDouble(), angle,
                     5 + rng.Next(4), intensity),
                 // Arms 0.15–0.3 long and 1.5–3 % of the canvas wide: thinner than one stride-8 cell at 64 px.
-                _ => new SceneShape(kind, cx, cy, 0.15 + 0.15 * rng.NextDouble(), 0.05 + 0.05 * rng.NextDouble(), angle, 2 + rng.Next(3), intensity),
+                _ => new SceneShape(kind, cx, cy, 0.15 + 0.15 * rng.NextDouble(), 0.05 + 0.05 * rng.NextDouble(), angle, 2 + rng.Next(3),
+                    intensity),
             });
         }
         return new SegmentationScene(shapes, 0.1 + 0.2 * rng.NextDouble(), 0.2 * rng.NextDouble(), 2 * Math.PI * rng.NextDouble());

@@ -15,13 +15,13 @@ public static class BoundaryIoU
     public const double DefaultDilationRatio = 0.02;
 
     /// <summary>d = max(1, round(ratio · diagonal)), rounding halves to even as Python's round does.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A side below 1 or a ratio that is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">A side below 1 or a ratio that is negative or not finite.</exception>
     public static int Dilation(int height, int width, double dilationRatio = DefaultDilationRatio)
     {
         if (height < 1 || width < 1)
-            throw new ArgumentOutOfRangeException(nameof(height), $"The mask is {height} × {width}: both sides must be at least 1.");
+            throw new ArgumentException($"The mask is {height} × {width}: both sides must be at least 1.");
         if (!(dilationRatio >= 0) || double.IsInfinity(dilationRatio))
-            throw new ArgumentOutOfRangeException(nameof(dilationRatio), dilationRatio, $"The dilation ratio {dilationRatio} must be a finite number ≥ 0.");
+            throw new ArgumentException($"The dilation ratio {dilationRatio} must be a finite number ≥ 0.");
         int d = (int)Math.Round(dilationRatio * Math.Sqrt((double)height * height + (double)width * width), MidpointRounding.ToEven);
         return Math.Max(d, 1);
     }
@@ -108,7 +108,8 @@ public static class BoundaryIoU
         CheckSize(groundTruth.Length, height, width, "ground-truth mask");
         CheckSize(prediction.Length, height, width, "predicted mask");
         if (!groundTruth.Contains(true))
-            throw new ArgumentException($"The {height} × {width} ground-truth mask is empty (an empty scene): IoU is undefined without a foreground pixel.");
+            throw new ArgumentException(
+                $"The {height} × {width} ground-truth mask is empty (an empty scene): IoU is undefined without a foreground pixel.");
     }
 
     internal static void CheckSize(int length, int height, int width, string what)

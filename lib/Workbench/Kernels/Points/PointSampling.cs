@@ -85,14 +85,17 @@ public static class PointSampling
     internal static int CheckShapes(int inputLength, int channels, int height, int width, int coordsLength, int outputLength)
     {
         if (channels < 1 || height < 1 || width < 1)
-            throw new ArgumentException($"The map is {channels} × {height} × {width}: channels, height and width must each be at least 1.");
+            throw new ArgumentException(
+                $"The map is {channels} × {height} × {width}: channels, height and width must each be at least 1.");
         if (inputLength != channels * height * width)
-            throw new ArgumentException($"The map holds {inputLength} values but {channels} × {height} × {width} = {channels * height * width} were expected.");
+            throw new ArgumentException(
+                $"The map holds {inputLength} values but {channels} × {height} × {width} = {channels * height * width} were expected.");
         if (coordsLength % 2 != 0)
             throw new ArgumentException($"The coordinates hold {coordsLength} values: they must be (x, y) pairs, an even count.");
         int points = coordsLength / 2;
         if (outputLength != channels * points)
-            throw new ArgumentException($"The output holds {outputLength} values but channels × points = {channels * points} were expected.");
+            throw new ArgumentException(
+                $"The output holds {outputLength} values but channels × points = {channels * points} were expected.");
         return points;
     }
 }

@@ -25,7 +25,9 @@ public static class PointUncertainty
     /// <exception cref="ArgumentException">Fewer than two classes or a length does not match.</exception>
     public static void Margin(ReadOnlySpan<float> logits, int classes, Span<float> uncertainty)
     {
-        if (classes < 2) throw new ArgumentException($"classes = {classes}: the top-2 margin needs at least 2 classes (use Binary for one logit).");
+        if (classes < 2)
+            throw new ArgumentException(
+                $"classes = {classes}: the top-2 margin needs at least 2 classes (use Binary for one logit).");
         int points = uncertainty.Length;
         if (logits.Length != classes * points)
             throw new ArgumentException($"{logits.Length} logits but classes × points = {classes * points} were expected.");

@@ -45,15 +45,15 @@ public static class Subdivision
     public delegate void StepObserver(SubdivisionStep step, float[] upsampledLogits);
 
     /// <summary>Side lengths after <paramref name="steps"/> subdivision steps: coarse × 2^steps.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Steps below 0, a side below 1, or an output side above 65,536.</exception>
+    /// <exception cref="ArgumentException">Steps below 0, a side below 1, or an output side above 65,536.</exception>
     public static (int Height, int Width) OutputSize(int coarseHeight, int coarseWidth, int steps)
     {
-        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps = {steps}: subdivision steps must be at least 0.");
+        if (steps < 0) throw new ArgumentException($"steps = {steps}: subdivision steps must be at least 0.");
         if (coarseHeight < 1 || coarseWidth < 1)
-            throw new ArgumentOutOfRangeException(nameof(coarseHeight), $"The coarse grid is {coarseHeight} × {coarseWidth}: both sides must be at least 1.");
+            throw new ArgumentException($"The coarse grid is {coarseHeight} × {coarseWidth}: both sides must be at least 1.");
         long h = (long)coarseHeight << Math.Min(steps, 20), w = (long)coarseWidth << Math.Min(steps, 20);
         if (steps > 16 || h > 65_536 || w > 65_536)
-            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps = {steps} makes a {coarseHeight} × {coarseWidth} grid larger than 65,536 on a side.");
+            throw new ArgumentException($"steps = {steps} makes a {coarseHeight} × {coarseWidth} grid larger than 65,536 on a side.");
         return ((int)h, (int)w);
     }
 
@@ -102,5 +102,6 @@ public static class Subdivision
         return new SubdivisionResult(logits, h, w, record);
     }
 
-    static float[] CellUncertainty(float[] logits, int classes, int cells) => PointUncertainty.Of(logits.AsSpan(0, classes * cells), classes);
+    static float[] CellUncertainty(float[] logits, int classes, int cells) =>
+        PointUncertainty.Of(logits.AsSpan(0, classes * cells), classes);
 }

@@ -13,12 +13,11 @@ public static class UncertainPoints
     /// Indices of the <paramref name="count"/> largest values, largest first; equal values in index order (a
     /// deterministic choice where torch.topk leaves ties unspecified).
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 0 or above the number of values.</exception>
+    /// <exception cref="ArgumentException"><paramref name="count"/> is below 0 or above the number of values.</exception>
     public static int[] TopK(ReadOnlySpan<float> values, int count)
     {
         if (count < 0 || count > values.Length)
-            throw new ArgumentOutOfRangeException(nameof(count), count,
-                $"Asked for the top {count} of {values.Length} values: the count must be in [0, {values.Length}].");
+            throw new ArgumentException($"Asked for the top {count} of {values.Length} values: the count must be in [0, {values.Length}].");
         // One sort key per value: the value's bits mapped to an order-preserving unsigned integer (descending), then the
         // index, so a single sort of longs gives "largest first, ties by index".
         var keys = new ulong[values.Length];
@@ -55,7 +54,8 @@ public static class UncertainPoints
         if (numPoints < 1)
             throw new ArgumentException($"num_points = {numPoints}: at least 1 point must be chosen.");
         if (numPoints > height * width)
-            throw new ArgumentException($"num_points = {numPoints} is more points than the {height} × {width} = {height * width} pixels of the grid.");
+            throw new ArgumentException(
+                $"num_points = {numPoints} is more points than the {height} × {width} = {height * width} pixels of the grid.");
         var indices = TopK(uncertaintyMap, numPoints);
         var coords = new float[2 * numPoints];
         for (int p = 0; p < numPoints; p++) (coords[2 * p], coords[2 * p + 1]) = PointSampling.CellCentre(indices[p], height, width);
@@ -76,18 +76,18 @@ public static class UncertainPoints
     /// <param name="oversampleRatio">k ≥ 1 (paper: 3).</param>
     /// <param name="importanceRatio">β in [0, 1] (paper: 0.75).</param>
     /// <param name="random">Source of the uniform points.</param>
-    /// <exception cref="ArgumentOutOfRangeException">k below 1, β outside [0, 1], or N below 1.</exception>
+    /// <exception cref="ArgumentException">k below 1, β outside [0, 1], or N below 1.</exception>
     public static float[] ForTraining(ReadOnlySpan<float> coarseLogits, int classes, int height, int width, int numPoints,
         double oversampleRatio, double importanceRatio, Random random)
     {
         if (!(oversampleRatio >= 1))
-            throw new ArgumentOutOfRangeException(nameof(oversampleRatio), oversampleRatio,
+            throw new ArgumentException(
                 $"The oversampling ratio k = {oversampleRatio} must be at least 1 (k·N candidates are drawn to keep N).");
         if (!(importanceRatio >= 0 && importanceRatio <= 1))
-            throw new ArgumentOutOfRangeException(nameof(importanceRatio), importanceRatio,
+            throw new ArgumentException(
                 $"The importance ratio β = {importanceRatio} must be in [0, 1] (the share of points chosen by uncertainty).");
         if (numPoints < 1)
-            throw new ArgumentOutOfRangeException(nameof(numPoints), numPoints, $"num_points = {numPoints}: at least 1 point must be drawn.");
+            throw new ArgumentException($"num_points = {numPoints}: at least 1 point must be drawn.");
         int sampled = (int)(numPoints * oversampleRatio);
         int uncertain = (int)(importanceRatio * numPoints);
         var candidates = Uniform(sampled, random);

@@ -105,16 +105,22 @@ public sealed record PointRendConfig : RunConfig
     public override void Validate()
     {
         if (ImageSize % 8 != 0)
-            throw new ConfigException($"image_size = {ImageSize} is not a multiple of 8: the coarse logits have stride 8 (e.g. 64 or 128).");
+            throw new ConfigException(
+                $"image_size = {ImageSize} is not a multiple of 8: the coarse logits have stride 8 (e.g. 64 or 128).");
         if (BatchSize > TrainScenes)
-            throw new ConfigException($"batch_size = {BatchSize} is larger than train_scenes = {TrainScenes}: it must be in [1, {TrainScenes}].");
+            throw new ConfigException(
+                $"batch_size = {BatchSize} is larger than train_scenes = {TrainScenes}: it must be in [1, {TrainScenes}].");
         if (AblationOversample.Length == 0 || AblationImportance.Length == 0)
-            throw new ConfigException("ablation_oversample and ablation_importance need at least one value each, e.g. ablation_oversample=1,3.");
+            throw new ConfigException(
+                "ablation_oversample and ablation_importance need at least one value each, e.g. ablation_oversample=1,3.");
         foreach (var k in AblationOversample)
-            if (!(k >= 1 && k <= 100)) throw new ConfigException($"ablation_oversample contains {k}: every oversampling ratio k must be in [1, 100].");
+            if (!(k >= 1 && k <= 100))
+                throw new ConfigException($"ablation_oversample contains {k}: every oversampling ratio k must be in [1, 100].");
         foreach (var beta in AblationImportance)
-            if (!(beta >= 0 && beta <= 1)) throw new ConfigException($"ablation_importance contains {beta}: every importance ratio β must be in [0, 1].");
+            if (!(beta >= 0 && beta <= 1))
+                throw new ConfigException($"ablation_importance contains {beta}: every importance ratio β must be in [0, 1].");
         if (PointsPerStep > ImageSize * ImageSize)
-            throw new ConfigException($"points_per_step = {PointsPerStep} is more points than the {ImageSize} × {ImageSize} = {ImageSize * ImageSize} pixels of the output: it must be in [1, {ImageSize * ImageSize}].");
+            throw new ConfigException($"points_per_step = {PointsPerStep} is more points than the {ImageSize} × {ImageSize} = "
+                + $"{ImageSize * ImageSize} pixels of the output: it must be in [1, {ImageSize * ImageSize}].");
     }
 }

@@ -32,7 +32,8 @@ public sealed class PointRendExperiment : Experiment<PointRendConfig>
     protected override PointRendConfig Paper => new()
     {
         ImageSize = 128, TrainScenes = 4_096, TestScenes = 128, Steps = 6_000, BatchSize = 32, PointsPerStep = 784,
-        ExtraSteps = 3, Seeds = 3, FineChannels = 64, HeadWidth = 256, AblationOversample = [1, 3, 10], AblationImportance = [0, 0.5, 0.75, 1],
+        ExtraSteps = 3, Seeds = 3, FineChannels = 64, HeadWidth = 256, AblationOversample = [1, 3, 10],
+        AblationImportance = [0, 0.5, 0.75, 1],
         AblationSteps = 3_000,
     };
 
@@ -44,10 +45,11 @@ public sealed class PointRendExperiment : Experiment<PointRendConfig>
         var eval = new PointRendEvalRun
         {
             Parent = train.Hash, TestScenes = config.TestScenes, SubdivisionSteps = config.SubdivisionSteps, ExtraSteps = extraSteps,
-            PointsPerStep = config.PointsPerStep, Frontier = frontier,
+            PointsPerStep = config.PointsPerStep, Frontier = frontier, Revision = PointRendEvalRun.CurrentRevision,
         };
         var evaluated = store.GetOrCompute(Name, eval,
-            ctx => PointRendTraining.Evaluate(eval, run, Path.Combine(train.Directory, PointRendTraining.WeightsFile), ctx), progress, cancellation);
+            ctx => PointRendTraining.Evaluate(eval, run, Path.Combine(train.Directory, PointRendTraining.WeightsFile), ctx),
+            progress, cancellation);
         return new PointRendTrial(train, evaluated, run.Seed, run.OversampleRatio, run.ImportanceRatio);
     }
 
@@ -57,10 +59,11 @@ public sealed class PointRendExperiment : Experiment<PointRendConfig>
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var seeds = Enumerable.Range(config.Seed, config.Seeds).ToList();
-        var pointRend = seeds.Select(seed => Trial(config, PointRendTrainRun.Of(config, MaskHead.PointRend, seed), true, config.ExtraSteps, store,
-            progress, cancellation)).ToList();
-        var dense = seeds.Select(seed => Trial(config, PointRendTrainRun.Of(config, MaskHead.Dense, seed), false, config.ExtraSteps, store,
-            progress, cancellation)).ToList();
+        PointRendTrial Main(MaskHead head, int seed) =>
+            Trial(config, PointRendTrainRun.Of(config, head, seed), frontier: head == MaskHead.PointRend, config.ExtraSteps, store,
+                progress, cancellation);
+        var pointRend = seeds.Select(seed => Main(MaskHead.PointRend, seed)).ToList();
+        var dense = seeds.Select(seed => Main(MaskHead.Dense, seed)).ToList();
         var ablation = new List<PointRendTrial>();
         foreach (var k in config.AblationOversample)
             foreach (var beta in config.AblationImportance)

@@ -89,8 +89,17 @@ public sealed record PointRendEvalRun : RunConfig
     /// <summary>N per step at the image side.</summary>
     public int PointsPerStep { get; init; } = 384;
 
-    /// <summary>Also evaluate the coarse prediction, the uniform-random points and the oracle (the PointRend runs).</summary>
+    /// <summary>Also evaluate the uniform-random points and the oracle at several budgets (the PointRend runs).</summary>
     public bool Frontier { get; init; }
+
+    /// <summary>
+    /// Revision of what an evaluation records; set explicitly (non-default values enter the hash) and raised when the
+    /// evaluation's outputs change, so evaluations cached by older code are recomputed rather than served.
+    /// </summary>
+    public int Revision { get; init; }
+
+    /// <summary>The current <see cref="Revision"/>.</summary>
+    public const int CurrentRevision = 2;
 }
 
 /// <summary>Mean metrics of one method at one output side over the test scenes.</summary>
@@ -119,9 +128,11 @@ public sealed record StepPoints(int Step, int Side, bool Skipped, float[] Coords
 /// <param name="ExampleSteps">The points of each subdivision step on the first test scene (PointRend only).</param>
 /// <param name="HitErrorByStep">Mean over test scenes of the share of refined points that hit a real error, per step.</param>
 /// <param name="Frontier">Point-budget frontier at the image side (empty unless the run asked for it).</param>
+/// <param name="CellErrorByStep">Mean over test scenes of the share of ALL cells wrong before refinement, per step (the
+/// base rate the chosen points' share is compared with).</param>
 public sealed record PointRendEvalResult(IReadOnlyList<MethodScore> Scores, float[] ExampleImage,
     IReadOnlyDictionary<string, byte[]> ExampleMasks, IReadOnlyList<StepPoints> ExampleSteps, double[] HitErrorByStep,
-    IReadOnlyList<FrontierPoint> Frontier);
+    IReadOnlyList<FrontierPoint> Frontier, double[] CellErrorByStep);
 
 /// <summary>What one training run leaves besides its weights.</summary>
 /// <param name="FinalLoss">Mean loss over the last 20 steps.</param>

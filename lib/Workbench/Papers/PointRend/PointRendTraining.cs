@@ -148,6 +148,7 @@ public static class PointRendTraining
         var frontier = new Dictionary<(string, int), (double Points, double Mask, double Boundary, int Count)>();
         var hitErrors = new double[eval.SubdivisionSteps];
         var hitCounts = new int[eval.SubdivisionSteps];
+        var cellErrors = new double[eval.SubdivisionSteps];
         var exampleMasks = new Dictionary<string, byte[]>();
         var exampleSteps = new List<StepPoints>();
         for (int i = 0; i < scenes.Count; i++)
@@ -184,6 +185,9 @@ public static class PointRendTraining
                     var truth = truths[step.Height];
                     double wrong = step.Indices.Count(k => logits[k] > 0 != truth[k]);
                     hitErrors[step.Step - 1] += wrong / step.Indices.Length;
+                    double wrongCells = 0;
+                    for (int k = 0; k < truth.Length; k++) if (logits[k] > 0 != truth[k]) wrongCells++;
+                    cellErrors[step.Step - 1] += wrongCells / truth.Length;
                     hitCounts[step.Step - 1]++;
                 } : null);
                 var pointRend = Threshold(result.Logits);
@@ -202,7 +206,8 @@ public static class PointRendTraining
                     exampleMasks["coarse (bilinear)"] = ToBytes(Threshold(upsampled));
                     exampleMasks[train.Head == MaskHead.PointRend ? "PointRend" : "dense head (PointRend net)"] = ToBytes(pointRend);
                     exampleMasks[train.Head == MaskHead.Dense ? "dense head" : "point head on every pixel"] = ToBytes(dense);
-                    foreach (var st in result.Steps) exampleSteps.Add(new StepPoints(st.Step, st.Height, st.Skipped, st.Coords, double.NaN));
+                    foreach (var st in result.Steps)
+                        exampleSteps.Add(new StepPoints(st.Step, st.Height, st.Skipped, st.Coords, double.NaN));
                 }
                 if (!eval.Frontier) continue;
                 AddFrontier("dense", side * side, gt, dense);
@@ -222,19 +227,25 @@ public static class PointRendTraining
         }
         if (scenes.Count > 0 && exampleMasks.Count > 0)
             for (int k = 0; k < exampleSteps.Count; k++)
-                exampleSteps[k] = exampleSteps[k] with { HitError = hitCounts.ElementAtOrDefault(k) > 0 ? hitErrors[k] / hitCounts[k] : double.NaN };
-        var scores = sums.Select(kv => new MethodScore(kv.Key.Item1, kv.Key.Item2, kv.Value.Mask / kv.Value.Count, kv.Value.Boundary / kv.Value.Count,
-            kv.Value.Points / kv.Value.Count, kv.Value.Ms / kv.Value.Count, kv.Value.Count)).OrderBy(m => m.OutputSide).ThenBy(m => m.Method).ToList();
+                exampleSteps[k] = exampleSteps[k] with
+                {
+                    HitError = hitCounts.ElementAtOrDefault(k) > 0 ? hitErrors[k] / hitCounts[k] : double.NaN,
+                };
+        var scores = sums.Select(kv => new MethodScore(kv.Key.Item1, kv.Key.Item2, kv.Value.Mask / kv.Value.Count,
+                kv.Value.Boundary / kv.Value.Count, kv.Value.Points / kv.Value.Count, kv.Value.Ms / kv.Value.Count, kv.Value.Count))
+            .OrderBy(m => m.OutputSide).ThenBy(m => m.Method).ToList();
         var frontierPoints = frontier.Select(kv => new FrontierPoint(kv.Key.Item1.Split(':')[0], kv.Value.Points / kv.Value.Count,
             kv.Value.Mask / kv.Value.Count, kv.Value.Boundary / kv.Value.Count)).ToList();
         var hit = Enumerable.Range(0, hitErrors.Length).Select(k => hitCounts[k] > 0 ? hitErrors[k] / hitCounts[k] : double.NaN).ToArray();
-        return new PointRendEvalResult(scores, imageData[..(s * s)], exampleMasks, exampleSteps, hit, frontierPoints);
+        var cellError = Enumerable.Range(0, cellErrors.Length)
+            .Select(k => hitCounts[k] > 0 ? cellErrors[k] / hitCounts[k] : double.NaN).ToArray();
+        return new PointRendEvalResult(scores, imageData[..(s * s)], exampleMasks, exampleSteps, hit, frontierPoints, cellError);
 
         void Add(string method, int side, bool[] gt, bool[] prediction, double points, double ms)
         {
             sums.TryGetValue((method, side), out var t);
-            sums[(method, side)] = (t.Mask + BoundaryIoU.MaskIou(gt, prediction, side, side), t.Boundary + BoundaryIoU.Compute(gt, prediction, side, side),
-                t.Points + points, t.Ms + ms, t.Count + 1);
+            sums[(method, side)] = (t.Mask + BoundaryIoU.MaskIou(gt, prediction, side, side),
+                t.Boundary + BoundaryIoU.Compute(gt, prediction, side, side), t.Points + points, t.Ms + ms, t.Count + 1);
         }
 
         void AddFrontier(string key, double points, bool[] gt, bool[] prediction)

@@ -61,7 +61,8 @@ public class BoundaryIoUTests
     public void Boundary_iou_punishes_a_boundary_error_that_mask_iou_barely_sees()
     {
         // A 100 × 100 disc of radius 40 vs the same disc one pixel smaller all round.
-        bool[] Disc(double r) => [.. Enumerable.Range(0, 10_000).Select(k => Math.Pow(k / 100 - 49.5, 2) + Math.Pow(k % 100 - 49.5, 2) <= r * r)];
+        bool[] Disc(double r) =>
+            [.. Enumerable.Range(0, 10_000).Select(k => Math.Pow(k / 100 - 49.5, 2) + Math.Pow(k % 100 - 49.5, 2) <= r * r)];
         var gt = Disc(40);
         var shrunk = Disc(39);
         double mask = BoundaryIoU.MaskIou(gt, shrunk, 100, 100), boundary = BoundaryIoU.Compute(gt, shrunk, 100, 100);

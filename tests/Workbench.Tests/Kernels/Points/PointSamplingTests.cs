@@ -22,7 +22,8 @@ public class PointSamplingTests
             var coords = UncertainPoints.Uniform(p, rng);
             var fast = PointSampling.Bilinear(input, c, h, w, coords);
             var reference = PointSamplingReference.Bilinear(input, c, h, w, coords);
-            for (int i = 0; i < fast.Length; i++) Assert.True(Math.Abs(fast[i] - reference[i]) < 1e-5, $"seed {seed}, trial {trial}, output {i}");
+            for (int i = 0; i < fast.Length; i++)
+                Assert.True(Math.Abs(fast[i] - reference[i]) < 1e-5, $"seed {seed}, trial {trial}, output {i}");
         }
     }
 
@@ -42,7 +43,8 @@ public class PointSamplingTests
         var sampled = nn.functional.grid_sample(tensor(input, [1, c, h, w]), grid, align_corners: false);
         var expected = sampled.reshape(c * p).data<float>().ToArray();
         var ours = PointSampling.Bilinear(input, c, h, w, coords);
-        for (int i = 0; i < ours.Length; i++) Assert.True(Math.Abs(ours[i] - expected[i]) < 1e-5, $"seed {seed}, output {i}: {ours[i]} vs {expected[i]}");
+        for (int i = 0; i < ours.Length; i++)
+            Assert.True(Math.Abs(ours[i] - expected[i]) < 1e-5, $"seed {seed}, output {i}: {ours[i]} vs {expected[i]}");
     }
 
     [Fact]
@@ -75,7 +77,8 @@ public class PointSamplingTests
             var expected = nn.functional.interpolate(tensor(input, [1, 2, h, w]), size: [oh, ow], mode: InterpolationMode.Bilinear,
                 align_corners: false).reshape(2 * oh * ow).data<float>().ToArray();
             var ours = BilinearResize.Resize(input, 2, h, w, oh, ow);
-            for (int i = 0; i < ours.Length; i++) Assert.True(Math.Abs(ours[i] - expected[i]) < 1e-5, $"seed {seed}, {h}×{w}→{oh}×{ow}, output {i}");
+            for (int i = 0; i < ours.Length; i++)
+                Assert.True(Math.Abs(ours[i] - expected[i]) < 1e-5, $"seed {seed}, {h}×{w}→{oh}×{ow}, output {i}");
         }
     }
 

@@ -62,7 +62,8 @@ public class UncertainPointsTests
         var u = PointUncertainty.Of(PointSampling.Bilinear(coarse, 1, 1, 4, candidates), 1);
         var top = UncertainPoints.TopK(u, 147);
         for (int p = 0; p < 147; p++)
-            Assert.True(coords[2 * p] == candidates[2 * top[p]] && coords[2 * p + 1] == candidates[2 * top[p] + 1], $"seed {seed}, point {p}");
+            Assert.True(coords[2 * p] == candidates[2 * top[p]] && coords[2 * p + 1] == candidates[2 * top[p] + 1],
+                $"seed {seed}, point {p}");
         var fresh = UncertainPoints.Uniform(49, rng);
         Assert.True(fresh.SequenceEqual(coords[(2 * 147)..]), $"seed {seed}");
         // Near the edge, or within half a coarse cell of the border, where zero padding pulls the logit towards 0 (as
@@ -85,10 +86,10 @@ public class UncertainPointsTests
     public void Bad_inputs_are_one_sentence_each()
     {
         float[] coarse = [0f, 1f, 2f, 3f];
-        var beta = Assert.Throws<ArgumentOutOfRangeException>(() => UncertainPoints.ForTraining(coarse, 1, 2, 2, 10, 3, 1.5, new Random(0)));
-        Assert.StartsWith("The importance ratio β = 1.5 must be in [0, 1]", beta.Message);
-        var k = Assert.Throws<ArgumentOutOfRangeException>(() => UncertainPoints.ForTraining(coarse, 1, 2, 2, 10, 0.5, 0.75, new Random(0)));
-        Assert.StartsWith("The oversampling ratio k = 0.5 must be at least 1", k.Message);
+        var beta = Assert.Throws<ArgumentException>(() => UncertainPoints.ForTraining(coarse, 1, 2, 2, 10, 3, 1.5, new Random(0)));
+        Assert.Equal("The importance ratio β = 1.5 must be in [0, 1] (the share of points chosen by uncertainty).", beta.Message);
+        var k = Assert.Throws<ArgumentException>(() => UncertainPoints.ForTraining(coarse, 1, 2, 2, 10, 0.5, 0.75, new Random(0)));
+        Assert.Equal("The oversampling ratio k = 0.5 must be at least 1 (k·N candidates are drawn to keep N).", k.Message);
         var many = Assert.Throws<ArgumentException>(() => UncertainPoints.OnGrid(coarse, 2, 2, 5));
         Assert.Equal("num_points = 5 is more points than the 2 × 2 = 4 pixels of the grid.", many.Message);
     }

@@ -88,7 +88,8 @@ public class PointRendTests
     public void Dense_runs_do_not_depend_on_the_point_selection_knobs()
     {
         var a = PointRendTrainRun.Of(new PointRendConfig(), MaskHead.Dense, 0);
-        var b = PointRendTrainRun.Of(new PointRendConfig { OversampleRatio = 10, ImportanceRatio = 0.1, TrainPoints = 5 }, MaskHead.Dense, 0);
+        var other = new PointRendConfig { OversampleRatio = 10, ImportanceRatio = 0.1, TrainPoints = 5 };
+        var b = PointRendTrainRun.Of(other, MaskHead.Dense, 0);
         Assert.Equal(Configs.Hash("pointrend", a), Configs.Hash("pointrend", b));
     }
 }
