@@ -103,7 +103,7 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                     Head = model == "pointrend" ? MaskHead.PointRend : MaskHead.Dense, ImageSize = 32, TrainScenes = 16, Steps = 4, BatchSize = 4,
                     FineChannels = 8, HeadWidth = 16, TrainPoints = 64, Seed = seed,
                 };
-                PointRendTraining.Train(run, context);
+                PointRendTraining.Train(run, context, checkpointEvery: 2);
                 PointRendTraining.Evaluate(new PointRendEvalRun { TestScenes = 2, ExtraSteps = 0, PointsPerStep = 64, Frontier = true }, run,
                     Path.Combine(directory, PointRendTraining.WeightsFile), context);
                 break;

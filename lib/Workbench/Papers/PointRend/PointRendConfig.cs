@@ -78,6 +78,10 @@ public sealed record PointRendConfig : RunConfig
     [Knob("extra steps above the image side (rendering test)", Unit = "steps", Min = 0, Max = 4)]
     public int ExtraSteps { get; init; } = 2;
 
+    /// <summary>Training steps between checkpoints (an interrupted run resumes from the last one; 0: none).</summary>
+    [Knob("training steps between checkpoints (0 = none)", Unit = "steps", Min = 0, Max = 1_000_000)]
+    public int CheckpointEvery { get; init; } = 100;
+
     /// <summary>First seed; runs use seeds Seed … Seed + Seeds − 1.</summary>
     [Knob("first random seed", Min = 0, Max = int.MaxValue)]
     public int Seed { get; init; }

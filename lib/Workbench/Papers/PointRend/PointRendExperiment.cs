@@ -41,7 +41,7 @@ public sealed class PointRendExperiment : Experiment<PointRendConfig>
     public PointRendTrial Trial(PointRendConfig config, PointRendTrainRun run, bool frontier, int extraSteps, RunStore store,
         IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
-        var train = store.GetOrCompute(Name, run, ctx => PointRendTraining.Train(run, ctx), progress, cancellation);
+        var train = store.GetOrCompute(Name, run, ctx => PointRendTraining.Train(run, ctx, config.CheckpointEvery), progress, cancellation);
         var eval = new PointRendEvalRun
         {
             Parent = train.Hash, TestScenes = config.TestScenes, SubdivisionSteps = config.SubdivisionSteps, ExtraSteps = extraSteps,

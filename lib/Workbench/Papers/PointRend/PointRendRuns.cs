@@ -59,11 +59,21 @@ public sealed record PointRendTrainRun : RunConfig
     /// <summary>Seed of the data, the initialisation and the point draws.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Revision of the training code's numbers; set explicitly by <see cref="Of"/> (non-default values enter the hash) and
+    /// raised when training changes its numbers, so runs cached by older code are retrained rather than served.
+    /// </summary>
+    public int Revision { get; init; }
+
+    /// <summary>The current <see cref="Revision"/> (2: points drawn from a generator seeded per step, for exact resume).</summary>
+    public const int CurrentRevision = 2;
+
     /// <summary>The training run of a head at a seed with the config's knobs.</summary>
     public static PointRendTrainRun Of(PointRendConfig c, MaskHead head, int seed) => new()
     {
         Head = head, ImageSize = c.ImageSize, TrainScenes = c.TrainScenes, MaxShapes = c.MaxShapes, Noise = c.Noise, Steps = c.Steps,
         BatchSize = c.BatchSize, LearningRate = c.LearningRate, FineChannels = c.FineChannels, HeadWidth = c.HeadWidth, Seed = seed,
+        Revision = CurrentRevision,
         // The dense head never samples points: its run does not depend on N, k or β.
         TrainPoints = head == MaskHead.PointRend ? c.TrainPoints : 0,
         OversampleRatio = head == MaskHead.PointRend ? c.OversampleRatio : 1,

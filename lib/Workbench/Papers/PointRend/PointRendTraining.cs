@@ -45,8 +45,22 @@ public static class PointRendTraining
     static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int, int, double),
         (IReadOnlyList<SegmentationScene> Scenes, float[] Images)> TrainingData = new();
 
-    /// <summary>Trains one run and writes its weights to <see cref="WeightsFile"/> in the run folder.</summary>
-    public static PointRendTrainResult Train(PointRendTrainRun run, RunContext ctx)
+    /// <summary>What a checkpoint records besides the model and optimizer (in <see cref="CheckpointFile"/>).</summary>
+    /// <param name="File">The binary file holding model and optimizer.</param>
+    /// <param name="RecentLosses">The last losses, for the final-loss average.</param>
+    public sealed record TrainCheckpoint(string File, double[] RecentLosses);
+
+    const string CheckpointMagic = "pointrend-checkpoint-1";
+
+    /// <summary>The binary checkpoint file of a step.</summary>
+    public static string CheckpointFile(long step) => $"ckpt-{step}.bin";
+
+    /// <summary>
+    /// Trains one run and writes its weights to <see cref="WeightsFile"/> in the run folder; checkpoints model and optimizer
+    /// every <paramref name="checkpointEvery"/> steps (0: never) and resumes from the last one. The points of step t are drawn
+    /// from a generator seeded by (seed, t), so a resumed run draws the same points as an uninterrupted one.
+    /// </summary>
+    public static PointRendTrainResult Train(PointRendTrainRun run, RunContext ctx, int checkpointEvery = 0)
     {
         TorchSetup.Initialize();
         var watch = Stopwatch.StartNew();
@@ -58,6 +72,7 @@ public static class PointRendTraining
         });
         var coarseLabels = scenes.SelectMany(sc => sc.Mask(c, c)).Select(v => v ? 1f : 0f).ToArray();
         var losses = new List<double>();
+        long start = 0;
 
         using var scope = NewDisposeScope();
         var images = tensor(imageData, [n, 1, s, s]);
@@ -72,9 +87,14 @@ public static class PointRendTraining
         using var model = TorchRandom.Build(run.Seed, "init", () => new PointRendNetwork(run.FineChannels, run.HeadWidth));
         using var optimizer = new Adam(model.parameters(), run.LearningRate);
         var schedule = new MinibatchSchedule(n, b, run.Seed);
-        var pointRandom = Seeds.Rng(run.Seed, "points");
-        for (long step = 0; step < run.Steps; step++)
+        if (ctx.TryResume<TrainCheckpoint>(out long resumed, out var checkpoint) && Load(ctx, checkpoint, model, optimizer))
         {
+            start = resumed;
+            losses.AddRange(checkpoint.RecentLosses);
+        }
+        for (long step = start; step < run.Steps; step++)
+        {
+            var pointRandom = Seeds.Rng(run.Seed, FormattableString.Invariant($"points-{step}"));
             ctx.Cancellation.ThrowIfCancellationRequested();
             using (NewDisposeScope())
             {
@@ -121,10 +141,49 @@ public static class PointRendTraining
                     ctx.Report(step + 1, run.Steps, $"{run.Head} loss {value:0.###}");
                 }
             }
+            long done = step + 1;
+            if (checkpointEvery > 0 && done % checkpointEvery == 0 && done < run.Steps)
+                Save(ctx, done, model, optimizer, [.. losses.TakeLast(20)]);
         }
+        foreach (var old in Directory.EnumerateFiles(ctx.Directory, "ckpt-*.bin")) File.Delete(old);
         WeightFile.Write(Path.Combine(ctx.Directory, WeightsFile), TorchSetup.ExportParameters(model));
         long parameters = model.parameters().Sum(p => p.numel());
         return new PointRendTrainResult(losses.TakeLast(20).Average(), watch.Elapsed.TotalSeconds, parameters);
+    }
+
+    static void Save(RunContext ctx, long done, PointRendNetwork model, Optimizer optimizer, double[] recentLosses)
+    {
+        // The binary file first, then the record that points to it: a kill at any moment leaves a consistent pair.
+        string file = CheckpointFile(done);
+        using (var buffer = new MemoryStream())
+        {
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(CheckpointMagic);
+                model.save(writer);
+                optimizer.Save(writer);
+            }
+            AtomicFile.WriteAllBytes(Path.Combine(ctx.Directory, file), buffer.ToArray());
+        }
+        ctx.Checkpoint(done, new TrainCheckpoint(file, recentLosses));
+        foreach (var old in Directory.EnumerateFiles(ctx.Directory, "ckpt-*.bin").Where(f => Path.GetFileName(f) != file)) File.Delete(old);
+    }
+
+    static bool Load(RunContext ctx, TrainCheckpoint checkpoint, PointRendNetwork model, Optimizer optimizer)
+    {
+        string path = Path.Combine(ctx.Directory, checkpoint.File);
+        if (File.Exists(path))
+        {
+            using var reader = new BinaryReader(File.OpenRead(path));
+            if (reader.ReadString() == CheckpointMagic)
+            {
+                model.load(reader);
+                optimizer.Load(reader);
+                return true;
+            }
+        }
+        ctx.Restart(); // a checkpoint of another version is not ours to read: start over
+        return false;
     }
 
     /// <summary>Points per subdivision step at an output side: linear in the side, as boundary length is.</summary>

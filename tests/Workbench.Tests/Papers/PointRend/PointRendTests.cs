@@ -93,3 +93,49 @@ public class PointRendTests
         Assert.Equal(Configs.Hash("pointrend", a), Configs.Hash("pointrend", b));
     }
 }
+
+public class PointRendResumeTests
+{
+    sealed class CancelAt(long step, CancellationTokenSource source) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value)
+        {
+            if (value.Done >= step) source.Cancel();
+        }
+    }
+
+    [Fact]
+    public void An_interrupted_training_run_resumes_to_the_same_weights()
+    {
+        TorchSetup.Initialize();
+        var run = new PointRendTrainRun
+        {
+            ImageSize = 32, TrainScenes = 16, Steps = 12, BatchSize = 4, FineChannels = 8, HeadWidth = 16, TrainPoints = 32, Seed = 3,
+        };
+        var root = Directory.CreateTempSubdirectory("pointrend-resume-");
+        try
+        {
+            string whole = Path.Combine(root.FullName, "whole"), parts = Path.Combine(root.FullName, "parts");
+            Directory.CreateDirectory(whole);
+            Directory.CreateDirectory(parts);
+            PointRendTraining.Train(run, new RunContext(whole, "whole", null, CancellationToken.None, []), checkpointEvery: 4);
+
+            // Cancelled once step 10 is reported (checkpoints at 4 and 8), then resumed from step 8 in a fresh context.
+            using var source = new CancellationTokenSource();
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                PointRendTraining.Train(run, new RunContext(parts, "parts", new CancelAt(10, source), source.Token, []), checkpointEvery: 4));
+            var resumed = new RunContext(parts, "parts", null, CancellationToken.None, []);
+            PointRendTraining.Train(run, resumed, checkpointEvery: 4);
+            Assert.Equal(8, resumed.ResumedFromStep);
+
+            var a = WeightFile.Read(Path.Combine(whole, PointRendTraining.WeightsFile));
+            var b = WeightFile.Read(Path.Combine(parts, PointRendTraining.WeightsFile));
+            Assert.Equal(a.Length, b.Length);
+            for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i]);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+}
