@@ -21,16 +21,40 @@ public static class PointSampling
     {
         int points = CheckShapes(input.Length, channels, height, width, coords.Length, output.Length);
         int plane = height * width;
-        for (int p = 0; p < points; p++)
+        if (channels == 1)
         {
-            // The four neighbours' offsets and weights once per point; a neighbour outside the map gets weight 0.
-            Corners(coords[2 * p], coords[2 * p + 1], height, width, out int i00, out int i01, out int i10, out int i11,
-                out float w00, out float w01, out float w10, out float w11);
+            for (int p = 0; p < points; p++)
+            {
+                Corners(coords[2 * p], coords[2 * p + 1], height, width, out int i00, out int i01, out int i10, out int i11,
+                    out float w00, out float w01, out float w10, out float w11);
+                output[p] = w00 * input[i00] + w01 * input[i01] + w10 * input[i10] + w11 * input[i11];
+            }
+            return;
+        }
+        // The four neighbours' offsets and weights once per point (a neighbour outside the map gets weight 0), then one
+        // tight pass per channel plane, which keeps the plane in cache and writes the output row contiguously.
+        var offsets = System.Buffers.ArrayPool<int>.Shared.Rent(4 * points);
+        var weights = System.Buffers.ArrayPool<float>.Shared.Rent(4 * points);
+        try
+        {
+            for (int p = 0; p < points; p++)
+            {
+                Corners(coords[2 * p], coords[2 * p + 1], height, width, out offsets[4 * p], out offsets[4 * p + 1], out offsets[4 * p + 2],
+                    out offsets[4 * p + 3], out weights[4 * p], out weights[4 * p + 1], out weights[4 * p + 2], out weights[4 * p + 3]);
+            }
             for (int c = 0; c < channels; c++)
             {
                 var map = input.Slice(c * plane, plane);
-                output[c * points + p] = w00 * map[i00] + w01 * map[i01] + w10 * map[i10] + w11 * map[i11];
+                var row = output.Slice(c * points, points);
+                for (int p = 0, k = 0; p < points; p++, k += 4)
+                    row[p] = weights[k] * map[offsets[k]] + weights[k + 1] * map[offsets[k + 1]]
+                        + weights[k + 2] * map[offsets[k + 2]] + weights[k + 3] * map[offsets[k + 3]];
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(offsets);
+            System.Buffers.ArrayPool<float>.Shared.Return(weights);
         }
     }
 
