@@ -144,7 +144,7 @@ public static class Catalogue
         new(4, "reformer", "Reformer: The Efficient Transformer (Kitaev et al., ICLR 2020)", null),
         new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)",
             typeof(LearnedIndex.LearnedIndexExperiment)),
-        new(6, "pointrend", "PointRend: Image Segmentation as Rendering (Kirillov et al., CVPR 2020)", null),
+        new(6, "pointrend", "PointRend: Image Segmentation as Rendering (Kirillov et al., CVPR 2020)", typeof(PointRend.PointRendExperiment)),
         new(7, "rangenet", "RangeNet++: Fast and Accurate LiDAR Semantic Segmentation (Milioto et al., IROS 2019)",
             typeof(RangeNet.RangeNetExperiment)),
         new(8, "soft-sort", "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)", typeof(SoftSort.SoftSortExperiment)),

@@ -113,4 +113,6 @@ public sealed class LearnedIndexContract() : PaperContract("learned-index");
 
 public sealed class SoftSortContract() : PaperContract("soft-sort");
 
+public sealed class PointRendContract() : PaperContract("pointrend");
+
 public sealed class RangeNetContract() : PaperContract("rangenet");

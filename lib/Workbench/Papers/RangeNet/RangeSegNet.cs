@@ -55,30 +55,3 @@ public sealed class RangeSegNet : Module<Tensor, Tensor>
         return head.forward(u1).MoveToOuterDisposeScope();
     }
 }
-
-/// <summary>
-/// 2D batch norm as PyTorch's <c>BatchNorm2d</c> with momentum 0.1 and eps 1e-5 (affine, running statistics), without
-/// the per-step <c>num_batches_tracked.add_(1)</c> of TorchSharp's module, which creates an implicit native Scalar
-/// every call; the batch counter only matters for momentum = None, which this module does not offer.
-/// </summary>
-public sealed class ScalarSafeBatchNorm2d : Module<Tensor, Tensor>
-{
-    private readonly Parameter weight, bias;
-    private readonly Tensor running_mean, running_var;
-
-    /// <summary>Creates the layer: weight 1, bias 0, running mean 0, running variance 1.</summary>
-    public ScalarSafeBatchNorm2d(long features) : base(nameof(ScalarSafeBatchNorm2d))
-    {
-        weight = new Parameter(ones(features));
-        bias = new Parameter(zeros(features));
-        running_mean = zeros(features);
-        running_var = ones(features);
-        register_buffer("running_mean", running_mean);
-        register_buffer("running_var", running_var);
-        RegisterComponents();
-    }
-
-    /// <summary>Normalises with the batch's statistics while training (updating the running ones), else the running ones.</summary>
-    public override Tensor forward(Tensor input) =>
-        nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, 0.1, 1e-5);
-}

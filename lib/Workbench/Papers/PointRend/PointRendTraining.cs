@@ -1,0 +1,333 @@
+using System.Diagnostics;
+using TorchSharp;
+using Workbench.Data;
+using Workbench.Kernels.Points;
+using Workbench.Runs;
+using Workbench.Torch;
+using static TorchSharp.torch;
+
+namespace Workbench.Papers.PointRend;
+
+/// <summary>One point of the point-budget frontier at the image side.</summary>
+/// <param name="Method">pointrend (adaptive subdivision), uniform (random cells), dense, oracle (the wrong cells).</param>
+/// <param name="PointEvaluations">Mean point-head evaluations per image.</param>
+/// <param name="MaskIou">Mean mask IoU.</param>
+/// <param name="BoundaryIou">Mean Boundary IoU.</param>
+public sealed record FrontierPoint(string Method, double PointEvaluations, double MaskIou, double BoundaryIou);
+
+/// <summary>Training (point loss on k·N-selected points, or dense loss) and evaluation of <see cref="PointRendNetwork"/>.</summary>
+public static class PointRendTraining
+{
+    /// <summary>Weights file a training run leaves in its run folder.</summary>
+    public const string WeightsFile = "final.weights";
+
+    /// <summary>Budgets of the frontier, as multiples of the configured points per step.</summary>
+    public static readonly double[] FrontierBudgets = [0.125, 0.25, 0.5, 1, 2];
+
+    /// <summary>Training scenes of a run: the seed picks the scenes, so seeds differ in data as well as init.</summary>
+    public static IReadOnlyList<SegmentationScene> TrainScenes(PointRendTrainRun run) =>
+        SceneGenerator.Scenes(Seeds.Derive(run.Seed, "train-scenes"), run.TrainScenes, run.MaxShapes);
+
+    /// <summary>The test scenes: one fixed stream, the same for every seed and method.</summary>
+    public static IReadOnlyList<SegmentationScene> TestScenes(int count, int maxShapes) =>
+        SceneGenerator.Scenes(Seeds.Derive(0, "test-scenes"), count, maxShapes);
+
+    /// <summary>Images of scenes at a side, B × 1 × S × S values, with seeded noise per scene.</summary>
+    public static float[] Images(IReadOnlyList<SegmentationScene> scenes, int size, double noise, int seed)
+    {
+        var images = new float[scenes.Count * size * size];
+        for (int i = 0; i < scenes.Count; i++)
+            scenes[i].Render(size, noise, Seeds.Rng(seed, $"noise-{i}")).CopyTo(images, i * size * size);
+        return images;
+    }
+
+    // Runs of one process with the same data (the seeds' runs, the ablation grid) render their scenes once.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int, int, double),
+        (IReadOnlyList<SegmentationScene> Scenes, float[] Images)> TrainingData = new();
+
+    /// <summary>What a checkpoint records besides the model and optimizer (in <see cref="CheckpointFile"/>).</summary>
+    /// <param name="File">The binary file holding model and optimizer.</param>
+    /// <param name="RecentLosses">The last losses, for the final-loss average.</param>
+    public sealed record TrainCheckpoint(string File, double[] RecentLosses);
+
+    const string CheckpointMagic = "pointrend-checkpoint-1";
+
+    /// <summary>The binary checkpoint file of a step.</summary>
+    public static string CheckpointFile(long step) => $"ckpt-{step}.bin";
+
+    /// <summary>
+    /// Trains one run and writes its weights to <see cref="WeightsFile"/> in the run folder; checkpoints model and optimizer
+    /// every <paramref name="checkpointEvery"/> steps (0: never) and resumes from the last one. The points of step t are drawn
+    /// from a generator seeded by (seed, t), so a resumed run draws the same points as an uninterrupted one.
+    /// </summary>
+    public static PointRendTrainResult Train(PointRendTrainRun run, RunContext ctx, int checkpointEvery = 0)
+    {
+        TorchSetup.Initialize();
+        var watch = Stopwatch.StartNew();
+        int s = run.ImageSize, c = s / 8, n = run.TrainScenes, b = run.BatchSize;
+        var (scenes, imageData) = TrainingData.GetOrAdd((run.Seed, run.TrainScenes, run.MaxShapes, s, run.Noise), _ =>
+        {
+            var generated = TrainScenes(run);
+            return (generated, Images(generated, s, run.Noise, Seeds.Derive(run.Seed, "train-noise")));
+        });
+        var coarseLabels = scenes.SelectMany(sc => sc.Mask(c, c)).Select(v => v ? 1f : 0f).ToArray();
+        var losses = new List<double>();
+        long start = 0;
+
+        using var scope = NewDisposeScope();
+        var images = tensor(imageData, [n, 1, s, s]);
+        var coarseTargets = tensor(coarseLabels, [n, 1, c, c]);
+        Tensor? denseCoords = null, denseTargets = null;
+        if (run.Head == MaskHead.Dense)
+        {
+            // The dense head's targets: the exact label at every pixel centre of the output grid (the image side).
+            denseCoords = tensor(PointSampling.Grid(s, s), [1, s * s, 2]);
+            denseTargets = tensor(scenes.SelectMany(sc => sc.Mask(s, s)).Select(v => v ? 1f : 0f).ToArray(), [n, s * s]);
+        }
+        using var model = TorchRandom.Build(run.Seed, "init", () => new PointRendNetwork(run.FineChannels, run.HeadWidth));
+        using var optimizer = new Adam(model.parameters(), run.LearningRate);
+        var schedule = new MinibatchSchedule(n, b, run.Seed);
+        if (ctx.TryResume<TrainCheckpoint>(out long resumed, out var checkpoint) && Load(ctx, checkpoint, model, optimizer))
+        {
+            start = resumed;
+            losses.AddRange(checkpoint.RecentLosses);
+        }
+        for (long step = start; step < run.Steps; step++)
+        {
+            var pointRandom = Seeds.Rng(run.Seed, FormattableString.Invariant($"points-{step}"));
+            ctx.Cancellation.ThrowIfCancellationRequested();
+            using (NewDisposeScope())
+            {
+                var batch = schedule.Batch(step);
+                var index = tensor(batch);
+                var (coarse, fine) = model.Features(images.index_select(0, index));
+                var coarseLoss = nn.functional.binary_cross_entropy_with_logits(coarse, coarseTargets.index_select(0, index));
+                Tensor coords, targets;
+                if (run.Head == MaskHead.PointRend)
+                {
+                    // Point selection (k, β) on the detached coarse logits, by the compiled kernel; targets are the exact
+                    // labels of the generated shapes at the chosen continuous points.
+                    var coarseHost = coarse.detach().cpu().data<float>().ToArray();
+                    int points = run.TrainPoints;
+                    var coordData = new float[batch.Length * points * 2];
+                    var labelData = new float[batch.Length * points];
+                    for (int i = 0; i < batch.Length; i++)
+                    {
+                        var chosen = UncertainPoints.ForTraining(coarseHost.AsSpan(i * c * c, c * c), 1, c, c, points,
+                            run.OversampleRatio, run.ImportanceRatio, pointRandom);
+                        chosen.CopyTo(coordData, i * points * 2);
+                        scenes[(int)batch[i]].Labels(chosen).CopyTo(labelData, i * points);
+                    }
+                    coords = tensor(coordData, [batch.Length, points, 2]);
+                    targets = tensor(labelData, [batch.Length, points]);
+                }
+                else
+                {
+                    coords = denseCoords!.expand(batch.Length, -1, -1);
+                    targets = denseTargets!.index_select(0, index);
+                }
+                var logits = model.PointLogits(fine, PointRendNetwork.Sample(coarse, coords), coords);
+                var pointLoss = nn.functional.binary_cross_entropy_with_logits(logits, targets);
+                var loss = coarseLoss.add(pointLoss, Scalars.One);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                double value = loss.item<float>();
+                losses.Add(value);
+                if ((step + 1) % 10 == 0)
+                {
+                    ctx.Log(step + 1, "train_loss", value);
+                    ctx.Log(step + 1, "point_loss", pointLoss.item<float>());
+                    ctx.Report(step + 1, run.Steps, $"{run.Head} loss {value:0.###}");
+                }
+            }
+            long done = step + 1;
+            if (checkpointEvery > 0 && done % checkpointEvery == 0 && done < run.Steps)
+                Save(ctx, done, model, optimizer, [.. losses.TakeLast(20)]);
+        }
+        foreach (var old in Directory.EnumerateFiles(ctx.Directory, "ckpt-*.bin")) File.Delete(old);
+        WeightFile.Write(Path.Combine(ctx.Directory, WeightsFile), TorchSetup.ExportParameters(model));
+        long parameters = model.parameters().Sum(p => p.numel());
+        return new PointRendTrainResult(losses.TakeLast(20).Average(), watch.Elapsed.TotalSeconds, parameters);
+    }
+
+    static void Save(RunContext ctx, long done, PointRendNetwork model, Optimizer optimizer, double[] recentLosses)
+    {
+        // The binary file first, then the record that points to it: a kill at any moment leaves a consistent pair.
+        string file = CheckpointFile(done);
+        using (var buffer = new MemoryStream())
+        {
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(CheckpointMagic);
+                model.save(writer);
+                optimizer.Save(writer);
+            }
+            AtomicFile.WriteAllBytes(Path.Combine(ctx.Directory, file), buffer.ToArray());
+        }
+        ctx.Checkpoint(done, new TrainCheckpoint(file, recentLosses));
+        foreach (var old in Directory.EnumerateFiles(ctx.Directory, "ckpt-*.bin").Where(f => Path.GetFileName(f) != file)) File.Delete(old);
+    }
+
+    static bool Load(RunContext ctx, TrainCheckpoint checkpoint, PointRendNetwork model, Optimizer optimizer)
+    {
+        string path = Path.Combine(ctx.Directory, checkpoint.File);
+        if (File.Exists(path))
+        {
+            using var reader = new BinaryReader(File.OpenRead(path));
+            if (reader.ReadString() == CheckpointMagic)
+            {
+                model.load(reader);
+                optimizer.Load(reader);
+                return true;
+            }
+        }
+        ctx.Restart(); // a checkpoint of another version is not ours to read: start over
+        return false;
+    }
+
+    /// <summary>Points per subdivision step at an output side: linear in the side, as boundary length is.</summary>
+    public static int PointsAt(int pointsPerStep, int imageSize, int outputSide) =>
+        Math.Max(1, (int)Math.Round((double)pointsPerStep * outputSide / imageSize));
+
+    /// <summary>Evaluates a trained model on the test scenes at output sides coarse × 2^1 … coarse × 2^(steps + extra).</summary>
+    public static PointRendEvalResult Evaluate(PointRendEvalRun eval,
+        PointRendTrainRun train, string weightsPath, RunContext ctx)
+    {
+        TorchSetup.Initialize();
+        int s = train.ImageSize, c = s / 8;
+        var scenes = TestScenes(eval.TestScenes, train.MaxShapes);
+        var imageData = Images(scenes, s, train.Noise, Seeds.Derive(0, "test-noise"));
+        using var model = TorchRandom.Build(train.Seed, "init", () => new PointRendNetwork(train.FineChannels, train.HeadWidth));
+        TorchSetup.ImportParameters(model, WeightFile.Read(weightsPath));
+        using var noGrad = no_grad();
+
+        int maxSteps = eval.SubdivisionSteps + eval.ExtraSteps;
+        var sums = new Dictionary<(string, int), (double Mask, double Boundary, double Points, double Ms, int Count)>();
+        var frontier = new Dictionary<(string, int), (double Points, double Mask, double Boundary, int Count)>();
+        var hitErrors = new double[eval.SubdivisionSteps];
+        var hitCounts = new int[eval.SubdivisionSteps];
+        var cellErrors = new double[eval.SubdivisionSteps];
+        var exampleMasks = new Dictionary<string, byte[]>();
+        var exampleSteps = new List<StepPoints>();
+        for (int i = 0; i < scenes.Count; i++)
+        {
+            ctx.Cancellation.ThrowIfCancellationRequested();
+            ctx.Report(i, scenes.Count, train.Head.ToString());
+            using var scope = NewDisposeScope();
+            var (coarseT, fine) = model.Features(tensor(imageData.AsSpan(i * s * s, s * s).ToArray(), [1, 1, s, s]));
+            var coarse = coarseT.data<float>().ToArray();
+            float[] Head(float[] coords, float[] coarseAtPoints)
+            {
+                using var inner = NewDisposeScope();
+                int p = coords.Length / 2;
+                return model.PointLogits(fine, tensor(coarseAtPoints, [1, p, 1]), tensor(coords, [1, p, 2])).data<float>().ToArray();
+            }
+            // Exact masks at every side first, so the timings below measure only the methods.
+            var truths = Enumerable.Range(1, maxSteps).ToDictionary(k => c << k, k => scenes[i].Mask(c << k, c << k));
+            for (int steps = 1; steps <= maxSteps; steps++)
+            {
+                int side = c << steps;
+                var gt = truths[side];
+                if (!gt.Contains(true)) continue; // too small to hit a pixel centre at this side: IoU undefined
+                bool atImageSide = steps == eval.SubdivisionSteps;
+                int n = PointsAt(eval.PointsPerStep, s, side);
+
+                var watch = Stopwatch.StartNew();
+                var upsampled = BilinearResize.Resize(coarse, 1, c, c, side, side);
+                Add("coarse", side, gt, Threshold(upsampled), 0, watch.Elapsed.TotalMilliseconds);
+
+                watch.Restart();
+                var result = Subdivision.Run(coarse, 1, c, c, steps, n, Head, atImageSide ? (step, logits) =>
+                {
+                    // How many of the cells chosen as uncertain are really wrong before refinement (exact labels).
+                    var truth = truths[step.Height];
+                    double wrong = step.Indices.Count(k => logits[k] > 0 != truth[k]);
+                    hitErrors[step.Step - 1] += wrong / step.Indices.Length;
+                    double wrongCells = 0;
+                    for (int k = 0; k < truth.Length; k++) if (logits[k] > 0 != truth[k]) wrongCells++;
+                    cellErrors[step.Step - 1] += wrongCells / truth.Length;
+                    hitCounts[step.Step - 1]++;
+                } : null);
+                var pointRend = Threshold(result.Logits);
+                Add("pointrend", side, gt, pointRend, result.PointEvaluations, watch.Elapsed.TotalMilliseconds);
+
+                watch.Restart();
+                var grid = PointSampling.Grid(side, side);
+                var denseLogits = Head(grid, PointSampling.Bilinear(coarse, 1, c, c, grid));
+                var dense = Threshold(denseLogits);
+                Add("dense", side, gt, dense, side * side, watch.Elapsed.TotalMilliseconds);
+
+                if (!atImageSide) continue;
+                if (i == 0)
+                {
+                    exampleMasks["ground truth"] = ToBytes(gt);
+                    exampleMasks["coarse (bilinear)"] = ToBytes(Threshold(upsampled));
+                    exampleMasks[train.Head == MaskHead.PointRend ? "PointRend" : "dense head (PointRend net)"] = ToBytes(pointRend);
+                    exampleMasks[train.Head == MaskHead.Dense ? "dense head" : "point head on every pixel"] = ToBytes(dense);
+                    foreach (var st in result.Steps)
+                        exampleSteps.Add(new StepPoints(st.Step, st.Height, st.Skipped, st.Coords, double.NaN));
+                }
+                if (!eval.Frontier) continue;
+                AddFrontier("dense", side * side, gt, dense);
+                // The oracle refines exactly the cells the bilinear-upsampled coarse mask gets wrong (exact ground truth).
+                var wrongCells = Enumerable.Range(0, side * side).Where(k => upsampled[k] > 0 != gt[k]).ToArray();
+                AddFrontier("oracle", wrongCells.Length, gt, Threshold(Refine(upsampled, wrongCells, side, coarse, c, Head)));
+                for (int budget = 0; budget < FrontierBudgets.Length; budget++)
+                {
+                    int nb = Math.Max(1, (int)Math.Round(FrontierBudgets[budget] * n));
+                    var adaptive = Subdivision.Run(coarse, 1, c, c, steps, nb, Head);
+                    AddFrontier($"pointrend:{budget}", adaptive.PointEvaluations, gt, Threshold(adaptive.Logits));
+                    // Uniform: the same number of point-head evaluations on cells drawn uniformly at random.
+                    var cells = Seeds.Permutation(side * side, i, $"uniform-{budget}")[..Math.Min(adaptive.PointEvaluations, side * side)];
+                    AddFrontier($"uniform:{budget}", cells.Length, gt, Threshold(Refine(upsampled, cells, side, coarse, c, Head)));
+                }
+            }
+        }
+        if (scenes.Count > 0 && exampleMasks.Count > 0)
+            for (int k = 0; k < exampleSteps.Count; k++)
+                exampleSteps[k] = exampleSteps[k] with
+                {
+                    HitError = hitCounts.ElementAtOrDefault(k) > 0 ? hitErrors[k] / hitCounts[k] : double.NaN,
+                };
+        var scores = sums.Select(kv => new MethodScore(kv.Key.Item1, kv.Key.Item2, kv.Value.Mask / kv.Value.Count,
+                kv.Value.Boundary / kv.Value.Count, kv.Value.Points / kv.Value.Count, kv.Value.Ms / kv.Value.Count, kv.Value.Count))
+            .OrderBy(m => m.OutputSide).ThenBy(m => m.Method).ToList();
+        var frontierPoints = frontier.Select(kv => new FrontierPoint(kv.Key.Item1.Split(':')[0], kv.Value.Points / kv.Value.Count,
+            kv.Value.Mask / kv.Value.Count, kv.Value.Boundary / kv.Value.Count)).ToList();
+        var hit = Enumerable.Range(0, hitErrors.Length).Select(k => hitCounts[k] > 0 ? hitErrors[k] / hitCounts[k] : double.NaN).ToArray();
+        var cellError = Enumerable.Range(0, cellErrors.Length)
+            .Select(k => hitCounts[k] > 0 ? cellErrors[k] / hitCounts[k] : double.NaN).ToArray();
+        return new PointRendEvalResult(scores, imageData[..(s * s)], exampleMasks, exampleSteps, hit, frontierPoints, cellError);
+
+        void Add(string method, int side, bool[] gt, bool[] prediction, double points, double ms)
+        {
+            sums.TryGetValue((method, side), out var t);
+            sums[(method, side)] = (t.Mask + BoundaryIoU.MaskIou(gt, prediction, side, side),
+                t.Boundary + BoundaryIoU.Compute(gt, prediction, side, side), t.Points + points, t.Ms + ms, t.Count + 1);
+        }
+
+        void AddFrontier(string key, double points, bool[] gt, bool[] prediction)
+        {
+            int side = (int)Math.Sqrt(gt.Length);
+            frontier.TryGetValue((key, 0), out var t);
+            frontier[(key, 0)] = (t.Points + points, t.Mask + BoundaryIoU.MaskIou(gt, prediction, side, side),
+                t.Boundary + BoundaryIoU.Compute(gt, prediction, side, side), t.Count + 1);
+        }
+    }
+
+    static float[] Refine(float[] upsampled, int[] cells, int side, float[] coarse, int c, Subdivision.PointHead head)
+    {
+        var logits = (float[])upsampled.Clone();
+        if (cells.Length == 0) return logits;
+        var coords = new float[2 * cells.Length];
+        for (int p = 0; p < cells.Length; p++) (coords[2 * p], coords[2 * p + 1]) = PointSampling.CellCentre(cells[p], side, side);
+        var refined = head(coords, PointSampling.Bilinear(coarse, 1, c, c, coords));
+        for (int p = 0; p < cells.Length; p++) logits[cells[p]] = refined[p];
+        return logits;
+    }
+
+    static bool[] Threshold(float[] logits) => [.. logits.Select(v => v > 0)];
+
+    static byte[] ToBytes(bool[] mask) => [.. mask.Select(v => v ? (byte)1 : (byte)0)];
+}

@@ -1,0 +1,141 @@
+using TorchSharp;
+using Workbench.Kernels.Points;
+using Workbench.Papers;
+using Workbench.Papers.PointRend;
+using Workbench.Runs;
+using Workbench.Torch;
+using static TorchSharp.torch;
+
+namespace Workbench.Tests.Papers.PointRend;
+
+public class PointRendTests
+{
+    [Fact]
+    public void Backbone_gives_stride_8_coarse_logits_and_stride_2_fine_features()
+    {
+        TorchSetup.Initialize();
+        using var model = TorchRandom.Build(0, "init", () => new PointRendNetwork(fineChannels: 8, headWidth: 16));
+        using var scope = NewDisposeScope();
+        var (coarse, fine) = model.Features(zeros(2, 1, 64, 64));
+        Assert.Equal([2L, 1, 8, 8], coarse.shape);
+        Assert.Equal([2L, 8, 32, 32], fine.shape);
+    }
+
+    [Fact]
+    public void The_point_head_takes_the_coarse_prediction_at_every_layer()
+    {
+        // Inputs of the MLP layers: fine + 1, then width + 1 at every hidden layer and at the predictor
+        // (detectron2 StandardPointHead with coarse_pred_each_layer).
+        TorchSetup.Initialize();
+        using var model = TorchRandom.Build(0, "init", () => new PointRendNetwork(fineChannels: 8, headWidth: 16, headLayerCount: 3));
+        var linearInputs = model.named_parameters().Where(p => p.name.Contains("headLayers") || p.name.Contains("predictor"))
+            .Where(p => p.name.EndsWith("weight")).Select(p => p.parameter.shape[1]).ToArray();
+        Assert.Equal([9L, 17, 17, 17], linearInputs);
+
+        // And the coarse value matters at the last layer too: the output changes with it even with fine features fixed.
+        using var scope = NewDisposeScope();
+        var fine = zeros(1, 8, 4, 4);
+        var coords = tensor(new float[] { 0.3f, 0.6f }, [1, 1, 2]);
+        var a = model.PointLogits(fine, tensor(new float[] { -3f }, [1, 1, 1]), coords).item<float>();
+        var b = model.PointLogits(fine, tensor(new float[] { 3f }, [1, 1, 1]), coords).item<float>();
+        Assert.NotEqual(a, b);
+    }
+
+    [Fact]
+    public void Torch_point_sample_of_the_network_equals_the_kernel()
+    {
+        TorchSetup.Initialize();
+        int seed = TestPaths.FreshSeed();
+        var rng = new Random(seed);
+        int c = 3, h = 6, w = 6, p = 40;
+        var map = Enumerable.Range(0, c * h * w).Select(_ => (float)rng.NextDouble()).ToArray();
+        var coords = UncertainPoints.Uniform(p, rng);
+        using var scope = NewDisposeScope();
+        var sampled = PointRendNetwork.Sample(tensor(map, [1, c, h, w]), tensor(coords, [1, p, 2])); // 1 × P × C
+        var torchValues = sampled.permute(0, 2, 1).reshape(c * p).data<float>().ToArray();
+        var kernel = PointSampling.Bilinear(map, c, h, w, coords);
+        for (int i = 0; i < kernel.Length; i++) Assert.True(Math.Abs(kernel[i] - torchValues[i]) < 1e-5, $"seed {seed}, value {i}");
+    }
+
+    [Fact]
+    public void Points_per_step_scale_linearly_with_the_output_side_and_the_output_is_the_image_side()
+    {
+        var config = new PointRendConfig();
+        Assert.Equal(config.PointsPerStep, PointRendTraining.PointsAt(config.PointsPerStep, config.ImageSize, config.ImageSize));
+        Assert.Equal(4 * config.PointsPerStep, PointRendTraining.PointsAt(config.PointsPerStep, config.ImageSize, 4 * config.ImageSize));
+        foreach (var preset in Presets.All)
+        {
+            var c = new PointRendExperiment().Preset(preset);
+            Assert.Equal(c.ImageSize, Subdivision.OutputSize(c.CoarseSize, c.CoarseSize, c.SubdivisionSteps).Height);
+        }
+    }
+
+    [Theory]
+    [InlineData("importance_ratio=1.5", "importance_ratio = 1.5 is out of range")]
+    [InlineData("oversample_ratio=0.5", "oversample_ratio = 0.5 is out of range")]
+    [InlineData("points_per_step=5000", "points_per_step = 5000 is more points than the 64 × 64 = 4096 pixels of the output")]
+    [InlineData("image_size=60", "image_size = 60 is not a multiple of 8")]
+    [InlineData("ablation_importance=0,2", "ablation_importance contains 2")]
+    public void Bad_knobs_are_one_sentence_each(string assignment, string start)
+    {
+        var e = Assert.Throws<ConfigException>(() => new PointRendExperiment().Configure(Presets.ReadingGroup, assignment));
+        Assert.StartsWith(start, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.EndsWith(".", e.Message);
+    }
+
+    [Fact]
+    public void Dense_runs_do_not_depend_on_the_point_selection_knobs()
+    {
+        var a = PointRendTrainRun.Of(new PointRendConfig(), MaskHead.Dense, 0);
+        var other = new PointRendConfig { OversampleRatio = 10, ImportanceRatio = 0.1, TrainPoints = 5 };
+        var b = PointRendTrainRun.Of(other, MaskHead.Dense, 0);
+        Assert.Equal(Configs.Hash("pointrend", a), Configs.Hash("pointrend", b));
+    }
+}
+
+public class PointRendResumeTests
+{
+    sealed class CancelAt(long step, CancellationTokenSource source) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value)
+        {
+            if (value.Done >= step) source.Cancel();
+        }
+    }
+
+    [Fact]
+    public void An_interrupted_training_run_resumes_to_the_same_weights()
+    {
+        TorchSetup.Initialize();
+        var run = new PointRendTrainRun
+        {
+            ImageSize = 32, TrainScenes = 16, Steps = 12, BatchSize = 4, FineChannels = 8, HeadWidth = 16, TrainPoints = 32, Seed = 3,
+        };
+        var root = Directory.CreateTempSubdirectory("pointrend-resume-");
+        try
+        {
+            string whole = Path.Combine(root.FullName, "whole"), parts = Path.Combine(root.FullName, "parts");
+            Directory.CreateDirectory(whole);
+            Directory.CreateDirectory(parts);
+            PointRendTraining.Train(run, new RunContext(whole, "whole", null, CancellationToken.None, []), checkpointEvery: 4);
+
+            // Cancelled once step 10 is reported (checkpoints at 4 and 8), then resumed from step 8 in a fresh context.
+            using var source = new CancellationTokenSource();
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                PointRendTraining.Train(run, new RunContext(parts, "parts", new CancelAt(10, source), source.Token, []), checkpointEvery: 4));
+            var resumed = new RunContext(parts, "parts", null, CancellationToken.None, []);
+            PointRendTraining.Train(run, resumed, checkpointEvery: 4);
+            Assert.Equal(8, resumed.ResumedFromStep);
+
+            var a = WeightFile.Read(Path.Combine(whole, PointRendTraining.WeightsFile));
+            var b = WeightFile.Read(Path.Combine(parts, PointRendTraining.WeightsFile));
+            Assert.Equal(a.Length, b.Length);
+            for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i]);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+}
