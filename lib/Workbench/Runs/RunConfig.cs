@@ -222,9 +222,19 @@ public static class Configs
                 var array = Array.CreateInstance(element, parts.Length);
                 // Digit separators ("1_000") are allowed in numbers only; strings keep their underscores.
                 for (int i = 0; i < parts.Length; i++)
+                {
+                    if (element.IsEnum)
+                    {
+                        if (!EnumNames.TryParse(element, parts[i], out var member))
+                            throw new ConfigException(
+                                $"{name} contains '{parts[i]}': each value must be one of {string.Join(", ", EnumNames.All(element))}.");
+                        array.SetValue(member, i);
+                        continue;
+                    }
                     array.SetValue(element == typeof(string)
                         ? parts[i]
                         : Convert.ChangeType(parts[i].Replace("_", ""), element, CultureInfo.InvariantCulture), i);
+                }
                 return array;
             }
             return Convert.ChangeType(text.Replace("_", ""), type, CultureInfo.InvariantCulture);

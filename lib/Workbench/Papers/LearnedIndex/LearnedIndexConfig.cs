@@ -1,3 +1,4 @@
+using Workbench.Kernels.LearnedIndex;
 using Workbench.Runs;
 
 namespace Workbench.Papers.LearnedIndex;
@@ -25,16 +26,16 @@ public sealed record LearnedIndexConfig : RunConfig
     public int CompareCount { get; init; } = 1_000_000;
 
     /// <summary>Root model of the main RMI.</summary>
-    [Knob("root model of the main RMI", Choices = "linear|log-linear|cubic|mlp")]
-    public string Root { get; init; } = "log-linear";
+    [Knob("root model of the main RMI")]
+    public RootModelKind Root { get; init; } = RootModelKind.LogLinear;
 
     /// <summary>Leaves (branching factor) of the main RMI.</summary>
     [Knob("leaf models of the main RMI (branching)", Unit = "leaves", Min = 1, Max = 1 << 24)]
     public int Leaves { get; init; } = 4096;
 
     /// <summary>Last-mile search of the main RMI.</summary>
-    [Knob("last-mile search of the main RMI", Choices = "binary|exponential|linear")]
-    public string Search { get; init; } = "binary";
+    [Knob("last-mile search of the main RMI")]
+    public LastMileSearch Search { get; init; } = LastMileSearch.Binary;
 
     /// <summary>RMI branching factors of the Pareto and error sweeps.</summary>
     [Knob("RMI branching factors swept", Unit = "leaves", Min = 1, Max = 1 << 24)]
@@ -42,7 +43,7 @@ public sealed record LearnedIndexConfig : RunConfig
 
     /// <summary>Root models of the sweeps.</summary>
     [Knob("root models swept (linear, log-linear, cubic, mlp)")]
-    public string[] Roots { get; init; } = ["linear", "log-linear", "cubic", "mlp"];
+    public RootModelKind[] Roots { get; init; } = [RootModelKind.Linear, RootModelKind.LogLinear, RootModelKind.Cubic, RootModelKind.Mlp];
 
     /// <summary>B+tree page sizes of the Pareto sweep.</summary>
     [Knob("B+tree page sizes swept", Unit = "keys", Min = 2, Max = 65_536)]
@@ -109,10 +110,6 @@ public sealed record LearnedIndexConfig : RunConfig
     /// <inheritdoc/>
     public override void Validate()
     {
-        foreach (var root in Roots)
-            if (!LearnedIndexData.RootNames.Contains(root))
-                throw new ConfigException(
-                    $"roots contains '{root}': each root model must be one of {string.Join(", ", LearnedIndexData.RootNames)}.");
         if (Roots.Length == 0) throw new ConfigException("roots is empty: give at least one root model, e.g. roots=log-linear.");
         if (Branching.Length == 0) throw new ConfigException("branching is empty: give at least one leaf count, e.g. branching=1024,4096.");
         foreach (var b in Branching)

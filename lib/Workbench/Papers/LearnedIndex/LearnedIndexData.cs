@@ -10,8 +10,6 @@ public static class LearnedIndexData
     /// <summary>Generator and dataset names the <c>keys</c> knob accepts (anything else is a file path).</summary>
     public static readonly IReadOnlyList<string> Names = ["lognormal", "normal", "uniform-dense", "uniform-sparse", "geoip"];
 
-    /// <summary>Root model names as the config spells them.</summary>
-    public static readonly IReadOnlyList<string> RootNames = ["linear", "log-linear", "cubic", "mlp"];
 
     /// <summary>Checks a key-set spec without loading it: a known name or an existing file.</summary>
     public static void CheckSpec(string spec, string knob)
@@ -45,25 +43,6 @@ public static class LearnedIndexData
         }
     }
 
-    /// <summary>The root kind for a config name.</summary>
-    public static RootModelKind Root(string name) => name switch
-    {
-        "linear" => RootModelKind.Linear,
-        "log-linear" => RootModelKind.LogLinear,
-        "cubic" => RootModelKind.Cubic,
-        "mlp" => RootModelKind.Mlp,
-        _ => throw new ConfigException($"root = '{name}' is not allowed: the root model must be one of {string.Join(", ", RootNames)}."),
-    };
-
-    /// <summary>The last-mile search for a config name.</summary>
-    public static LastMileSearch Search(string name) => name switch
-    {
-        "binary" => LastMileSearch.Binary,
-        "exponential" => LastMileSearch.Exponential,
-        "linear" => LastMileSearch.Linear,
-        _ => throw new ConfigException(
-            $"search = '{name}' is not allowed: the last-mile search must be one of binary, exponential, linear."),
-    };
 
     /// <summary><paramref name="count"/> random present keys (uniform over positions), seeded.</summary>
     public static ulong[] PresentProbes(ulong[] keys, int count, int seed)

@@ -68,15 +68,15 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
 
     // ---- computations -------------------------------------------------------------------------------------------
 
-    internal static RmiOptions Options(string root, int leaves, string search, int mlpHidden, int mlpSteps, int seed) =>
-        new(LearnedIndexData.Root(root), leaves, LearnedIndexData.Search(search),
-            RootSample: root == "mlp" ? 20_000 : 100_000, MlpHidden: mlpHidden, MlpSteps: mlpSteps, Seed: Seeds.Derive(seed, "mlp-root"));
+    internal static RmiOptions Options(RootModelKind root, int leaves, LastMileSearch search, int mlpHidden, int mlpSteps, int seed) =>
+        new(root, leaves, search,
+            RootSample: root == RootModelKind.Mlp ? 20_000 : 100_000, MlpHidden: mlpHidden, MlpSteps: mlpSteps, Seed: Seeds.Derive(seed, "mlp-root"));
 
-    static RmiOptions Options(MainRun c, string root, int leaves, string? search = null) =>
+    static RmiOptions Options(MainRun c, RootModelKind root, int leaves, LastMileSearch? search = null) =>
         Options(root, leaves, search ?? c.Search, c.MlpHidden, c.MlpSteps, c.Seed);
 
     // The comparison key sets search the last mile by binary search.
-    static RmiOptions Options(KeySetRun c, string root, int leaves) => Options(root, leaves, "binary", c.MlpHidden, c.MlpSteps, c.Seed);
+    static RmiOptions Options(KeySetRun c, RootModelKind root, int leaves) => Options(root, leaves, LastMileSearch.Binary, c.MlpHidden, c.MlpSteps, c.Seed);
 
     static MainResult ComputeMain(MainRun c, RunContext ctx)
     {
@@ -91,8 +91,8 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
         foreach (var e in c.Epsilons) builders.Add(("PGM", e, () => new PiecewiseLinearIndex(keys, e, validate: false)));
         foreach (var root in c.Roots)
             foreach (var b in c.Branching)
-                builders.Add(("RMI " + root, b, () => new RecursiveModelIndex(keys, Options(c, root, b), validate: false)));
-        var searches = new[] { "binary", "exponential", "linear" };
+                builders.Add(("RMI " + EnumNames.Of(root), b, () => new RecursiveModelIndex(keys, Options(c, root, b), validate: false)));
+        var searches = Enum.GetValues<LastMileSearch>();
         int total = builders.Count + searches.Length, done = 0;
         var rows = new List<IndexMeasurement>();
         foreach (var (family, parameter, build) in builders)
@@ -105,9 +105,9 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
         var lastMile = new List<IndexMeasurement>();
         foreach (var s in searches)
         {
-            lastMile.Add(bench.Measure("RMI " + c.Root + " / " + s, c.Leaves,
+            lastMile.Add(bench.Measure("RMI " + EnumNames.Of(c.Root) + " / " + EnumNames.Of(s), c.Leaves,
                 () => new RecursiveModelIndex(keys, Options(c, c.Root, c.Leaves, s), validate: false)));
-            ctx.Report(++done, total, $"last mile {s}: {lastMile[^1].NsPerLookup:0} ns");
+            ctx.Report(++done, total, $"last mile {EnumNames.Of(s)}: {lastMile[^1].NsPerLookup:0} ns");
         }
         return new MainResult(LearnedIndexData.Label(c.Keys), keys.Length, rows, lastMile);
     }
@@ -125,13 +125,13 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
         RecursiveModelIndex? main = null;
         foreach (var root in c.Roots)
         {
-            roots.Add(bench.Measure("RMI " + root, c.Leaves, () =>
+            roots.Add(bench.Measure("RMI " + EnumNames.Of(root), c.Leaves, () =>
             {
                 var rmi = new RecursiveModelIndex(keys, Options(c, root, c.Leaves), validate: false);
                 if (root == c.Root) main = rmi;
                 return rmi;
             }));
-            ctx.Report(++done, c.Roots.Length + 1, $"{LearnedIndexData.Label(c.Keys)}: RMI {root}");
+            ctx.Report(++done, c.Roots.Length + 1, $"{LearnedIndexData.Label(c.Keys)}: RMI {EnumNames.Of(root)}");
         }
         main ??= new RecursiveModelIndex(keys, Options(c, c.Root, c.Leaves), validate: false);
 

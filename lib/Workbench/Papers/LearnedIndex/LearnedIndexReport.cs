@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Analysis;
 using Workbench.Figures;
+using Workbench.Runs;
 
 namespace Workbench.Papers.LearnedIndex;
 
@@ -69,9 +70,9 @@ public static class LearnedIndexReport
         {
             var panels = sets.Select(s => Plots.Lines(paper, "cdf-" + s.KeySet, $"{s.KeySet} ({s.KeyCount:N0} keys)",
                 "key" + (s.KeySet == "lognormal" ? " (log scale)" : ""), "CDF",
-                [new Curve("keys", s.CdfKeys, s.Cdf), new Curve($"RMI {c.Root} fit", s.CdfKeys, s.FitCdf, Dash: "dash")],
+                [new Curve("keys", s.CdfKeys, s.Cdf), new Curve($"RMI {EnumNames.Of(c.Root)} fit", s.CdfKeys, s.FitCdf, Dash: "dash")],
                 x: s.KeySet == "lognormal" ? Scale.Log : Scale.Linear)).ToList();
-            figures.Add(Plots.SmallMultiples(paper, "cdf-fit", $"Key CDFs and the RMI's fit ({c.Root} root, {c.Leaves:N0} leaves)",
+            figures.Add(Plots.SmallMultiples(paper, "cdf-fit", $"Key CDFs and the RMI's fit ({EnumNames.Of(c.Root)} root, {c.Leaves:N0} leaves)",
                 panels, Math.Min(3, panels.Count)));
         }
 
@@ -112,7 +113,7 @@ public static class LearnedIndexReport
             $"Search window vs branching ({main.KeySet}): mean (AvgLg2) and largest (MaxLg2) log2 of the leaf's error window",
             [ErrorPanel("AvgLg2", r => r.AvgLg2), ErrorPanel("MaxLg2", r => r.MaxLg2)], 2, panelWidth: 480, panelHeight: 380));
 
-        figures.Add(Plots.GroupedBars(paper, "last-mile", $"Last-mile search ablation (RMI {c.Root}, {c.Leaves:N0} leaves, {main.KeySet})",
+        figures.Add(Plots.GroupedBars(paper, "last-mile", $"Last-mile search ablation (RMI {EnumNames.Of(c.Root)}, {c.Leaves:N0} leaves, {main.KeySet})",
             "last-mile search", "ns per lookup", main.LastMile.Select(r => r.Family.Split(" / ")[^1]).ToList(),
             [
                 new BarGroup("single lookups", main.LastMile.Select(r => r.NsPerLookup).ToList()),
@@ -191,7 +192,7 @@ public static class LearnedIndexReport
         var branchy = main.Indexes.FirstOrDefault(r => r.Family == "binary search (branchy)");
         var tree = main.Indexes.Where(r => r.Family == "B+tree").OrderBy(r => Math.Abs(r.Parameter - 128)).FirstOrDefault();
         var rmis = main.Indexes.Where(r => r.Family.StartsWith("RMI", StringComparison.Ordinal)).ToList();
-        var mainRmi = rmis.FirstOrDefault(r => r.Family == "RMI " + c.Root && r.Parameter == c.Leaves) ?? main.LastMile.FirstOrDefault();
+        var mainRmi = rmis.FirstOrDefault(r => r.Family == "RMI " + EnumNames.Of(c.Root) && r.Parameter == c.Leaves) ?? main.LastMile.FirstOrDefault();
         if (tree is not null && rmis.Count > 0)
         {
             var small = rmis.Where(r => r.SizeBytes * 10 <= tree.SizeBytes).OrderBy(r => r.NsPerLookup).FirstOrDefault();
@@ -223,7 +224,7 @@ public static class LearnedIndexReport
         if (geo is not null)
         {
             var gbs = geo.Roots.First(r => r.Family == "binary search");
-            var grmi = geo.Roots.FirstOrDefault(r => r.Family == "RMI " + c.Root);
+            var grmi = geo.Roots.FirstOrDefault(r => r.Family == "RMI " + EnumNames.Of(c.Root));
             rows.Add(new("SOSD books (200M real keys): binary search 685 ns, B-tree 510 ns, RMI 155–283 ns " +
                 "(real data is harder than synthetic)",
                 "BS 685, B-tree 510, RMI 155–283 ns (SOSD; reported)",

@@ -1,3 +1,4 @@
+using Workbench.Kernels.LearnedIndex;
 using Workbench.Runs;
 
 namespace Workbench.Papers.LearnedIndex;
@@ -12,19 +13,19 @@ public sealed record MainRun : RunConfig
     public int KeyCount { get; init; } = 10_000_000;
 
     /// <summary>Root model of the last-mile ablation.</summary>
-    public string Root { get; init; } = "log-linear";
+    public RootModelKind Root { get; init; } = RootModelKind.LogLinear;
 
     /// <summary>Leaves of the last-mile ablation's RMI.</summary>
     public int Leaves { get; init; } = 4096;
 
     /// <summary>Last-mile search of the sweeps' RMIs.</summary>
-    public string Search { get; init; } = "binary";
+    public LastMileSearch Search { get; init; } = LastMileSearch.Binary;
 
     /// <summary>RMI leaf counts swept.</summary>
     public int[] Branching { get; init; } = [64, 256, 1024, 4096, 16384, 65536, 262144];
 
     /// <summary>RMI root models swept.</summary>
-    public string[] Roots { get; init; } = ["linear", "log-linear", "cubic", "mlp"];
+    public RootModelKind[] Roots { get; init; } = [RootModelKind.Linear, RootModelKind.LogLinear, RootModelKind.Cubic, RootModelKind.Mlp];
 
     /// <summary>B+tree page sizes swept.</summary>
     public int[] PageSizes { get; init; } = [16, 32, 64, 128, 256, 1024, 4096];
@@ -55,13 +56,13 @@ public sealed record KeySetRun : RunConfig
     public int KeyCount { get; init; } = 1_000_000;
 
     /// <summary>Root model of the RMI whose fit is drawn.</summary>
-    public string Root { get; init; } = "log-linear";
+    public RootModelKind Root { get; init; } = RootModelKind.LogLinear;
 
     /// <summary>RMI leaves.</summary>
     public int Leaves { get; init; } = 4096;
 
     /// <summary>Root models compared.</summary>
-    public string[] Roots { get; init; } = ["linear", "log-linear", "cubic", "mlp"];
+    public RootModelKind[] Roots { get; init; } = [RootModelKind.Linear, RootModelKind.LogLinear, RootModelKind.Cubic, RootModelKind.Mlp];
 
     /// <summary>Lookups timed per index.</summary>
     public int Probes { get; init; } = 1_000_000;
