@@ -15,7 +15,8 @@ namespace Workbench.Data;
 /// <param name="UnevenBeams">Two blocks: half the lasers in the top 37 % of the field of view, half in the rest.</param>
 /// <param name="RangeNoise">Standard deviation of the range noise, metres.</param>
 /// <param name="DropProbability">Chance that a return is lost (ray drop), in [0, 1).</param>
-/// <param name="EgoSpeed">Forward speed during the sweep, m/s (points are reported in the pose at the end of the sweep, not de-skewed).</param>
+/// <param name="EgoSpeed">Forward speed during the sweep, m/s (points are reported in the pose at the end of the sweep,
+/// not de-skewed).</param>
 /// <param name="MaxRange">Returns beyond this are lost, metres.</param>
 /// <param name="MountHeight">Height of the sensor above the ground plane, metres (KITTI: 1.73).</param>
 /// <param name="SweepSeconds">Duration of one revolution, seconds (10 Hz: 0.1).</param>
@@ -30,7 +31,8 @@ public sealed record LidarSensor(int Beams = 64, int Columns = 2048, double FovU
     /// <exception cref="ArgumentException">A value out of range.</exception>
     public void Validate()
     {
-        if (Beams is < 1 or > 256) throw new ArgumentException(Invariant($"Sensor beams = {Beams} is not allowed: it must be in [1, 256]."));
+        if (Beams is < 1 or > 256)
+            throw new ArgumentException(Invariant($"Sensor beams = {Beams} is not allowed: it must be in [1, 256]."));
         if (Columns < 1) throw new ArgumentException(Invariant($"Sensor columns = {Columns} is not allowed: it must be at least 1."));
         if (!(FovUpDegrees > FovDownDegrees))
             throw new ArgumentException(Invariant($"Sensor fov_up = {FovUpDegrees}° must be above fov_down = {FovDownDegrees}°."));

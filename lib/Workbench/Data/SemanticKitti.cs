@@ -18,7 +18,8 @@ public static class SemanticKitti
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length % BytesPerPoint != 0)
             throw new DatasetException(
-                $"Scan file {path} has {bytes.Length} bytes, not a multiple of 16 (4 float32 per point: x, y, z, remission), so it is truncated or not a SemanticKITTI .bin.");
+                $"Scan file {path} has {bytes.Length} bytes, not a multiple of 16 (4 float32 per point: x, y, z, remission), "
+                + "so it is truncated or not a SemanticKITTI .bin.");
         int n = bytes.Length / BytesPerPoint;
         var floats = new float[n * 4];
         Buffer.BlockCopy(bytes, 0, floats, 0, bytes.Length);
@@ -36,10 +37,12 @@ public static class SemanticKitti
 
     /// <summary>Writes a <c>.bin</c> scan.</summary>
     /// <exception cref="ArgumentException">The four arrays differ in length.</exception>
-    public static void WriteScan(string path, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, ReadOnlySpan<float> remission)
+    public static void WriteScan(string path, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z,
+        ReadOnlySpan<float> remission)
     {
         if (y.Length != x.Length || z.Length != x.Length || remission.Length != x.Length)
-            throw new ArgumentException($"x, y, z and remission must have one length each; got {x.Length}, {y.Length}, {z.Length} and {remission.Length}.");
+            throw new ArgumentException($"x, y, z and remission must have one length each; "
+                + $"got {x.Length}, {y.Length}, {z.Length} and {remission.Length}.");
         var floats = new float[x.Length * 4];
         for (int i = 0; i < x.Length; i++)
         {
@@ -53,15 +56,18 @@ public static class SemanticKitti
         Runs.AtomicFile.WriteAllBytes(path, bytes);
     }
 
-    /// <summary>Reads the raw semantic labels (lower 16 bits) of a <c>.label</c> file for a scan of <paramref name="points"/> points.</summary>
-    /// <exception cref="DatasetException">The file is missing, its size is not a multiple of 4, or it holds a different point count.</exception>
+    /// <summary>Reads the raw semantic labels (lower 16 bits) of a <c>.label</c> file for a scan of
+    /// <paramref name="points"/> points.</summary>
+    /// <exception cref="DatasetException">The file is missing, its size is not a multiple of 4, or it holds a different
+    /// point count.</exception>
     public static int[] ReadLabels(string path, int points)
     {
         if (!File.Exists(path)) throw new DatasetException($"Label file {path} does not exist.");
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length % 4 != 0 || bytes.Length / 4 != points)
             throw new DatasetException(
-                $"Label file {path} has {bytes.Length} bytes = {bytes.Length / 4.0:0.##} labels but its scan has {points} points: they must match one uint32 per point.");
+                $"Label file {path} has {bytes.Length} bytes = {bytes.Length / 4.0:0.##} labels but its scan has {points} points: "
+                + "they must match one uint32 per point.");
         var raw = new uint[points];
         Buffer.BlockCopy(bytes, 0, raw, 0, bytes.Length);
         return raw.Select(v => (int)(v & 0xFFFF)).ToArray();

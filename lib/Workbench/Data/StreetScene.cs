@@ -58,7 +58,8 @@ public sealed class StreetScene
                 scene.Ellipsoid(SceneClass.Vegetation, tx, ty, top + crown * 0.8, crown, crown * U(0.7, 1.0));
             }
             for (int b = rng.Next(2, 7); b > 0; b--)
-                scene.Ellipsoid(SceneClass.Vegetation, U(-extent, extent), side * (road + sidewalk + U(0.3, 1.2)), 0.3, U(0.6, 1.4), U(0.6, 1.1));
+                scene.Ellipsoid(SceneClass.Vegetation, U(-extent, extent), side * (road + sidewalk + U(0.3, 1.2)), 0.3, U(0.6, 1.4),
+                    U(0.6, 1.1));
             for (double x = -extent + U(0, 10); x < extent; x += U(5.5, 16)) // parked cars
                 if (rng.NextDouble() < 0.6 && (Math.Abs(x) > 4 || Math.Abs(side * (road - 1.1) - scene.SensorOffset) > 2.2))
                     scene.Car(x, side * (road - 1.1), U(1.4, 1.7), rng);

@@ -51,7 +51,8 @@ public interface IExperiment
     RunConfig Configure(string preset, IEnumerable<string> overrides);
 
     /// <summary>Runs (or loads from the cache) everything the paper's notebook shows.</summary>
-    ExperimentReport Run(RunConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default);
+    ExperimentReport Run(RunConfig config, RunStore store, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default);
 }
 
 /// <summary>
@@ -105,7 +106,8 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfi
         Run((TConfig)config, store, progress, cancellation);
 
     /// <summary>Runs (or loads) everything the paper's notebook shows.</summary>
-    public abstract ExperimentReport Run(TConfig config, RunStore store, IProgress<RunProgress>? progress = null, CancellationToken cancellation = default);
+    public abstract ExperimentReport Run(TConfig config, RunStore store, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default);
 }
 
 /// <summary>
@@ -144,7 +146,8 @@ public static class Catalogue
         new(4, "reformer", "Reformer: The Efficient Transformer (Kitaev et al., ICLR 2020)", null),
         new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)",
             typeof(LearnedIndex.LearnedIndexExperiment)),
-        new(6, "pointrend", "PointRend: Image Segmentation as Rendering (Kirillov et al., CVPR 2020)", typeof(PointRend.PointRendExperiment)),
+        new(6, "pointrend", "PointRend: Image Segmentation as Rendering (Kirillov et al., CVPR 2020)",
+            typeof(PointRend.PointRendExperiment)),
         new(7, "rangenet", "RangeNet++: Fast and Accurate LiDAR Semantic Segmentation (Milioto et al., IROS 2019)",
             typeof(RangeNet.RangeNetExperiment)),
         new(8, "soft-sort", "Fast Differentiable Sorting and Ranking (Blondel et al., ICML 2020)", typeof(SoftSort.SoftSortExperiment)),

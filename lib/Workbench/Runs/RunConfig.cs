@@ -207,7 +207,8 @@ public static class Configs
             {
                 if (EnumNames.TryParse(type, text, out var member)) return member!;
                 string what = property.GetCustomAttribute<KnobAttribute>()?.Description ?? name;
-                throw new ConfigException($"{name} = '{text}' is not allowed: {what} must be one of {string.Join(", ", EnumNames.All(type))}.");
+                throw new ConfigException(
+                    $"{name} = '{text}' is not allowed: {what} must be one of {string.Join(", ", EnumNames.All(type))}.");
             }
             if (type == typeof(bool)) return text.ToLowerInvariant() switch
             {

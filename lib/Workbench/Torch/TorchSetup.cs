@@ -107,7 +107,8 @@ public static class TorchSetup
     /// (<see cref="Data.FashionMnist.TrainingSubset"/>) in the caller's dispose scope, and the 10,000 test images from the
     /// <see cref="TensorCache"/> (shared by every run; never modify or dispose them).
     /// </summary>
-    public static (torch.Tensor TrainX, torch.Tensor TrainY, torch.Tensor TestX, torch.Tensor TestY) FashionMnistTensors(int trainImages, int seed)
+    public static (torch.Tensor TrainX, torch.Tensor TrainY, torch.Tensor TestX, torch.Tensor TestY) FashionMnistTensors(
+        int trainImages, int seed)
     {
         var (trainX, trainY) = ToTensors(Data.FashionMnist.TrainingSubset(trainImages, seed));
         var test = TensorCache.Get("fashion-mnist/test", () =>

@@ -13,7 +13,9 @@ public class LidarDataTests
         Assert.Equal(a.X, b.X);
         Assert.Equal(a.Label, b.Label);
         Assert.InRange(a.Count, 32 * 1024 / 3, 32 * 1024);
-        var present = Enumerable.Range(0, 20).SelectMany(s => LidarSimulator.Simulate(sensor with { Columns = 512 }, s).Label).Distinct().ToHashSet();
+        var present = Enumerable.Range(0, 20)
+            .SelectMany(s => LidarSimulator.Simulate(sensor with { Columns = 512 }, s).Label)
+            .Distinct().ToHashSet();
         foreach (var c in Enum.GetValues<SceneClass>().Where(c => c != SceneClass.Unlabeled))
             Assert.Contains((int)c, present);
         Assert.DoesNotContain(0, a.Label);

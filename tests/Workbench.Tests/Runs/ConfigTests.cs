@@ -29,7 +29,10 @@ public class ConfigTests
     public void Two_kinds_of_run_at_their_defaults_do_not_share_a_folder()
     {
         Assert.Equal(Configs.Canonical(new TourConfig()),
-            Configs.Canonical(new Workbench.Papers.LotteryTicket.LotteryRun() with { Dataset = Workbench.Papers.LotteryTicket.LotteryDataset.MnistDigits }));
+            Configs.Canonical(new Workbench.Papers.LotteryTicket.LotteryRun() with
+            {
+                Dataset = Workbench.Papers.LotteryTicket.LotteryDataset.MnistDigits,
+            }));
         Assert.NotEqual(Configs.Hash("x", new TourConfig()), Configs.Hash("x", new Workbench.Papers.LotteryTicket.LotteryRun()));
     }
 

@@ -44,7 +44,8 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
             }
             var finalized = watch.Stop();
             watch.Dispose();
-            output.WriteLine($"{model}: {runs} runs in {clock.Elapsed.TotalSeconds:F1} s, {collections} forced collections, finalized: {FinalizerWatch.Describe(finalized)}");
+            output.WriteLine($"{model}: {runs} runs in {clock.Elapsed.TotalSeconds:F1} s, {collections} forced collections, "
+                + $"finalized: {FinalizerWatch.Describe(finalized)}");
             Assert.True(collections > 10, $"the GC stress thread only ran {collections} collections");
             Assert.True(finalized.Count == 0, $"{model}: TorchSharp objects reached the finalizer: {FinalizerWatch.Describe(finalized)}");
         }
@@ -61,20 +62,30 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
         switch (model)
         {
             case "tour":
-                TourTrainer.Train(new TourRun { Steps = 40, TrainImages = 1_000, BatchSize = 64, EvalEvery = 20, CheckpointEvery = 20, Hidden = 32, Seed = seed }, context);
+                TourTrainer.Train(new TourRun
+                {
+                    Steps = 40, TrainImages = 1_000, BatchSize = 64, EvalEvery = 20, CheckpointEvery = 20, Hidden = 32, Seed = seed,
+                }, context);
                 break;
             case "lenet-300-100" or "conv-2":
             {
                 var network = model == "conv-2" ? LotteryModel.Conv2 : LotteryModel.LeNet300100;
-                var run = new LotteryRun { Model = network, Iterations = network == LotteryModel.Conv2 ? 2 : 40, EvalEvery = 20, ValidationImages = 200, Seed = seed, Arm = LotteryArm.Ticket, Round = 1 };
+                var run = new LotteryRun
+                {
+                    Model = network, Iterations = network == LotteryModel.Conv2 ? 2 : 40, EvalEvery = 20, ValidationImages = 200,
+                    Seed = seed, Arm = LotteryArm.Ticket, Round = 1,
+                };
                 var net = Trainer.Initial(network, seed);
                 var rng = new Random(seed);
-                var masks = net.Layers.Select(l => Enumerable.Range(0, (int)l.Weight.numel()).Select(_ => rng.NextDouble() < 0.5 ? 1f : 0f).ToArray()).ToArray();
+                var masks = net.Layers
+                    .Select(l => Enumerable.Range(0, (int)l.Weight.numel()).Select(_ => rng.NextDouble() < 0.5 ? 1f : 0f).ToArray())
+                    .ToArray();
                 Trainer.Train(run, net, masks, context, checkpointEvery: 20);
                 break;
             }
             case "soft-top-k":
-                Applications.TopK(new TopKRun { Method = TopKLoss.SoftTopK, Steps = 20, TrainImages = 500, Hidden = 32, Seed = seed }, context);
+                Applications.TopK(new TopKRun { Method = TopKLoss.SoftTopK, Steps = 20, TrainImages = 500, Hidden = 32, Seed = seed },
+                    context);
                 break;
             case "soft-ranking":
                 Applications.Ranking(new RankingRun { Samples = 200, Steps = 30, Seed = seed }, context);
@@ -100,7 +111,8 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
             case "rangenet":
                 Workbench.Papers.RangeNet.RangeNetTraining.Train(new Workbench.Papers.RangeNet.RangeNetTrainRun
                 {
-                    Beams = 8, SensorColumns = 128, Width = 64, TrainScans = 4, TestScans = 1, Channels = 4, Steps = 6, BatchSize = 2, Seed = seed,
+                    Beams = 8, SensorColumns = 128, Width = 64, TrainScans = 4, TestScans = 1, Channels = 4, Steps = 6, BatchSize = 2,
+                    Seed = seed,
                 }, context);
                 break;
             case "pointrend" or "pointrend-dense":
@@ -108,11 +120,13 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                 // Training, then the evaluation (subdivision calls the point head from the kernel) on the same weights.
                 var run = new PointRendTrainRun
                 {
-                    Head = model == "pointrend" ? MaskHead.PointRend : MaskHead.Dense, ImageSize = 32, TrainScenes = 16, Steps = 4, BatchSize = 4,
+                    Head = model == "pointrend" ? MaskHead.PointRend : MaskHead.Dense, ImageSize = 32, TrainScenes = 16, Steps = 4,
+                    BatchSize = 4,
                     FineChannels = 8, HeadWidth = 16, TrainPoints = 64, Seed = seed,
                 };
                 PointRendTraining.Train(run, context, checkpointEvery: 2);
-                PointRendTraining.Evaluate(new PointRendEvalRun { TestScenes = 2, ExtraSteps = 0, PointsPerStep = 64, Frontier = true }, run,
+                PointRendTraining.Evaluate(
+                    new PointRendEvalRun { TestScenes = 2, ExtraSteps = 0, PointsPerStep = 64, Frontier = true }, run,
                     Path.Combine(directory, PointRendTraining.WeightsFile), context);
                 break;
             }

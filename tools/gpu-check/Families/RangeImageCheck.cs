@@ -48,7 +48,9 @@ public sealed class RangeImageCheck : IGpuCheckFamily
         var cpu = KnnCleanup.Apply(projection, labels, 9, options);
         double cpuSeconds = cpuClock.Elapsed.TotalSeconds;
         var (gpuLabels, _) = gpu.Apply(projection, labels, 9, options); // compiles the kernel
-        var times = Enumerable.Range(0, iterations).Select(_ => gpu.Apply(projection, labels, 9, options).Kernel.TotalSeconds).Order().ToList();
+        var times = Enumerable.Range(0, iterations)
+            .Select(_ => gpu.Apply(projection, labels, 9, options).Kernel.TotalSeconds)
+            .Order().ToList();
         long mismatches = cpu.Zip(gpuLabels).Count(p => p.First != p.Second);
         return new GpuCheckResult(null, 0, mismatches, new GpuCheckTiming("per scan, kernel only", times[times.Count / 2], cpuSeconds),
             $"{scan.Count:N0} points");

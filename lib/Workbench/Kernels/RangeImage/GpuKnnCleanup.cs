@@ -59,7 +59,8 @@ public sealed class GpuKnnCleanup : IDisposable
     {
         KnnCleanup.Check(projection.Range, projection.Height, projection.Width, projection.PointRange, projection.PointRow,
             projection.PointColumn, pixelLabels, classes, options);
-        if (options.K > MaxK) throw new ArgumentException($"KNN k = {options.K} is above the GPU kernel's limit of {MaxK}; use the CPU path.");
+        if (options.K > MaxK)
+            throw new ArgumentException($"KNN k = {options.K} is above the GPU kernel's limit of {MaxK}; use the CPU path.");
         int n = projection.PointRange.Length;
         if (n == 0) return ([], TimeSpan.Zero);
         using var range = _accelerator.Allocate1D(projection.Range);

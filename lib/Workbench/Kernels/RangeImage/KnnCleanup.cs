@@ -8,7 +8,8 @@ namespace Workbench.Kernels.RangeImage;
 /// zero padding (R = 0, label 0), at both azimuth borders unless <see cref="KnnOptions.WrapAzimuth"/>;</item>
 /// <item>the window's centre takes the point's own range rᵢ (distance 0), so it always votes — with the label of the
 /// pixel's nearest point, which may be another object that occludes i;</item>
-/// <item>distance d_q = |R_q − rᵢ| · (1 − g_q), with g the sum-normalised Gaussian (<see cref="KnnOptions.InverseGaussianWeights"/>);</item>
+/// <item>distance d_q = |R_q − rᵢ| · (1 − g_q), with g the sum-normalised Gaussian
+/// (<see cref="KnnOptions.InverseGaussianWeights"/>);</item>
 /// <item>the K smallest d_q vote with their pixel's label; a vote with d_q &gt; cutoff (when cutoff &gt; 0) goes to an
 /// extra class C instead;</item>
 /// <item>the result is the most-voted class among 1 … C − 1 (unlabeled 0 and the extra class excluded; ties to the
@@ -102,7 +103,8 @@ public static class KnnCleanup
     public static int[] Reference(RangeProjection projection, ReadOnlySpan<int> pixelLabels, int classes, KnnOptions options)
     {
         int height = projection.Height, width = projection.Width;
-        Check(projection.Range, height, width, projection.PointRange, projection.PointRow, projection.PointColumn, pixelLabels, classes, options);
+        Check(projection.Range, height, width, projection.PointRange, projection.PointRow, projection.PointColumn, pixelLabels,
+            classes, options);
         int s = options.Window, pad = (s - 1) / 2, pixels = height * width, n = projection.PointRange.Length;
         // F.unfold(proj_range, kernel_size=(s, s), padding=(pad, pad)) and the same for the argmax.
         var unfoldRange = new float[s * s, pixels];
@@ -167,6 +169,7 @@ public static class KnnCleanup
                 throw new ArgumentException($"Pixel label {label} is outside [0, {classes - 1}] for {classes} classes.");
         for (int i = 0; i < pointRow.Length; i++)
             if ((uint)pointRow[i] >= (uint)height || (uint)pointColumn[i] >= (uint)width)
-                throw new ArgumentException($"Point {i} falls into pixel ({pointRow[i]}, {pointColumn[i]}), outside the {height} × {width} image.");
+                throw new ArgumentException(
+                    $"Point {i} falls into pixel ({pointRow[i]}, {pointColumn[i]}), outside the {height} × {width} image.");
     }
 }

@@ -28,9 +28,11 @@ public readonly record struct KnnOptions(int K = 5, int Window = 5, double Sigma
     public void Validate()
     {
         if (Window < 1 || Window % 2 == 0)
-            throw new ArgumentException(Invariant($"KNN window = {Window} is not allowed: it must be an odd number of pixels ≥ 1 (e.g. 5)."));
+            throw new ArgumentException(Invariant($"KNN window = {Window} is not allowed: ")
+                + Invariant($"it must be an odd number of pixels ≥ 1 (e.g. 5)."));
         if (K < 1 || K > Window * Window)
-            throw new ArgumentException(Invariant($"KNN k = {K} is not allowed: it must be in [1, {Window * Window}] for a {Window} × {Window} window."));
+            throw new ArgumentException(Invariant($"KNN k = {K} is not allowed: ")
+                + Invariant($"it must be in [1, {Window * Window}] for a {Window} × {Window} window."));
         if (!(Sigma > 0) || !double.IsFinite(Sigma))
             throw new ArgumentException(Invariant($"KNN sigma = {Sigma} is not allowed: it must be a finite number above 0 pixels."));
         if (double.IsNaN(Cutoff)) throw new ArgumentException("KNN cutoff = NaN is not allowed: give metres, or 0 to switch it off.");
@@ -49,7 +51,8 @@ public readonly record struct KnnOptions(int K = 5, int Window = 5, double Sigma
         var g = new double[s * s];
         for (int i = 0; i < s; i++)
             for (int j = 0; j < s; j++)
-                g[i * s + j] = 1.0 / (2 * Math.PI * variance) * Math.Exp(-((i - mean) * (i - mean) + (j - mean) * (j - mean)) / (2 * variance));
+                g[i * s + j] = 1.0 / (2 * Math.PI * variance)
+                    * Math.Exp(-((i - mean) * (i - mean) + (j - mean) * (j - mean)) / (2 * variance));
         double sum = g.Sum();
         return g.Select(v => (float)(1.0 - v / sum)).ToArray();
     }

@@ -31,7 +31,8 @@ public readonly record struct RangeImageGeometry(int Height, int Width, double F
             throw new ArgumentException(Invariant(
                 $"fov_up = {FovUpDegrees}° must be above fov_down = {FovDownDegrees}° (e.g. +3° and −25° for an HDL-64)."));
         if (FovRadians <= 0)
-            throw new ArgumentException(Invariant($"fov_up = {FovUpDegrees}° and fov_down = {FovDownDegrees}° give an empty field of view."));
+            throw new ArgumentException(Invariant($"fov_up = {FovUpDegrees}° and fov_down = {FovDownDegrees}° ")
+                + Invariant($"give an empty field of view."));
     }
 
     static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

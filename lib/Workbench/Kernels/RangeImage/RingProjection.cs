@@ -9,7 +9,8 @@ namespace Workbench.Kernels.RangeImage;
 public static class RingProjection
 {
     /// <summary>Projects points with known ring indices into a <c>rings × width</c> image.</summary>
-    /// <exception cref="ArgumentException">A ring index outside [0, rings − 1], width below 1, or inputs of different lengths.</exception>
+    /// <exception cref="ArgumentException">A ring index outside [0, rings − 1], width below 1, or inputs of
+    /// different lengths.</exception>
     public static RangeProjection Project(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z,
         ReadOnlySpan<float> remission, ReadOnlySpan<int> ring, int rings, int width,
         ProjectionMask mask = ProjectionMask.IndexAtLeastZero)

@@ -115,7 +115,8 @@ public static class PointRendReport
             [.. ks.Select(k => "k = " + k.ToString("0.##", Inv))]);
         // The value in each cell (labels that are not numbers keep the axes categorical).
         kBetaFigure.Spec["data"]![0]!["text"] = new JsonArray([.. Enumerable.Range(0, ks.Length)
-            .Select(a => (JsonNode)new JsonArray([.. Enumerable.Range(0, betas.Length).Select(b => (JsonNode)grid[a, b].ToString("0.000", Inv))]))]);
+            .Select(a => (JsonNode)new JsonArray([.. Enumerable.Range(0, betas.Length)
+                .Select(b => (JsonNode)grid[a, b].ToString("0.000", Inv))]))]);
         kBetaFigure.Spec["data"]![0]!["texttemplate"] = "%{text}";
 
         // The point-budget frontier at the image side.

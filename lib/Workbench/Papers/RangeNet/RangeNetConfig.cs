@@ -155,18 +155,25 @@ public sealed record RangeNetConfig : RunConfig
     public override void Validate()
     {
         if (FovUp <= FovDown)
-            throw new ConfigException(Invariant($"fov_up = {FovUp}° is not above fov_down = {FovDown}°: fov_up must be greater (e.g. 3 and -25)."));
+            throw new ConfigException(Invariant($"fov_up = {FovUp}° is not above fov_down = {FovDown}°: ")
+                + Invariant($"fov_up must be greater (e.g. 3 and -25)."));
         if (KnnWindow % 2 == 0)
-            throw new ConfigException(Invariant($"knn_window = {KnnWindow} is even: the KNN search window must be an odd number of pixels (e.g. 5)."));
+            throw new ConfigException(Invariant($"knn_window = {KnnWindow} is even: ")
+                + Invariant($"the KNN search window must be an odd number of pixels (e.g. 5)."));
         if (KnnK > KnnWindow * KnnWindow)
-            throw new ConfigException(Invariant($"knn_k = {KnnK} is more than the {KnnWindow * KnnWindow} pixels of a {KnnWindow} × {KnnWindow} window: it must be in [1, {KnnWindow * KnnWindow}]."));
+            throw new ConfigException(Invariant($"knn_k = {KnnK} is more than the {KnnWindow * KnnWindow} pixels of a ")
+                + Invariant($"{KnnWindow} × {KnnWindow} window: it must be in [1, {KnnWindow * KnnWindow}]."));
         if (Widths.Length == 0) throw new ConfigException("widths is empty: give at least one range image width, e.g. widths=512,256.");
         foreach (int w in Widths)
-            if (w is < 8 or > 4096) throw new ConfigException(Invariant($"widths contains {w}: every range image width must be in [8, 4096] pixels."));
+            if (w is < 8 or > 4096)
+                throw new ConfigException(Invariant($"widths contains {w}: every range image width must be in [8, 4096] pixels."));
         foreach (int w in Widths.Append(Width))
-            if (w % 4 != 0) throw new ConfigException(Invariant($"width {w} is not a multiple of 4: the network halves the width twice, so use e.g. 512, 256 or 128."));
+            if (w % 4 != 0)
+                throw new ConfigException(Invariant($"width {w} is not a multiple of 4: ")
+                    + Invariant($"the network halves the width twice, so use e.g. 512, 256 or 128."));
         if (BatchSize > TrainScans)
-            throw new ConfigException(Invariant($"batch_size = {BatchSize} is larger than train_scans = {TrainScans}: it must be in [1, {TrainScans}]."));
+            throw new ConfigException(Invariant($"batch_size = {BatchSize} is larger than train_scans = {TrainScans}: ")
+                + Invariant($"it must be in [1, {TrainScans}]."));
     }
 
     static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -23,10 +23,12 @@ public static class RangeNetData
         DropProbability: run.RayDrop, EgoSpeed: run.EgoSpeed);
 
     /// <summary>Training scan i (scene seed 1,000,003 · sceneSeed + i).</summary>
-    public static LidarScan TrainScan(RangeNetTrainRun run, int i) => LidarSimulator.Simulate(Sensor(run), SceneSeedOf(run.SceneSeed, i, false));
+    public static LidarScan TrainScan(RangeNetTrainRun run, int i) =>
+        LidarSimulator.Simulate(Sensor(run), SceneSeedOf(run.SceneSeed, i, false));
 
     /// <summary>Test scan i (a disjoint range of scene seeds).</summary>
-    public static LidarScan TestScan(RangeNetTrainRun run, int i) => LidarSimulator.Simulate(Sensor(run), SceneSeedOf(run.SceneSeed, i, true));
+    public static LidarScan TestScan(RangeNetTrainRun run, int i) =>
+        LidarSimulator.Simulate(Sensor(run), SceneSeedOf(run.SceneSeed, i, true));
 
     static int SceneSeedOf(int sceneSeed, int i, bool test) => unchecked(sceneSeed * 1_000_003 + (test ? 500_000 : 0) + i);
 

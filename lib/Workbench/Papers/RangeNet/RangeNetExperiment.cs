@@ -66,14 +66,17 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
     }
 
     /// <summary>mIoU (mean over seeds) of KNN variants around the configured setting, one parameter at a time.</summary>
-    static List<(string Parameter, double Value, double MeanIoU, double Gain, double GainStd)> KnnSweeps(RangeNetConfig config, Evaluation main,
+    static List<(string Parameter, double Value, double MeanIoU, double Gain, double GainStd)> KnnSweeps(RangeNetConfig config,
+        Evaluation main,
         List<RunRecord<RangeNetTrainResult>> runs)
     {
         var knn = config.Knn;
         var variants = new List<(string, double, KnnOptions)>();
         foreach (int k in new[] { 1, 3, 5, 7, 9, 15 }) variants.Add(("k", k, knn with { K = Math.Min(k, knn.Window * knn.Window) }));
-        foreach (int window in new[] { 3, 5, 7, 9 }) variants.Add(("window", window, knn with { Window = window, K = Math.Min(knn.K, window * window) }));
-        foreach (double cutoff in new[] { 0.0, 0.25, 0.5, 1, 2, 4 }) variants.Add(("cutoff (m, 0 = off)", cutoff, knn with { Cutoff = cutoff }));
+        foreach (int window in new[] { 3, 5, 7, 9 })
+            variants.Add(("window", window, knn with { Window = window, K = Math.Min(knn.K, window * window) }));
+        foreach (double cutoff in new[] { 0.0, 0.25, 0.5, 1, 2, 4 })
+            variants.Add(("cutoff (m, 0 = off)", cutoff, knn with { Cutoff = cutoff }));
         foreach (double sigma in new[] { 0.25, 0.5, 1, 2, 4 }) variants.Add(("sigma (pixels)", sigma, knn with { Sigma = sigma }));
         variants.Add(("wrap (0 = zero-pad, 1 = wrap)", 0, knn with { WrapAzimuth = false }));
         variants.Add(("wrap (0 = zero-pad, 1 = wrap)", 1, knn with { WrapAzimuth = true }));
@@ -132,7 +135,8 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
             if (!gpu.IsCuda || knn.K > GpuKnnCleanup.MaxK) return [];
             gpu.Apply(main.Projections[0], Evaluation.Ints(predictions[0]), RangeNetData.Classes, knn); // compile the kernel
             var times = Enumerable.Range(0, main.Scans.Count)
-                .Select(i => gpu.Apply(main.Projections[i], Evaluation.Ints(predictions[i]), RangeNetData.Classes, knn).Kernel.TotalMilliseconds)
+                .Select(i => gpu.Apply(main.Projections[i], Evaluation.Ints(predictions[i]), RangeNetData.Classes, knn)
+                    .Kernel.TotalMilliseconds)
                 .Order().ToList();
             return [($"KNN, CUDA kernel ({gpu.DeviceName})", times[times.Count / 2])];
         }

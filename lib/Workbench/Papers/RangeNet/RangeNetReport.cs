@@ -47,8 +47,10 @@ public static class RangeNetReport
 
         var classTable = new DataFrame(
             new StringDataFrameColumn("class", ClassNames),
-            new DoubleDataFrameColumn("iou_network", ClassNames.Select((_, c) => 100 * MeanOver(mainResults, r => r.Before.ClassIoU[c + 1]))),
-            new DoubleDataFrameColumn("iou_network_knn", ClassNames.Select((_, c) => 100 * MeanOver(mainResults, r => r.After.ClassIoU[c + 1]))),
+            new DoubleDataFrameColumn("iou_network",
+                ClassNames.Select((_, c) => 100 * MeanOver(mainResults, r => r.Before.ClassIoU[c + 1]))),
+            new DoubleDataFrameColumn("iou_network_knn",
+                ClassNames.Select((_, c) => 100 * MeanOver(mainResults, r => r.After.ClassIoU[c + 1]))),
             new DoubleDataFrameColumn("iou_ceiling", ClassNames.Select((_, c) => 100 * ceilings[config.Width].Before.ClassIoU[c + 1])));
 
         // How much of the gap between the network and the projection ceiling KNN closes, per subset of points.
@@ -123,18 +125,24 @@ public static class RangeNetReport
     }
 
     static List<PaperVsOurs.Row> PaperRows(RangeNetConfig config, int[] widths, List<WidthSeedResult> results,
-        Dictionary<int, (PointScores Before, PointScores After)> ceilings, List<(string Stage, double Ms)> runtime, string knnText, int seeds)
+        Dictionary<int, (PointScores Before, PointScores After)> ceilings, List<(string Stage, double Ms)> runtime, string knnText,
+        int seeds)
     {
         string scale = $"{config.Beams} × {config.Width}, simulated streets, {config.TrainScans} training scans, {config.Steps} steps";
         var main = results.Where(r => r.Width == config.Width).ToList();
         var gains = main.Select(r => r.After.MeanIoU - r.Before.MeanIoU).ToList();
         var (before, beforeStd) = SeriesStats.MeanStd(main.Select(r => r.Before.MeanIoU));
         var (after, afterStd) = SeriesStats.MeanStd(main.Select(r => r.After.MeanIoU));
-        string kVerdict = gains.All(g => g > 0) ? "holds (every seed gains)" : gains.Average() > 0 ? "partly (the mean gains, not every seed)" : "does not hold at this scale";
-        var gainByWidth = widths.Select(w => (Width: w, Gain: results.Where(r => r.Width == w).Average(r => r.After.MeanIoU - r.Before.MeanIoU))).ToList();
+        string kVerdict = gains.All(g => g > 0) ? "holds (every seed gains)"
+            : gains.Average() > 0 ? "partly (the mean gains, not every seed)"
+            : "does not hold at this scale";
+        var gainByWidth = widths
+            .Select(w => (Width: w, Gain: results.Where(r => r.Width == w).Average(r => r.After.MeanIoU - r.Before.MeanIoU)))
+            .ToList();
         bool narrowerGainsMore = gainByWidth.Zip(gainByWidth.Skip(1)).All(p => p.Second.Gain >= p.First.Gain);
         double spread = gainByWidth.Max(g => g.Gain) - gainByWidth.Min(g => g.Gain);
-        double noise = widths.Average(w => SeriesStats.MeanStd(results.Where(r => r.Width == w).Select(r => r.After.MeanIoU - r.Before.MeanIoU)).Std);
+        double noise = widths.Average(w =>
+            SeriesStats.MeanStd(results.Where(r => r.Width == w).Select(r => r.After.MeanIoU - r.Before.MeanIoU)).Std);
         string gainsText = string.Join(", ", gainByWidth.Select(g => F($"{g.Width}: {100 * g.Gain:+0.0;-0.0} pts")));
         var ceiling = ceilings[config.Width];
         double network = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).Ms;
@@ -143,16 +151,20 @@ public static class RangeNetReport
         [
             new("KNN post-processing raises point mIoU on SemanticKITTI (RangeNet53, 64 × 2048)",
                 $"49.9 → 52.2 % (+2.3 pts), KNN k 5, window 5, σ 1, cutoff 1 (reported)",
-                F($"{PaperVsOurs.Percent(before, beforeStd, seeds)} → {PaperVsOurs.Percent(after, afterStd, seeds)}, KNN {knnText}; {scale}"),
+                F($"{PaperVsOurs.Percent(before, beforeStd, seeds)} → {PaperVsOurs.Percent(after, afterStd, seeds)}, ")
+                    + F($"KNN {knnText}; {scale}"),
                 kVerdict),
             new("Narrower range images gain more from KNN (more points share a pixel)",
                 "gain grows as the width shrinks from 2048 (reported)", $"gain by width: {gainsText} (mean of {seeds} seeds)",
                 narrowerGainsMore && spread > noise ? "holds"
-                    : spread <= noise ? F($"not resolved: the gains differ by {100 * spread:0.0} pts, within the seed spread ({100 * noise:0.0} pts)")
+                    : spread <= noise
+                        ? F($"not resolved: the gains differ by {100 * spread:0.0} pts, ")
+                            + F($"within the seed spread ({100 * noise:0.0} pts)")
                     : "does not hold at this scale"),
             new("Back-projection loses points that share a pixel; KNN recovers part of it (ours: the projection ceiling)",
                 "not measured in the paper",
-                F($"ceiling {100 * ceiling.Before.MeanIoU:0.0} % → {100 * ceiling.After.MeanIoU:0.0} % with KNN; network {100 * before:0.0} %"),
+                F($"ceiling {100 * ceiling.Before.MeanIoU:0.0} % → {100 * ceiling.After.MeanIoU:0.0} % with KNN; ")
+                    + F($"network {100 * before:0.0} %"),
                 ceiling.After.MeanIoU > ceiling.Before.MeanIoU ? "KNN also lifts the ceiling" : "KNN does not lift the ceiling here"),
             new("Projection, back-projection and KNN are cheap next to the network",
                 "the GPU post-processing keeps the whole pipeline faster than the sensor's frame rate (reported, not re-checked)",
@@ -166,18 +178,21 @@ public static class RangeNetReport
     {
         var scan = main.Scans[0];
         var keep = Enumerable.Range(0, scan.Count).Where(i => i % 4 == 0 && Math.Abs(scan.X[i]) < 35 && Math.Abs(scan.Y[i]) < 35).ToList();
-        var figure = Plots.Scatter(slug, "scan-3d", "Test scan 0 in 3D, coloured by ground truth (±35 m, every fourth point)", "x (m)", "y (m)",
+        var figure = Plots.Scatter(slug, "scan-3d", "Test scan 0 in 3D, coloured by ground truth (±35 m, every fourth point)",
+            "x (m)", "y (m)",
             ClassNames.Select((className, c) =>
             {
                 var points = keep.Where(i => scan.Label[i] == c + 1).ToList();
-                return (className, (IReadOnlyList<double>)[.. points.Select(i => (double)scan.X[i])], (IReadOnlyList<double>)[.. points.Select(i => (double)scan.Y[i])]);
+                return (className, (IReadOnlyList<double>)[.. points.Select(i => (double)scan.X[i])],
+                    (IReadOnlyList<double>)[.. points.Select(i => (double)scan.Y[i])]);
             }).Where(s => s.Item2.Count > 0));
         foreach (var trace in figure.Spec["data"]!.AsArray())
         {
             var t = trace!.AsObject();
             int c = Array.IndexOf(ClassNames, (string)t["name"]!) + 1;
             t["type"] = "scatter3d";
-            t["z"] = new System.Text.Json.Nodes.JsonArray([.. keep.Where(i => scan.Label[i] == c).Select(i => (System.Text.Json.Nodes.JsonNode)(double)scan.Z[i])]);
+            t["z"] = new System.Text.Json.Nodes.JsonArray(
+                [.. keep.Where(i => scan.Label[i] == c).Select(i => (System.Text.Json.Nodes.JsonNode)(double)scan.Z[i])]);
             t["marker"]!["size"] = 1.5;
         }
         var layout = figure.Spec["layout"]!.AsObject();
@@ -187,7 +202,10 @@ public static class RangeNetReport
             ["xaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "x (m)" },
             ["yaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "y (m)" },
             ["zaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "z (m)" },
-            ["camera"] = new System.Text.Json.Nodes.JsonObject { ["eye"] = new System.Text.Json.Nodes.JsonObject { ["x"] = -1.4, ["y"] = -1.4, ["z"] = 0.9 } },
+            ["camera"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["eye"] = new System.Text.Json.Nodes.JsonObject { ["x"] = -1.4, ["y"] = -1.4, ["z"] = 0.9 },
+            },
         };
         return figure.WithSize(1000, 700);
     }
@@ -237,9 +255,11 @@ public static class RangeNetReport
             ClassNames.Select((className, c) =>
             {
                 var points = keep.Where(i => labels[i] == c + 1).ToList();
-                return (className, (IReadOnlyList<double>)[.. points.Select(i => (double)scan.X[i])], (IReadOnlyList<double>)[.. points.Select(i => (double)scan.Y[i])]);
+                return (className, (IReadOnlyList<double>)[.. points.Select(i => (double)scan.X[i])],
+                    (IReadOnlyList<double>)[.. points.Select(i => (double)scan.Y[i])]);
             }).Where(s => s.Item2.Count > 0));
-        var figure = Plots.SmallMultiples(slug, "top-down", $"Test scan 0 from above (±25 m): truth, network back-projected, + KNN ({KnnText(config.Knn)})",
+        var figure = Plots.SmallMultiples(slug, "top-down",
+            $"Test scan 0 from above (±25 m): truth, network back-projected, + KNN ({KnnText(config.Knn)})",
         [
             Panel("truth", "ground truth", scan.Label),
             Panel("before", "network, back-projected", before),
@@ -255,28 +275,39 @@ public static class RangeNetReport
         Curve Seeds(string name, Func<WidthSeedResult, double> pick)
         {
             var stats = widths.Select(w => SeriesStats.MeanStd(results.Where(r => r.Width == w).Select(pick))).ToList();
-            return new Curve(name, [.. widths.Select(w => (double)w)], [.. stats.Select(s => 100 * s.Mean)], [.. stats.Select(s => 100 * s.Std)], Markers: true);
+            return new Curve(name, [.. widths.Select(w => (double)w)], [.. stats.Select(s => 100 * s.Mean)],
+                [.. stats.Select(s => 100 * s.Std)], Markers: true);
         }
-        return Plots.Lines(slug, "miou-vs-width", $"Point mIoU vs range image width ({config.Beams} rows; KNN k {config.KnnK}, window {config.KnnWindow})",
+        return Plots.Lines(slug, "miou-vs-width",
+            $"Point mIoU vs range image width ({config.Beams} rows; KNN k {config.KnnK}, window {config.KnnWindow})",
             "range image width (pixels, log scale)", "point mIoU (%)",
         [
             Seeds("network", r => r.Before.MeanIoU),
             Seeds("network + KNN", r => r.After.MeanIoU),
-            new Curve("projection ceiling", [.. widths.Select(w => (double)w)], [.. widths.Select(w => 100 * ceilings[w].Before.MeanIoU)], Markers: true, Dash: "dash"),
-            new Curve("ceiling + KNN", [.. widths.Select(w => (double)w)], [.. widths.Select(w => 100 * ceilings[w].After.MeanIoU)], Markers: true, Dash: "dot"),
+            new Curve("projection ceiling", [.. widths.Select(w => (double)w)],
+                [.. widths.Select(w => 100 * ceilings[w].Before.MeanIoU)], Markers: true, Dash: "dash"),
+            new Curve("ceiling + KNN", [.. widths.Select(w => (double)w)],
+                [.. widths.Select(w => 100 * ceilings[w].After.MeanIoU)], Markers: true, Dash: "dot"),
         ], x: Scale.Log);
     }
 
-    static Figure SweepFigure(string slug, List<(string Parameter, double Value, double MeanIoU, double Gain, double GainStd)> sweeps, int seeds) =>
-        Plots.SmallMultiples(slug, "knn-sweeps", $"KNN sweeps, one parameter at a time: gain in point mIoU over back-projection alone (mean ± std, {seeds} seeds)",
+    static Figure SweepFigure(string slug, List<(string Parameter, double Value, double MeanIoU, double Gain, double GainStd)> sweeps,
+        int seeds) =>
+        Plots.SmallMultiples(slug, "knn-sweeps",
+            $"KNN sweeps, one parameter at a time: gain in point mIoU over back-projection alone (mean ± std, {seeds} seeds)",
         [
             .. sweeps.GroupBy(s => s.Parameter).Select(g => Plots.Lines(slug, g.Key, g.Key, g.Key, "KNN gain (mIoU points)",
-                [new Curve("network + KNN", [.. g.Select(s => s.Value)], [.. g.Select(s => 100 * s.Gain)], [.. g.Select(s => 100 * s.GainStd)], Markers: true)])),
+                [new Curve("network + KNN", [.. g.Select(s => s.Value)], [.. g.Select(s => 100 * s.Gain)],
+                    [.. g.Select(s => 100 * s.GainStd)], Markers: true)])),
         ], columns: 3);
 
-    static string KnnText(KnnOptions k) => F($"k {k.K}, window {k.Window}, σ {k.Sigma}, cutoff {(k.Cutoff > 0 ? k.Cutoff.ToString(CultureInfo.InvariantCulture) + " m" : "off")}, {(k.WrapAzimuth ? "azimuth wrap" : "zero-padded, no wrap")}");
+    static string KnnText(KnnOptions k) =>
+        F($"k {k.K}, window {k.Window}, σ {k.Sigma}, ")
+        + F($"cutoff {(k.Cutoff > 0 ? k.Cutoff.ToString(CultureInfo.InvariantCulture) + " m" : "off")}, ")
+        + F($"{(k.WrapAzimuth ? "azimuth wrap" : "zero-padded, no wrap")}");
 
-    static double MeanOver(IEnumerable<WidthSeedResult> results, Func<WidthSeedResult, double> pick) => SegmentationScores.Mean(results.Select(pick));
+    static double MeanOver(IEnumerable<WidthSeedResult> results, Func<WidthSeedResult, double> pick) =>
+        SegmentationScores.Mean(results.Select(pick));
 
     static string Pct((double Mean, double Std) s) => F($"{100 * s.Mean:0.0} ± {100 * s.Std:0.0}");
 

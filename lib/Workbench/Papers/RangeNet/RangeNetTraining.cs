@@ -49,7 +49,8 @@ public static class RangeNetTraining
         var x = tensor(inputs, [n, RangeNetData.Channels, h, w]);
         var y = tensor(targets, [n, h, w]);
         var weight = tensor(classWeights);
-        using var model = TorchRandom.Build(run.Seed, "init", () => new RangeSegNet(RangeNetData.Channels, RangeNetData.Classes, run.Channels));
+        using var model = TorchRandom.Build(run.Seed, "init",
+            () => new RangeSegNet(RangeNetData.Channels, RangeNetData.Classes, run.Channels));
         using var optimizer = new Adam(model.parameters(), run.LearningRate);
         var training = new SupervisedTraining<NoState>
         {

@@ -19,7 +19,8 @@ public sealed class RangeSegNet : Module<Tensor, Tensor>
     private readonly Module<Tensor, Tensor> stem, down1, down2, mid, refine1, refine2, head;
     private readonly ConvTranspose2d up2, up1;
 
-    /// <summary>Creates the network; weights come from torch's global generator (build it with <see cref="TorchRandom.Build{T}"/>).</summary>
+    /// <summary>Creates the network; weights come from torch's global generator
+    /// (build it with <see cref="TorchRandom.Build{T}"/>).</summary>
     /// <param name="inputs">Input channels (5: range, x, y, z, remission).</param>
     /// <param name="classes">Output classes including unlabeled 0.</param>
     /// <param name="channels">Channels of the first stage; 2× and 4× deeper.</param>

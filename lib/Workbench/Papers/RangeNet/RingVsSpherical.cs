@@ -46,16 +46,20 @@ public static class RingVsSpherical
     {
         var projections = scans.Select(project).ToList();
         var p0 = projections[0];
-        double Filled(RangeProjection p, int row) => Enumerable.Range(0, p.Width).Count(c => p.Index[row * p.Width + c] >= 0) / (double)p.Width;
+        double Filled(RangeProjection p, int row) =>
+            Enumerable.Range(0, p.Width).Count(c => p.Index[row * p.Width + c] >= 0) / (double)p.Width;
         double empty = projections.Average(p => Enumerable.Range(0, p.Height).Count(r => Filled(p, r) == 0));
         double sparse = projections.Average(p => Enumerable.Range(0, p.Height).Count(r => Filled(p, r) < 0.05));
         double visible = projections.Sum(p => p.VisiblePoints) / (double)scans.Sum(s => s.Count);
         var truth = scans.SelectMany(s => s.Label).ToArray();
-        var back = scans.SelectMany((s, i) => Unprojection.Labels(Unprojection.PixelLabels(s.Label, projections[i]), projections[i])).ToArray();
+        var back = scans
+            .SelectMany((s, i) => Unprojection.Labels(Unprojection.PixelLabels(s.Label, projections[i]), projections[i]))
+            .ToArray();
         var image = new double[p0.Height, p0.Width];
         for (int r = 0; r < p0.Height; r++)
             for (int c = 0; c < p0.Width; c++)
                 image[r, c] = Math.Max(0, p0.Range[r * p0.Width + c]);
-        return new RowFill(name, p0.Height, p0.Width, empty, sparse, visible, SegmentationScores.MeanIoU(truth, back, RangeNetData.Classes), image);
+        return new RowFill(name, p0.Height, p0.Width, empty, sparse, visible,
+            SegmentationScores.MeanIoU(truth, back, RangeNetData.Classes), image);
     }
 }

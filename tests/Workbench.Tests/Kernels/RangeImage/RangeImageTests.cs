@@ -65,7 +65,8 @@ public class SphericalProjectionTests
             Assert.True(fast.Index.SequenceEqual(reference.Index), $"seed {seed}: index images differ");
             Assert.True(fast.Range.SequenceEqual(reference.Range), $"seed {seed}");
             Assert.True(fast.Remission.SequenceEqual(reference.Remission), $"seed {seed}");
-            Assert.True(fast.PointRow.SequenceEqual(reference.PointRow) && fast.PointColumn.SequenceEqual(reference.PointColumn), $"seed {seed}");
+            Assert.True(fast.PointRow.SequenceEqual(reference.PointRow) && fast.PointColumn.SequenceEqual(reference.PointColumn),
+                $"seed {seed}");
         }
     }
 
@@ -88,7 +89,8 @@ public class SphericalProjectionTests
     [InlineData(0, 2048, 3, -25)]
     public void Bad_geometry_is_one_sentence(int height, int width, double up, double down)
     {
-        var e = Assert.Throws<ArgumentException>(() => SphericalProjection.Project([1f], [0f], [0f], [0f], new RangeImageGeometry(height, width, up, down)));
+        var e = Assert.Throws<ArgumentException>(() =>
+            SphericalProjection.Project([1f], [0f], [0f], [0f], new RangeImageGeometry(height, width, up, down)));
         Assert.DoesNotContain('\n', e.Message);
         Assert.EndsWith(".", e.Message);
         Assert.Contains(width < 1 ? "width" : height < 1 ? "height" : "fov_up", e.Message);
@@ -113,9 +115,11 @@ public class RingProjectionTests
         var scan = LidarSimulator.Simulate(sensor, 3);
         var spherical = SphericalProjection.Project(scan.X, scan.Y, scan.Z, scan.Remission, new RangeImageGeometry(64, 1024, 3, -25));
         var ring = RingProjection.Project(scan.X, scan.Y, scan.Z, scan.Remission, scan.Ring, 64, 1024);
-        int EmptyRows(RangeProjection p) => Enumerable.Range(0, p.Height).Count(r => Enumerable.Range(0, p.Width).All(c => p.Index[r * p.Width + c] < 0));
+        int EmptyRows(RangeProjection p) =>
+            Enumerable.Range(0, p.Height).Count(r => Enumerable.Range(0, p.Width).All(c => p.Index[r * p.Width + c] < 0));
         // Rows below the horizon that hold almost nothing: the lower block's 0.5° spacing skips 0.4375° rows.
-        int SparseRows(RangeProjection p) => Enumerable.Range(20, p.Height - 20).Count(r => Enumerable.Range(0, p.Width).Count(c => p.Index[r * p.Width + c] >= 0) < p.Width / 20);
+        int SparseRows(RangeProjection p) => Enumerable.Range(20, p.Height - 20)
+            .Count(r => Enumerable.Range(0, p.Width).Count(c => p.Index[r * p.Width + c] >= 0) < p.Width / 20);
         Assert.True(SparseRows(spherical) >= 3, $"spherical: {SparseRows(spherical)} sparse rows");
         Assert.Equal(0, SparseRows(ring));
         Assert.True(ring.VisiblePoints > spherical.VisiblePoints);
@@ -258,7 +262,8 @@ public class KnnCleanupTests
     [Fact]
     public void Unprojection_gives_every_point_its_pixel_label()
     {
-        var p = SphericalProjection.Project([10f, 20f, 10f], [0f, 0f, 3f], [0f, 0f, 0f], [0f, 0f, 0f], new RangeImageGeometry(4, 16, 3, -25));
+        var p = SphericalProjection.Project([10f, 20f, 10f], [0f, 0f, 3f], [0f, 0f, 0f], [0f, 0f, 0f],
+            new RangeImageGeometry(4, 16, 3, -25));
         var gt = new[] { 4, 3, 5 };
         var pixels = Unprojection.PixelLabels(gt, p);
         var back = Unprojection.Labels(pixels, p);

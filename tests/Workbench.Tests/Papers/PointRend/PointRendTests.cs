@@ -123,7 +123,8 @@ public class PointRendResumeTests
             // Cancelled once step 10 is reported (checkpoints at 4 and 8), then resumed from step 8 in a fresh context.
             using var source = new CancellationTokenSource();
             Assert.ThrowsAny<OperationCanceledException>(() =>
-                PointRendTraining.Train(run, new RunContext(parts, "parts", new CancelAt(10, source), source.Token, []), checkpointEvery: 4));
+                PointRendTraining.Train(run, new RunContext(parts, "parts", new CancelAt(10, source), source.Token, []),
+                    checkpointEvery: 4));
             var resumed = new RunContext(parts, "parts", null, CancellationToken.None, []);
             PointRendTraining.Train(run, resumed, checkpointEvery: 4);
             Assert.Equal(8, resumed.ResumedFromStep);
