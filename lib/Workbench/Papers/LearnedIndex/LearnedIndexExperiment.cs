@@ -70,13 +70,15 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
 
     internal static RmiOptions Options(RootModelKind root, int leaves, LastMileSearch search, int mlpHidden, int mlpSteps, int seed) =>
         new(root, leaves, search,
-            RootSample: root == RootModelKind.Mlp ? 20_000 : 100_000, MlpHidden: mlpHidden, MlpSteps: mlpSteps, Seed: Seeds.Derive(seed, "mlp-root"));
+            RootSample: root == RootModelKind.Mlp ? 20_000 : 100_000, MlpHidden: mlpHidden, MlpSteps: mlpSteps,
+            Seed: Seeds.Derive(seed, "mlp-root"));
 
     static RmiOptions Options(MainRun c, RootModelKind root, int leaves, LastMileSearch? search = null) =>
         Options(root, leaves, search ?? c.Search, c.MlpHidden, c.MlpSteps, c.Seed);
 
     // The comparison key sets search the last mile by binary search.
-    static RmiOptions Options(KeySetRun c, RootModelKind root, int leaves) => Options(root, leaves, LastMileSearch.Binary, c.MlpHidden, c.MlpSteps, c.Seed);
+    static RmiOptions Options(KeySetRun c, RootModelKind root, int leaves) =>
+        Options(root, leaves, LastMileSearch.Binary, c.MlpHidden, c.MlpSteps, c.Seed);
 
     static MainResult ComputeMain(MainRun c, RunContext ctx)
     {

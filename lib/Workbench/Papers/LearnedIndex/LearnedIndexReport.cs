@@ -72,7 +72,8 @@ public static class LearnedIndexReport
                 "key" + (s.KeySet == "lognormal" ? " (log scale)" : ""), "CDF",
                 [new Curve("keys", s.CdfKeys, s.Cdf), new Curve($"RMI {EnumNames.Of(c.Root)} fit", s.CdfKeys, s.FitCdf, Dash: "dash")],
                 x: s.KeySet == "lognormal" ? Scale.Log : Scale.Linear)).ToList();
-            figures.Add(Plots.SmallMultiples(paper, "cdf-fit", $"Key CDFs and the RMI's fit ({EnumNames.Of(c.Root)} root, {c.Leaves:N0} leaves)",
+            figures.Add(Plots.SmallMultiples(paper, "cdf-fit",
+                $"Key CDFs and the RMI's fit ({EnumNames.Of(c.Root)} root, {c.Leaves:N0} leaves)",
                 panels, Math.Min(3, panels.Count)));
         }
 
@@ -113,7 +114,8 @@ public static class LearnedIndexReport
             $"Search window vs branching ({main.KeySet}): mean (AvgLg2) and largest (MaxLg2) log2 of the leaf's error window",
             [ErrorPanel("AvgLg2", r => r.AvgLg2), ErrorPanel("MaxLg2", r => r.MaxLg2)], 2, panelWidth: 480, panelHeight: 380));
 
-        figures.Add(Plots.GroupedBars(paper, "last-mile", $"Last-mile search ablation (RMI {EnumNames.Of(c.Root)}, {c.Leaves:N0} leaves, {main.KeySet})",
+        figures.Add(Plots.GroupedBars(paper, "last-mile",
+            $"Last-mile search ablation (RMI {EnumNames.Of(c.Root)}, {c.Leaves:N0} leaves, {main.KeySet})",
             "last-mile search", "ns per lookup", main.LastMile.Select(r => r.Family.Split(" / ")[^1]).ToList(),
             [
                 new BarGroup("single lookups", main.LastMile.Select(r => r.NsPerLookup).ToList()),
@@ -192,7 +194,8 @@ public static class LearnedIndexReport
         var branchy = main.Indexes.FirstOrDefault(r => r.Family == "binary search (branchy)");
         var tree = main.Indexes.Where(r => r.Family == "B+tree").OrderBy(r => Math.Abs(r.Parameter - 128)).FirstOrDefault();
         var rmis = main.Indexes.Where(r => r.Family.StartsWith("RMI", StringComparison.Ordinal)).ToList();
-        var mainRmi = rmis.FirstOrDefault(r => r.Family == "RMI " + EnumNames.Of(c.Root) && r.Parameter == c.Leaves) ?? main.LastMile.FirstOrDefault();
+        var mainRmi = rmis.FirstOrDefault(r => r.Family == "RMI " + EnumNames.Of(c.Root) && r.Parameter == c.Leaves)
+            ?? main.LastMile.FirstOrDefault();
         if (tree is not null && rmis.Count > 0)
         {
             var small = rmis.Where(r => r.SizeBytes * 10 <= tree.SizeBytes).OrderBy(r => r.NsPerLookup).FirstOrDefault();
