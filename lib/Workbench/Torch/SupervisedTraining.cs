@@ -67,7 +67,8 @@ public sealed class SupervisedTraining<TState> where TState : notnull
     public TState Run(RunContext context, TState initial)
     {
         var state = initial;
-        long start = Resume(context, ref state);
+        long start = TrainingCheckpoint.TryResume(context, Model, Optimizer, out long resumed, out TState saved) ? resumed : 0;
+        if (start > 0) state = saved;
         var schedule = new MinibatchSchedule((int)Inputs.shape[0], BatchSize, Seed);
         for (long step = start; step < Steps; step++)
         {
@@ -95,9 +96,10 @@ public sealed class SupervisedTraining<TState> where TState : notnull
                 (state, string detail) = Evaluate(done, state);
                 context.Report(done, Steps, detail);
             }
-            if (CheckpointEvery > 0 && done % CheckpointEvery == 0 && done < Steps) SaveCheckpoint(context, done, state);
+            if (CheckpointEvery > 0 && done % CheckpointEvery == 0 && done < Steps)
+                TrainingCheckpoint.Save(context, done, Model, Optimizer, state);
         }
-        foreach (var old in Directory.EnumerateFiles(context.Directory, "ckpt-*.bin")) File.Delete(old);
+        TrainingCheckpoint.DeleteFiles(context);
         return state;
     }
 
@@ -110,55 +112,6 @@ public sealed class SupervisedTraining<TState> where TState : notnull
         double loss = nn.functional.cross_entropy(logits, labels).item<float>();
         double accuracy = logits.argmax(1).eq(labels).to_type(ScalarType.Float64).mean().item<double>();
         return (loss, accuracy);
-    }
-
-    // The checkpoint is a binary file named by its step (model, then optimizer), written before the checkpoint record that
-    // points to it, so a kill at any moment leaves a consistent pair.
-    const string Magic = "workbench-checkpoint-1";
-
-    internal sealed record Pointer(string File, TState State);
-
-    void SaveCheckpoint(RunContext context, long done, TState state)
-    {
-        string file = $"ckpt-{done}.bin";
-        using (var buffer = new MemoryStream())
-        {
-            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                writer.Write(Magic);
-                Model.save(writer);
-                Optimizer.Save(writer);
-            }
-            AtomicFile.WriteAllBytes(Path.Combine(context.Directory, file), buffer.ToArray());
-        }
-        context.Checkpoint(done, new Pointer(file, state));
-        foreach (var old in Directory.EnumerateFiles(context.Directory, "ckpt-*.bin").Where(f => Path.GetFileName(f) != file))
-            File.Delete(old);
-    }
-
-    long Resume(RunContext context, ref TState state)
-    {
-        if (!context.TryResume<Pointer>(out long step, out var pointer)) return 0;
-        string path = Path.Combine(context.Directory, pointer.File);
-        using (var reader = File.Exists(path) ? new BinaryReader(File.OpenRead(path)) : null)
-        {
-            // A checkpoint from another version of this loop is not ours to read: start over rather than guess.
-            if (reader is null || !HasMagic(reader))
-            {
-                context.Restart();
-                return 0;
-            }
-            Model.load(reader);
-            Optimizer.Load(reader);
-        }
-        state = pointer.State;
-        return step;
-    }
-
-    static bool HasMagic(BinaryReader reader)
-    {
-        try { return reader.ReadString() == Magic; }
-        catch (Exception e) when (e is EndOfStreamException or IOException) { return false; }
     }
 }
 

@@ -45,15 +45,9 @@ public static class PointRendTraining
     static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int, int, double),
         (IReadOnlyList<SegmentationScene> Scenes, float[] Images)> TrainingData = new();
 
-    /// <summary>What a checkpoint records besides the model and optimizer (in <see cref="CheckpointFile"/>).</summary>
-    /// <param name="File">The binary file holding model and optimizer.</param>
+    /// <summary>What a checkpoint records besides the model and optimizer (<see cref="TrainingCheckpoint"/>).</summary>
     /// <param name="RecentLosses">The last losses, for the final-loss average.</param>
-    public sealed record TrainCheckpoint(string File, double[] RecentLosses);
-
-    const string CheckpointMagic = "pointrend-checkpoint-1";
-
-    /// <summary>The binary checkpoint file of a step.</summary>
-    public static string CheckpointFile(long step) => $"ckpt-{step}.bin";
+    public sealed record TrainCheckpoint(double[] RecentLosses);
 
     /// <summary>
     /// Trains one run and writes its weights to <see cref="WeightsFile"/> in the run folder; checkpoints model and optimizer
@@ -87,7 +81,7 @@ public static class PointRendTraining
         using var model = TorchRandom.Build(run.Seed, "init", () => new PointRendNetwork(run.FineChannels, run.HeadWidth));
         using var optimizer = new Adam(model.parameters(), run.LearningRate);
         var schedule = new MinibatchSchedule(n, b, run.Seed);
-        if (ctx.TryResume<TrainCheckpoint>(out long resumed, out var checkpoint) && Load(ctx, checkpoint, model, optimizer))
+        if (TrainingCheckpoint.TryResume(ctx, model, optimizer, out long resumed, out TrainCheckpoint checkpoint))
         {
             start = resumed;
             losses.AddRange(checkpoint.RecentLosses);
@@ -143,47 +137,12 @@ public static class PointRendTraining
             }
             long done = step + 1;
             if (checkpointEvery > 0 && done % checkpointEvery == 0 && done < run.Steps)
-                Save(ctx, done, model, optimizer, [.. losses.TakeLast(20)]);
+                TrainingCheckpoint.Save(ctx, done, model, optimizer, new TrainCheckpoint([.. losses.TakeLast(20)]));
         }
-        foreach (var old in Directory.EnumerateFiles(ctx.Directory, "ckpt-*.bin")) File.Delete(old);
+        TrainingCheckpoint.DeleteFiles(ctx);
         WeightFile.Write(Path.Combine(ctx.Directory, WeightsFile), TorchSetup.ExportParameters(model));
         long parameters = model.parameters().Sum(p => p.numel());
         return new PointRendTrainResult(losses.TakeLast(20).Average(), watch.Elapsed.TotalSeconds, parameters);
-    }
-
-    static void Save(RunContext ctx, long done, PointRendNetwork model, Optimizer optimizer, double[] recentLosses)
-    {
-        // The binary file first, then the record that points to it: a kill at any moment leaves a consistent pair.
-        string file = CheckpointFile(done);
-        using (var buffer = new MemoryStream())
-        {
-            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                writer.Write(CheckpointMagic);
-                model.save(writer);
-                optimizer.Save(writer);
-            }
-            AtomicFile.WriteAllBytes(Path.Combine(ctx.Directory, file), buffer.ToArray());
-        }
-        ctx.Checkpoint(done, new TrainCheckpoint(file, recentLosses));
-        foreach (var old in Directory.EnumerateFiles(ctx.Directory, "ckpt-*.bin").Where(f => Path.GetFileName(f) != file)) File.Delete(old);
-    }
-
-    static bool Load(RunContext ctx, TrainCheckpoint checkpoint, PointRendNetwork model, Optimizer optimizer)
-    {
-        string path = Path.Combine(ctx.Directory, checkpoint.File);
-        if (File.Exists(path))
-        {
-            using var reader = new BinaryReader(File.OpenRead(path));
-            if (reader.ReadString() == CheckpointMagic)
-            {
-                model.load(reader);
-                optimizer.Load(reader);
-                return true;
-            }
-        }
-        ctx.Restart(); // a checkpoint of another version is not ours to read: start over
-        return false;
     }
 
     /// <summary>Points per subdivision step at an output side: linear in the side, as boundary length is.</summary>
