@@ -10,7 +10,7 @@ using Microsoft.DotNet.Interactive.PackageManagement;
 namespace Workbench.Cli;
 
 /// <summary>A notebook that cannot be run as asked; the message is meant for the user.</summary>
-public sealed class NotebookException(string message) : Exception(message);
+public sealed class NotebookException(string message) : Workbench.WorkbenchException(message);
 
 /// <summary>How one cell went.</summary>
 /// <param name="Index">1-based position among code cells.</param>

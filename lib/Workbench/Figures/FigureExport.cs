@@ -4,7 +4,7 @@ using Workbench.Runs;
 namespace Workbench.Figures;
 
 /// <summary>No Chromium/Chrome could be found or started for static figure export.</summary>
-public sealed class ExportException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ExportException(string message, Exception? inner = null) : WorkbenchException(message, inner);
 
 /// <summary>
 /// Exports figures to PNG, SVG and HTML without the network: plotly.js comes from Plotly.NET's own bundle and

@@ -50,4 +50,4 @@ public sealed class KnobAttribute(string description) : Attribute
 }
 
 /// <summary>A bad hyperparameter, preset or knob name; the message is one sentence meant for the user.</summary>
-public sealed class ConfigException(string message) : Exception(message);
+public sealed class ConfigException(string message) : WorkbenchException(message);

@@ -119,7 +119,7 @@ public sealed class RunContext
 /// one sentence for the user; <c>failed.json</c> in the run folder and <see cref="Exception.InnerException"/> hold the detail.
 /// </summary>
 public sealed class RunFailedException(string experiment, string hash, string directory, Exception inner)
-    : Exception($"libtorch failed inside run {hash[..Math.Min(8, hash.Length)]} of {experiment}; rerun to resume from its last checkpoint "
+    : WorkbenchException($"libtorch failed inside run {hash[..Math.Min(8, hash.Length)]} of {experiment}; rerun to resume from its last checkpoint "
         + $"(details in {Path.Combine(directory, RunStore.FailedFile)}).", inner)
 {
     /// <summary>The experiment (paper slug).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Workbench.Cli;
+using Workbench.Runs;
 
 namespace Workbench.Tests.Notebooks;
 
@@ -75,6 +76,32 @@ public class NotebookTests
         Assert.Equal("injected-parameters", (string?)executed[1]!["metadata"]!["tags"]![0]);
         Assert.Equal("smoke|steps=5; seeds=1\n", (string?)executed[2]!["outputs"]![0]!["text"]);
         Assert.Equal("error", (string?)executed[3]!["outputs"]![0]!["output_type"]);
+    }
+
+    [Fact]
+    public async Task A_run_that_failed_in_libtorch_shows_one_sentence_in_the_notebook_and_no_native_trace()
+    {
+        using var temp = new TempFolder();
+        string library = typeof(RunFailedException).Assembly.Location;
+        var notebook = new JsonObject
+        {
+            ["nbformat"] = 4, ["nbformat_minor"] = 5, ["metadata"] = new JsonObject(),
+            ["cells"] = new JsonArray(
+                Code($"#r \"{library}\""),
+                Code("var preset = \"smoke\"; var overrides = \"\";", "parameters"),
+                Code("throw new Workbench.Runs.RunFailedException(\"tour\", \"abcdef123456\", \"/tmp/runs/tour/x\", "
+                     + "new System.Runtime.InteropServices.ExternalException(\"Expected false to be true, toDouble at Scalar.h:140\"));")),
+        };
+        File.WriteAllText(temp.File("t.ipynb"), notebook.ToJsonString());
+        var outcome = await NotebookRunner.RunAsync(temp.File("t.ipynb"), "smoke", [], temp.File("out"));
+
+        const string sentence = "libtorch failed inside run abcdef12 of tour; rerun to resume from its last checkpoint "
+                                + "(details in /tmp/runs/tour/x/failed.json).";
+        Assert.Equal(sentence, outcome.FirstFailure!.Error);
+        var error = JsonNode.Parse(File.ReadAllText(outcome.Output))!["cells"]!.AsArray()[3]!["outputs"]![0]!;
+        Assert.Equal("error", (string?)error["output_type"]);
+        Assert.Equal(sentence, (string?)error["evalue"]);
+        Assert.Equal([sentence], error["traceback"]!.AsArray().Select(line => (string?)line));
     }
 
     static JsonObject Code(string source, string? tag = null) => new()
