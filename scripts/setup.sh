@@ -8,7 +8,8 @@ cd "$root"
 log() { printf '\n== %s\n' "$*"; }
 sudo_() { if [[ $EUID -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
-packages=(dataset-fashion-mnist tor-geoipdb chromium jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel)
+packages=(dataset-fashion-mnist tor-geoipdb chromium jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel
+  slurm-wlm munge)  # slurm-wlm + munge: the single-node cluster that tests `workbench submit` (scripts/slurm-local.sh)
 command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

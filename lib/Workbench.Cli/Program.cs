@@ -36,6 +36,15 @@ public static class Program
                 .WithExample("run", "tour", "--set", "steps=300", "--set", "learning_rate=0.1");
             config.AddCommand<FiguresCommand>("figures")
                 .WithDescription("Export a paper's figures (from cached runs, computing any missing).");
+            config.AddCommand<PlanCommand>("plan")
+                .WithDescription("Print a preset's run graph: every run's hash, config, dependencies, state and estimated cost.")
+                .WithExample("plan", "lottery-ticket", "--preset", "smoke");
+            config.AddCommand<RunOneCommand>("run-one")
+                .WithDescription("Compute exactly one run of a plan (its dependencies must be finished).")
+                .WithExample("run-one", "lottery-ticket", "3f2a9c01", "--preset", "smoke");
+            config.AddCommand<SubmitCommand>("submit")
+                .WithDescription("Submit a preset's unfinished runs to Slurm: one job array per dependency level, chained afterok.")
+                .WithExample("submit", "lottery-ticket", "--preset", "paper", "--partition", "gpu", "--time", "4:00:00", "--dry-run");
             config.AddBranch("notebook", notebook =>
             {
                 notebook.SetDescription("Work with notebooks.");
@@ -57,7 +66,7 @@ public static class Program
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is DatasetException or ExportException or NotebookException or RunFailedException)
+        catch (WorkbenchException e)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;

@@ -53,6 +53,19 @@ public interface IExperiment
     /// <summary>Runs (or loads from the cache) everything the paper's notebook shows.</summary>
     ExperimentReport Run(RunConfig config, RunStore store, IProgress<RunProgress>? progress = null,
         CancellationToken cancellation = default);
+
+    /// <summary>
+    /// Every run <see cref="Run"/> asks for with this config, with dependencies and state, computing nothing
+    /// (<see cref="RunPlanner"/>); what <c>workbench plan</c> prints and <c>workbench submit</c> sends to a cluster.
+    /// </summary>
+    RunPlan Plan(RunConfig config, RunStore store);
+
+    /// <summary>
+    /// Computes exactly one run of the plan (<c>workbench run-one</c>), or loads it when it is finished.
+    /// </summary>
+    /// <exception cref="RunPlanException">The hash is not in the plan, or a run it starts from is not finished.</exception>
+    RunOneOutcome RunOne(RunConfig config, RunStore store, string hash, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default);
 }
 
 /// <summary>
@@ -104,6 +117,15 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfi
 
     ExperimentReport IExperiment.Run(RunConfig config, RunStore store, IProgress<RunProgress>? progress, CancellationToken cancellation) =>
         Run((TConfig)config, store, progress, cancellation);
+
+    /// <inheritdoc/>
+    public RunPlan Plan(RunConfig config, RunStore store) =>
+        RunPlanner.Plan(Name, store, planStore => Run((TConfig)config, planStore));
+
+    /// <inheritdoc/>
+    public RunOneOutcome RunOne(RunConfig config, RunStore store, string hash, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default) =>
+        RunPlanner.RunOne(Name, store, hash, planStore => Run((TConfig)config, planStore, progress, cancellation));
 
     /// <summary>Runs (or loads) everything the paper's notebook shows.</summary>
     public abstract ExperimentReport Run(TConfig config, RunStore store, IProgress<RunProgress>? progress = null,

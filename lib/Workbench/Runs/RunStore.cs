@@ -23,6 +23,24 @@ public readonly record struct RunProgress(string Task, long Done, long Total, st
 public sealed record RunRecord<TResult>(string Experiment, string Hash, string Directory, TResult Result,
     IReadOnlyList<Metric> Metrics, bool FromCache, long? ResumedFromStep, TimeSpan Elapsed)
 {
+    /// <summary>The run's result.</summary>
+    /// <exception cref="UnfinishedRunException">The record stands for a run a plan names that is not computed yet.</exception>
+    public TResult Result { get => Unfinished ? throw new UnfinishedRunException(Experiment, Hash) : field; init; } = Result;
+
+    /// <summary>The run's metrics.</summary>
+    /// <exception cref="UnfinishedRunException">The record stands for a run a plan names that is not computed yet.</exception>
+    public IReadOnlyList<Metric> Metrics
+    {
+        get => Unfinished ? throw new UnfinishedRunException(Experiment, Hash) : field;
+        init;
+    } = Metrics;
+
+    /// <summary>
+    /// True for a run that a plan (<see cref="RunPlanner"/>) names but that is not computed: its hash and folder are
+    /// known, so later runs can name it as their parent; its result is not.
+    /// </summary>
+    public bool Unfinished { get; init; }
+
     /// <summary>The values of one metric, ordered by step.</summary>
     public IReadOnlyList<(long Step, double Value)> Series(string name) =>
         Metrics.Where(m => m.Name == name).OrderBy(m => m.Step).Select(m => (m.Step, m.Value)).ToList();
@@ -119,7 +137,8 @@ public sealed class RunContext
 /// one sentence for the user; <c>failed.json</c> in the run folder and <see cref="Exception.InnerException"/> hold the detail.
 /// </summary>
 public sealed class RunFailedException(string experiment, string hash, string directory, Exception inner)
-    : WorkbenchException($"libtorch failed inside run {hash[..Math.Min(8, hash.Length)]} of {experiment}; rerun to resume from its last checkpoint "
+    : WorkbenchException($"libtorch failed inside run {hash[..Math.Min(8, hash.Length)]} of {experiment}; "
+        + "rerun to resume from its last checkpoint "
         + $"(details in {Path.Combine(directory, RunStore.FailedFile)}).", inner)
 {
     /// <summary>The experiment (paper slug).</summary>
@@ -145,6 +164,16 @@ public sealed class RunStore
 
     /// <summary>Opens a store rooted at <paramref name="root"/>.</summary>
     public RunStore(string root) => Root = Path.GetFullPath(root);
+
+    RunStore(string root, RunPlanner planner) : this(root) => _planner = planner;
+
+    readonly RunPlanner? _planner;
+
+    /// <summary>
+    /// The same cache seen by a planner: finished runs load, every other run is recorded and answered with an
+    /// <see cref="RunRecord{TResult}.Unfinished"/> record, except the planner's target, which is computed.
+    /// </summary>
+    internal RunStore WithPlanner(RunPlanner planner) => new(Root, planner);
 
     /// <summary>The folder holding all runs.</summary>
     public string Root { get; }
@@ -178,6 +207,26 @@ public sealed class RunStore
         var watch = Stopwatch.StartNew();
         string hash = Configs.Hash(experiment, config);
         string dir = RunDirectory(experiment, config);
+        if (_planner is { ComputesNormally: false } planner)
+        {
+            var cached = TryLoad<TResult>(experiment, hash, dir, watch);
+            planner.Record(experiment, config, hash, dir, finished: cached is not null);
+            if (cached is not null) return cached;
+            if (hash != planner.Target)
+                return new RunRecord<TResult>(experiment, hash, dir, default!, [], false, null, TimeSpan.Zero) { Unfinished = true };
+            planner.CheckDependenciesOf(hash);
+            using var computing = planner.ComputeTarget();
+            var target = GetOrComputeInProcess(experiment, config, compute, progress, cancellation, watch, hash, dir);
+            planner.TargetOutcome = (target.FromCache, target.ResumedFromStep, target.Elapsed);
+            return target;
+        }
+        return GetOrComputeInProcess(experiment, config, compute, progress, cancellation, watch, hash, dir);
+    }
+
+    RunRecord<TResult> GetOrComputeInProcess<TConfig, TResult>(string experiment, TConfig config, Func<RunContext, TResult> compute,
+        IProgress<RunProgress>? progress, CancellationToken cancellation, Stopwatch watch, string hash, string dir)
+        where TConfig : RunConfig
+    {
         // Runs computed side by side in one process may ask for the same run: the second waits and then loads it.
         lock (RunLocks.GetOrAdd(dir, _ => new object()))
             return GetOrComputeLocked(experiment, config, compute, progress, cancellation, watch, hash, dir);
@@ -191,7 +240,12 @@ public sealed class RunStore
     {
         if (TryLoad<TResult>(experiment, hash, dir, watch) is { } cached) return cached;
 
-        Directory.CreateDirectory(dir);
+        // Another process (a notebook beside the CLI, two array tasks of a cluster job) may be computing this run: wait
+        // for it and load its result. A lock left by a dead process is gone with it, and its checkpoint resumes below.
+        using var runLock = RunLock.Acquire(dir, owner => progress?.Report(new RunProgress($"{experiment} {hash[..6]}", 0, 1,
+            $"waiting for {owner?.ToString() ?? "another process"} to finish this run")), cancellation);
+        if (TryLoad<TResult>(experiment, hash, dir, watch) is { } computedElsewhere) return computedElsewhere;
+
         AtomicFile.WriteAllText(Path.Combine(dir, "config.json"), Configs.ToJson(config));
         var (result, context, metrics, recovered) = ComputeWithRetry(experiment, hash, dir, compute, progress, cancellation);
         cancellation.ThrowIfCancellationRequested();
@@ -206,6 +260,16 @@ public sealed class RunStore
         File.Delete(Path.Combine(dir, "checkpoint.json"));
         File.Delete(Path.Combine(dir, FailedFile));
         return new RunRecord<TResult>(experiment, hash, dir, result, metrics, FromCache: false, context.ResumedFromStep, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// Marks the point where an experiment's orchestration has asked for all its runs and turns to the report. A
+    /// planner (<see cref="RunPlanner"/>) stops here with a complete plan; a plain store does nothing. Orchestration
+    /// that never calls it still plans, but its plan ends at the first unfinished result it reads.
+    /// </summary>
+    public void AllRunsRequested()
+    {
+        if (_planner is { ComputesNormally: false }) throw new RunPlanner.PlanComplete();
     }
 
     /// <summary>The file a run's folder holds after a native error: what failed, when, and the full native message.</summary>

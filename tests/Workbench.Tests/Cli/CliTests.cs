@@ -1,23 +1,11 @@
-using System.Diagnostics;
-
 namespace Workbench.Tests.Cli;
 
 public class CliTests
 {
-    static (int Code, string Output) Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+    static (int Code, string Output) Run(params string[] args) => CliProcess.Run(new Dictionary<string, string>(), args);
 
-    static (int Code, string Output) RunWith(Dictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(TestPaths.CliDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["COLUMNS"] = "200";
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
-    }
+    static (int Code, string Output) RunWith(Dictionary<string, string> environment, params string[] args) =>
+        CliProcess.Run(environment, args);
 
     [Theory]
     [InlineData(new[] { "run", "nosuch" }, "Unknown paper 'nosuch'")]

@@ -58,9 +58,11 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
         CancellationToken cancellation = default)
     {
         var watch = Stopwatch.StartNew();
-        var main = RunMain(config, store, progress, cancellation).Result;
-        var sets = config.CompareKeySets.Select(s => RunKeySet(config, s, store, progress, cancellation).Result).ToList();
-        var bloom = RunBloom(config, store, progress, cancellation).Result;
+        var mainRun = RunMain(config, store, progress, cancellation);
+        var setRuns = config.CompareKeySets.Select(s => RunKeySet(config, s, store, progress, cancellation)).ToList();
+        var bloomRun = RunBloom(config, store, progress, cancellation);
+        store.AllRunsRequested();
+        var (main, sets, bloom) = (mainRun.Result, setRuns.Select(r => r.Result).ToList(), bloomRun.Result);
         var tables = LearnedIndexReport.Tables(config, main, sets, bloom);
         var figures = LearnedIndexReport.All(Name, config, main, sets, bloom);
         return new ExperimentReport(Name, config, tables, figures, watch.Elapsed);

@@ -178,6 +178,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
             ablations.AddRange(results.SelectMany(x => x));
         }
 
+        store.AllRunsRequested();
         var (tables, figures) = new LotteryReport(Name).Build(c, main, ablations);
         return new ExperimentReport(Name, c, tables, figures, watch.Elapsed);
     }

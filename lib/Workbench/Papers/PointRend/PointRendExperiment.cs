@@ -72,6 +72,7 @@ public sealed class PointRendExperiment : Experiment<PointRendConfig>
                     MaskHead.PointRend, config.Seed);
                 ablation.Add(Trial(config, run, false, 0, store, progress, cancellation));
             }
+        store.AllRunsRequested();
         return PointRendReport.Build(Name, config, pointRend, dense, ablation, watch.Elapsed);
     }
 }

@@ -48,6 +48,7 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
             foreach (int seed in seeds)
                 runs[(width, seed)] = TrainOne(config, width, seed, store, progress, cancellation);
 
+        store.AllRunsRequested();
         var baseRun = config.TrainRun(config.Width, config.Seed);
         var scans = Enumerable.Range(0, config.TestScans).Select(i => RangeNetData.TestScan(baseRun, i)).ToList();
         var evaluations = widths.ToDictionary(w => w, w => Evaluation.Of(config.TrainRun(w, config.Seed), scans));

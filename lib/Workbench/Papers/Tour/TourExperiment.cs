@@ -32,6 +32,9 @@ public sealed class TourExperiment : Experiment<TourConfig>
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var seedRuns = Enumerable.Range(config.Seed, config.Seeds)
             .Select(s => RunOne(config.TrainingRun(s, config.LearningRate), store, progress, cancellation)).ToList();
+        // Every run first, then the numbers: so a plan (`workbench plan tour`) sees the sweep's runs too.
+        foreach (var rate in config.SweepRates) RunOne(config.TrainingRun(config.Seed, rate), store, progress, cancellation);
+        store.AllRunsRequested();
         var sweep = Sweep.Run(config.TrainingRun(config.Seed, config.LearningRate),
             [SweepAxis.Of("learning_rate", config.SweepRates.Cast<object>().ToArray())],
             c => RunOne(c, store, progress, cancellation),
