@@ -25,6 +25,44 @@ public sealed record Figure(string Paper, string Name, JsonObject Spec)
         return new Figure(paper, name, HouseStyle.Apply(spec, title));
     }
 
+    /// <summary>
+    /// What the figure shows at which scale: the preset and the number of seeds (e.g. "preset reading-group · 3 seeds,
+    /// mean ± std band"). Drawn under the title, so exported files carry it; shown under the figure in notebooks and in
+    /// the gallery.
+    /// </summary>
+    public string Caption { get; init; } = "";
+
+    const string CaptionOpen = "<br><span style=\"font-size:12px;color:#555555\">";
+
+    /// <summary>A copy with <paramref name="caption"/> as its caption, drawn as a second title line.</summary>
+    public Figure WithCaption(string caption)
+    {
+        var spec = (JsonObject)Spec.DeepClone();
+        var layout = spec["layout"]!.AsObject();
+        string title = (string?)layout["title"]?["text"] ?? "";
+        int at = title.IndexOf(CaptionOpen, StringComparison.Ordinal);
+        bool had = at >= 0;
+        if (had) title = title[..at];
+        string text = (title.Length > 0 ? title + CaptionOpen : CaptionOpen[4..]) + caption + "</span>";
+        layout["title"] = new JsonObject { ["text"] = text, ["x"] = 0.02, ["font"] = new JsonObject { ["size"] = 16 } };
+        if (!had)
+        {
+            // A second title line: 20 px more at the top, the plotting area keeps its size.
+            var margin = layout["margin"]?.AsObject() ?? new JsonObject();
+            margin["t"] = (int)(Ticks.Number(margin["t"]) ?? 60) + (title.Length > 0 ? 20 : 30);
+            layout["margin"] = margin;
+            layout["height"] = (int)(Ticks.Number(layout["height"]) ?? HouseStyle.Height) + (title.Length > 0 ? 20 : 30);
+        }
+        return this with { Spec = spec, Caption = caption };
+    }
+
+    /// <summary>
+    /// The figures with the captions of <paramref name="captions"/> (by figure name; others unchanged): how a report
+    /// says, per figure, how many seeds it shows.
+    /// </summary>
+    public static List<Figure> Captioned(IEnumerable<Figure> figures, IReadOnlyDictionary<string, string> captions) =>
+        [.. figures.Select(f => captions.TryGetValue(f.Name, out var caption) ? f.WithCaption(caption) : f)];
+
     /// <summary>The figure spec as JSON text.</summary>
     public string ToJson() => Spec.ToJsonString();
 

@@ -61,7 +61,11 @@ public static class HouseStyle
     }
 
     /// <summary>Applies the house layout to a figure spec (keeps axis settings the builder made).</summary>
-    public static JsonObject Apply(JsonObject spec, string title)
+    /// <param name="spec">The plotly.js figure.</param>
+    /// <param name="title">The figure title ("" for none).</param>
+    /// <param name="margin">Margins in pixels when the builder laid out the plotting area itself (small multiples);
+    /// null for the single-plot margins, with the legend below the x-axis title.</param>
+    public static JsonObject Apply(JsonObject spec, string title, JsonObject? margin = null)
     {
         var layout = spec["layout"] as JsonObject ?? new JsonObject();
         layout.Remove("template");
@@ -70,15 +74,23 @@ public static class HouseStyle
         layout["font"] = new JsonObject { ["family"] = FontFamily, ["size"] = 13, ["color"] = "#222222" };
         layout["paper_bgcolor"] = "#ffffff";
         layout["plot_bgcolor"] = "#ffffff";
-        // The legend sits under the x-axis title: a long one wraps downwards instead of into the title.
-        layout["margin"] = new JsonObject { ["l"] = 70, ["r"] = 30, ["t"] = title.Length > 0 ? 60 : 30, ["b"] = 120 };
-        layout["height"] = (int)layout["height"]! + 40;
+        if (margin is null)
+        {
+            // The legend sits under the x-axis title: a long one wraps downwards instead of into the title.
+            layout["margin"] = new JsonObject { ["l"] = 70, ["r"] = 30, ["t"] = title.Length > 0 ? 60 : 30, ["b"] = 120 };
+            layout["height"] = (int)layout["height"]! + 40;
+            layout["legend"] = new JsonObject
+            {
+                ["orientation"] = "h", ["y"] = -0.2, ["yanchor"] = "top", ["x"] = 0, ["bgcolor"] = "rgba(255,255,255,0)"
+            };
+        }
+        else
+        {
+            layout["margin"] = margin;
+            layout["showlegend"] = true;
+        }
         if (title.Length > 0)
             layout["title"] = new JsonObject { ["text"] = title, ["x"] = 0.02, ["font"] = new JsonObject { ["size"] = 16 } };
-        layout["legend"] = new JsonObject
-        {
-            ["orientation"] = "h", ["y"] = -0.2, ["yanchor"] = "top", ["x"] = 0, ["bgcolor"] = "rgba(255,255,255,0)"
-        };
         foreach (var key in layout.Select(p => p.Key)
                 .Where(k => k.StartsWith("xaxis", StringComparison.Ordinal) || k.StartsWith("yaxis", StringComparison.Ordinal))
                 .ToList())
@@ -86,6 +98,7 @@ public static class HouseStyle
         if (!layout.ContainsKey("xaxis")) layout["xaxis"] = StyleAxis(new JsonObject());
         if (!layout.ContainsKey("yaxis")) layout["yaxis"] = StyleAxis(new JsonObject());
         spec["layout"] = layout;
+        Ticks.Apply(spec);
         return spec;
     }
 
@@ -98,6 +111,9 @@ public static class HouseStyle
         axis["linecolor"] = "#444444";
         axis["ticks"] = "outside";
         axis["mirror"] = false;
+        // Where plotly.js still picks labels (heatmaps, a builder's own ticks): never "k"/"M"/"m" suffixes.
+        axis["exponentformat"] = "power";
+        axis["separatethousands"] = true;
         return axis;
     }
 }

@@ -102,7 +102,7 @@ public static class Plots
     /// <summary>A heatmap of <paramref name="z"/>[row, column] with optional axis labels.</summary>
     public static Figure Heatmap(string paper, string name, string title, double[,] z, string xTitle = "", string yTitle = "",
         IReadOnlyList<string>? columnLabels = null, IReadOnlyList<string>? rowLabels = null, string colorScale = "Viridis",
-        bool reverseY = false)
+        bool reverseY = false, string colorBarTitle = "")
     {
         var rows = Enumerable.Range(0, z.GetLength(0))
             .Select(r => Enumerable.Range(0, z.GetLength(1)).Select(c => z[r, c]).ToArray())
@@ -111,16 +111,22 @@ public static class Plots
         if (columnLabels is not null) trace["x"] = new JsonArray(columnLabels.Select(l => (JsonNode)l).ToArray());
         if (rowLabels is not null) trace["y"] = new JsonArray(rowLabels.Select(l => (JsonNode)l).ToArray());
         trace["colorscale"] = colorScale;
+        // What the colours measure, with its unit: a reader cannot read a colour bar without it (the figure lint checks).
+        if (colorBarTitle.Length > 0)
+            trace["colorbar"] = new JsonObject { ["title"] = new JsonObject { ["text"] = colorBarTitle, ["side"] = "right" } };
         var yAxis = Axis(yTitle, Scale.Linear);
         if (reverseY) yAxis["autorange"] = "reversed";
         return Build(paper, name, title, [trace], Axis(xTitle, Scale.Linear), yAxis);
     }
 
-    /// <summary>A grey-scale image (e.g. a 28 × 28 digit or mask), rows top to bottom, square pixels.</summary>
+    /// <summary>
+    /// An image (e.g. a 28 × 28 digit or mask), rows top to bottom, square pixels, with a colour bar titled
+    /// <paramref name="colorBarTitle"/> (what a pixel's value means, with its unit).
+    /// </summary>
     public static Figure Image(string paper, string name, string title, double[,] pixels, string colorScale = "Greys",
-        double? min = null, double? max = null)
+        double? min = null, double? max = null, string colorBarTitle = "")
     {
-        var figure = Heatmap(paper, name, title, pixels, colorScale: colorScale, reverseY: true);
+        var figure = Heatmap(paper, name, title, pixels, colorScale: colorScale, reverseY: true, colorBarTitle: colorBarTitle);
         if (min is { } lo) figure.Spec["data"]![0]!["zmin"] = lo;
         if (max is { } hi) figure.Spec["data"]![0]!["zmax"] = hi;
         var layout = figure.Spec["layout"]!.AsObject();
@@ -158,34 +164,43 @@ public static class Plots
 
     /// <summary>
     /// Small multiples: the given figures laid out in a grid of panels, each with its own axes (scales and titles kept),
-    /// title and legend (plotly.js multiple legends), so colours only need to agree within a panel. Heatmap panels
-    /// show one colour bar (the last): give compared panels the same zmin/zmax.
+    /// title and legend (plotly.js multiple legends, each under its panel's x-axis title, never over data), so colours
+    /// only need to agree within a panel. A last row with fewer panels is centred (no empty cell). Heatmap panels show
+    /// one colour bar (the last): give compared panels the same zmin/zmax.
     /// </summary>
     public static Figure SmallMultiples(string paper, string name, string title, IReadOnlyList<Figure> panels, int columns,
         int panelWidth = 360, int panelHeight = 300)
     {
+        columns = Math.Clamp(columns, 1, Math.Max(1, panels.Count));
         int rows = (panels.Count + columns - 1) / columns;
+        const double titleSpace = 34, axisTitleSpace = 66, entryHeight = 19, left = 62, right = 18;
+        double plotHeight = panelHeight - titleSpace - axisTitleSpace;
+        var entries = panels.Select(p => LegendEntries(p.Spec["data"]!.AsArray())).ToArray();
+        var rowLegend = Enumerable.Range(0, rows)
+            .Select(r => entries.Skip(r * columns).Take(columns).Max() is var n and > 0 ? n * entryHeight + 8 : 0).ToArray();
+        var rowTop = new double[rows];
+        for (int r = 1; r < rows; r++) rowTop[r] = rowTop[r - 1] + panelHeight + rowLegend[r - 1];
+        double totalHeight = rowTop[^1] + panelHeight + rowLegend[^1], totalWidth = panelWidth * columns;
+
         var data = new JsonArray();
         var layout = new JsonObject();
         var annotations = new JsonArray();
         var legends = new Dictionary<string, JsonObject>();
-        // Explicit domains leave room inside each cell for the panel title (top) and the x-axis title (bottom).
-        double plotHeight = panelHeight * rows, plotWidth = panelWidth * columns;
-        double top = 34 / plotHeight, bottom = 58 / plotHeight, left = 62 / plotWidth, right = 18 / plotWidth;
         for (int p = 0; p < panels.Count; p++)
         {
             int row = p / columns, col = p % columns;
+            int inRow = Math.Min(columns, panels.Count - row * columns);
+            double offset = (columns - inRow) / 2.0; // centres a short last row
             string suffix = p == 0 ? "" : (p + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            double x0 = (double)col / columns + left, x1 = (double)(col + 1) / columns - right;
-            double y1 = 1 - (double)row / rows - top, y0 = 1 - (double)(row + 1) / rows + bottom;
-            bool anyLegend = false;
+            double x0 = ((col + offset) * panelWidth + left) / totalWidth, x1 = ((col + offset + 1) * panelWidth - right) / totalWidth;
+            double topPx = rowTop[row] + titleSpace, bottomPx = topPx + plotHeight;
+            double y1 = 1 - topPx / totalHeight, y0 = 1 - bottomPx / totalHeight;
             foreach (var trace in panels[p].Spec["data"]!.AsArray())
             {
                 var copy = trace!.DeepClone().AsObject();
                 copy["xaxis"] = "x" + suffix;
                 copy["yaxis"] = "y" + suffix;
                 copy["legend"] = "legend" + suffix;
-                anyLegend |= (bool?)copy["showlegend"] != false && copy["type"]?.ToString() != "heatmap";
                 data.Add(copy);
             }
             var panelLayout = panels[p].Spec["layout"]!;
@@ -195,35 +210,43 @@ public static class Plots
             yaxis["domain"] = new JsonArray(y0, y1);
             xaxis["anchor"] = "y" + suffix;
             yaxis["anchor"] = "x" + suffix;
+            if ((string?)yaxis["scaleanchor"] == "x") yaxis["scaleanchor"] = "x" + suffix; // images keep square pixels
             layout["xaxis" + suffix] = xaxis;
             layout["yaxis" + suffix] = yaxis;
-            if (anyLegend)
+            if (entries[p] > 0)
                 legends["legend" + suffix] = new JsonObject
                 {
-                    ["x"] = x0 + 0.01, ["y"] = y1 - 0.01, ["xanchor"] = "left", ["yanchor"] = "top", ["xref"] = "paper", ["yref"] = "paper",
-                    ["bgcolor"] = "rgba(255,255,255,0.75)", ["font"] = new JsonObject { ["size"] = 11 },
+                    ["x"] = x0, ["y"] = 1 - (bottomPx + axisTitleSpace - 4) / totalHeight, ["xanchor"] = "left", ["yanchor"] = "top",
+                    ["xref"] = "paper", ["yref"] = "paper", ["orientation"] = "v", ["tracegroupgap"] = 0,
+                    ["bgcolor"] = "rgba(255,255,255,0)", ["font"] = new JsonObject { ["size"] = 11 },
                 };
             string panelTitle = (string?)panelLayout["title"]?["text"] ?? panels[p].Name;
             annotations.Add(new JsonObject
             {
                 ["text"] = $"<b>{panelTitle}</b>", ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper",
-                ["x"] = (x0 + x1) / 2, ["y"] = y1 + 6 / plotHeight, ["xanchor"] = "center", ["yanchor"] = "bottom",
+                ["x"] = (x0 + x1) / 2, ["y"] = y1 + 6 / totalHeight, ["xanchor"] = "center", ["yanchor"] = "bottom",
             });
         }
         // One colour bar is enough (panels that are compared share zmin/zmax); the others would stack on top of it.
         var heatmaps = data.Where(t => (string?)t!["type"] == "heatmap").ToList();
         foreach (var heatmap in heatmaps.SkipLast(1)) heatmap!["showscale"] = false;
         layout["annotations"] = annotations;
-        layout["width"] = panelWidth * columns + 40;
-        layout["height"] = panelHeight * rows + (title.Length > 0 ? 70 : 30);
+        layout["width"] = (int)totalWidth + 40;
+        layout["height"] = (int)Math.Ceiling(totalHeight) + (title.Length > 0 ? 70 : 30);
+        foreach (var (key, legend) in legends) layout[key] = legend;
         var spec = new JsonObject { ["data"] = data, ["layout"] = layout };
-        var styled = HouseStyle.Apply(spec, title);
-        styled["layout"]!["margin"] = new JsonObject { ["l"] = 20, ["r"] = 20, ["t"] = title.Length > 0 ? 60 : 20, ["b"] = 10 };
-        styled["layout"]!["height"] = panelHeight * rows + (title.Length > 0 ? 70 : 30);
-        styled["layout"]!.AsObject().Remove("legend");
-        foreach (var (key, legend) in legends) styled["layout"]![key] = legend; // after the house style, which sets one global legend
+        var styled = HouseStyle.Apply(spec, title, margin: new JsonObject
+        {
+            ["l"] = 20, ["r"] = 20, ["t"] = title.Length > 0 ? 60 : 20, ["b"] = 10,
+        });
         return new Figure(paper, name, styled);
     }
+
+    /// <summary>How many entries a panel's legend shows: named traces that are not hidden from it, one per legend group.</summary>
+    public static int LegendEntries(JsonArray data) =>
+        data.OfType<JsonObject>()
+            .Where(t => (bool?)t["showlegend"] != false && (string?)t["type"] != "heatmap" && t["name"] is not null)
+            .Select(t => (string?)t["legendgroup"] ?? (string?)t["name"]).Distinct().Count();
 
     static void AddCurve(JsonArray data, Curve curve, string color, string xAxis, string yAxis)
     {
@@ -260,9 +283,7 @@ public static class Plots
     static JsonObject Axis(string title, Scale scale)
     {
         var axis = new JsonObject { ["title"] = new JsonObject { ["text"] = title } };
-        // SI-prefixed labels ("2k", "300", "10µ") on every tick: plotly.js 2.x otherwise labels minor log ticks with
-        // bare digits, so a "2" can stand for 2,000.
-        if (scale == Scale.Log) { axis["type"] = "log"; axis["tickformat"] = "~s"; }
+        if (scale == Scale.Log) axis["type"] = "log"; // ticks and labels: Ticks, applied by the house style
         return axis;
     }
 

@@ -127,9 +127,42 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfi
         CancellationToken cancellation = default) =>
         RunPlanner.RunOne(Name, store, hash, planStore => Run((TConfig)config, planStore, progress, cancellation));
 
-    /// <summary>Runs (or loads) everything the paper's notebook shows.</summary>
-    public abstract ExperimentReport Run(TConfig config, RunStore store, IProgress<RunProgress>? progress = null,
-        CancellationToken cancellation = default);
+    /// <summary>
+    /// Runs (or loads) everything the paper's notebook shows. Every figure's caption starts with the preset it was
+    /// computed at (<see cref="DescribePreset"/>), followed by what the paper's report says of its seeds.
+    /// </summary>
+    public ExperimentReport Run(TConfig config, RunStore store, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var report = Execute(config, store, progress, cancellation);
+        string preset = DescribePreset(config);
+        return report with
+        {
+            Figures = [.. report.Figures.Select(f => f.WithCaption(f.Caption.Length == 0 ? preset : $"{preset} · {f.Caption}"))],
+        };
+    }
+
+    /// <summary>The paper's orchestration: compute or load each run, hand the typed results to the report.</summary>
+    protected abstract ExperimentReport Execute(TConfig config, RunStore store, IProgress<RunProgress>? progress,
+        CancellationToken cancellation);
+
+    /// <summary>
+    /// "preset smoke" when <paramref name="config"/> is a preset as it is, else the nearest preset and the knobs that
+    /// differ from it ("preset reading-group with seeds=5, steps=300").
+    /// </summary>
+    public string DescribePreset(TConfig config)
+    {
+        string canonical = Configs.Canonical(config);
+        var nearest = Presets.All.Select(name => (name, diff: Differences(Preset(name), config))).OrderBy(p => p.diff.Count).First();
+        if (nearest.diff.Count == 0 || Presets.All.Any(p => Configs.Canonical(Preset(p)) == canonical)) return $"preset {nearest.name}";
+        string listed = string.Join(", ", nearest.diff.Take(3)) + (nearest.diff.Count > 3 ? ", …" : "");
+        return $"preset {nearest.name} with {listed}";
+    }
+
+    static List<string> Differences(TConfig preset, TConfig config) =>
+        [.. Configs.Knobs<TConfig>()
+            .Select(k => (k.Name, a: Configs.FormatValue(Configs.Get(preset, k.Name)), b: Configs.FormatValue(Configs.Get(config, k.Name))))
+            .Where(k => k.a != k.b).Select(k => $"{k.Name}={k.b}")];
 }
 
 /// <summary>

@@ -66,6 +66,13 @@ public abstract partial class PaperContract(string slug)
     }
 
     [Fact]
+    public void Every_smoke_figure_passes_the_figure_lint()
+    {
+        var problems = SmokeReport.Figures.SelectMany(f => Workbench.Figures.FigureLint.Check(f)).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
     public void Smoke_report_ends_with_paper_vs_ours()
     {
         Assert.Contains("paper-vs-ours", SmokeReport.TableNames);

@@ -54,8 +54,8 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
     }
 
     /// <inheritdoc/>
-    public override ExperimentReport Run(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress = null,
-        CancellationToken cancellation = default)
+    protected override ExperimentReport Execute(LearnedIndexConfig config, RunStore store, IProgress<RunProgress>? progress,
+        CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
         var mainRun = RunMain(config, store, progress, cancellation);

@@ -149,7 +149,9 @@ public static class LearnedIndexReport
                 new Curve("learned Bloom filter", learned.Select(p => p.MemoryKb).ToList(), learned.Select(p => p.LearnedFpr).ToList(),
                     Markers: true),
             ], y: Scale.Log));
-        return figures;
+        // One key set per generator and no training: every figure is deterministic given the generator seed.
+        string deterministic = $"deterministic given the key sets (generator seed {c.Seed}); times are medians on this machine";
+        return Figure.Captioned(figures, figures.ToDictionary(f => f.Name, _ => deterministic));
     }
 
     /// <summary>Moves the legend under the plot, so a long legend cannot run into the title.</summary>

@@ -130,8 +130,8 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     }
 
     /// <inheritdoc/>
-    public override ExperimentReport Run(LotteryConfig c, RunStore store, IProgress<RunProgress>? progress = null,
-        CancellationToken ct = default)
+    protected override ExperimentReport Execute(LotteryConfig c, RunStore store, IProgress<RunProgress>? progress,
+        CancellationToken ct)
     {
         EnsureDataset(c.Dataset);
         var watch = System.Diagnostics.Stopwatch.StartNew();

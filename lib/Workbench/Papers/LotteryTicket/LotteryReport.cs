@@ -30,6 +30,11 @@ internal sealed class LotteryReport(string Name)
             figures.Add(FirstLayerConnections(main.Where(m => m.Arm == LotteryArm.Ticket && m.Seed == c.Seed).OrderBy(m => m.Round)
                 .Select(m => m.Record).ToList()));
         if (ablations.Count > 0) figures.Add(AblationFigure(ablations));
+        figures = Figure.Captioned(figures, new Dictionary<string, string>
+        {
+            ["first-layer-connections"] = $"1 seed (seed {c.Seed})",
+            ["ablations"] = $"1 seed (seed {c.Seed}): single-run curves, so differences of a point or less are noise",
+        });
 
         var tables = new List<(string, DataFrame)>
         {
@@ -125,7 +130,7 @@ internal sealed class LotteryReport(string Name)
             for (int unit = 0; unit < 300; unit++)
                 for (int p = 0; p < 784; p++) pixels[p / 28, p % 28] += fc1[unit * 784 + p];
             return Plots.Image(Name, "fc1", FormattableString.Invariant($"{100 * record.Result.Remaining:0.#} % remaining"), pixels,
-                "Viridis", min: 0, max: 300);
+                "Viridis", min: 0, max: 300, colorBarTitle: "connections kept (of 300)");
         }).ToList();
         return Plots.SmallMultiples(Name, "first-layer-connections",
             "Surviving first-layer connections per input pixel (of 300), winning ticket, first seed",

@@ -54,8 +54,8 @@ public sealed class PointRendExperiment : Experiment<PointRendConfig>
     }
 
     /// <inheritdoc/>
-    public override ExperimentReport Run(PointRendConfig config, RunStore store, IProgress<RunProgress>? progress = null,
-        CancellationToken cancellation = default)
+    protected override ExperimentReport Execute(PointRendConfig config, RunStore store, IProgress<RunProgress>? progress,
+        CancellationToken cancellation)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var seeds = Enumerable.Range(config.Seed, config.Seeds).ToList();

@@ -54,7 +54,6 @@ public static class PointRendReport
                 ResolutionPanel(paper, "Boundary IoU (d = 2 % of the diagonal)", s => s.BoundaryIou),
             ], columns: 2, panelWidth: 460, panelHeight: 340);
         foreach (var axis in new[] { "xaxis", "xaxis2" }) Ticks(iouFigure, axis, sides.Select(v => (double)v));
-        OneLegendInTheGap(iouFigure);
 
         // Cost: point predictions and time against a dense head at equal output side.
         var cost = new DataFrame(
@@ -112,7 +111,7 @@ public static class PointRendReport
         var kBetaFigure = Plots.Heatmap(paper, "k-beta-grid",
             $"Boundary IoU at {side} px by training-point selection (k, β); {config.AblationSteps} steps, seed {config.Seed}",
             grid, "importance ratio β", "oversampling ratio k", [.. betas.Select(b => "β = " + b.ToString("0.##", Inv))],
-            [.. ks.Select(k => "k = " + k.ToString("0.##", Inv))]);
+            [.. ks.Select(k => "k = " + k.ToString("0.##", Inv))], colorBarTitle: "Boundary IoU (0–1)");
         // The value in each cell (labels that are not numbers keep the axes categorical).
         kBetaFigure.Spec["data"]![0]!["text"] = new JsonArray([.. Enumerable.Range(0, ks.Length)
             .Select(a => (JsonNode)new JsonArray([.. Enumerable.Range(0, betas.Length)
@@ -156,7 +155,13 @@ public static class PointRendReport
         return new ExperimentReport(paper, config,
             [("results", results), ("resolution", resolution), ("points-per-step", perStep), ("cost", cost), ("k-beta", kBeta),
              ("frontier", frontier), ("training-runs", runs), ("paper-vs-ours", paperVsOurs)],
-            [pointsFigure, masksFigure, iouFigure, kBetaFigure, costFigure, frontierFigure], elapsed);
+            Figure.Captioned([pointsFigure, masksFigure, iouFigure, kBetaFigure, costFigure, frontierFigure],
+                new Dictionary<string, string>
+                {
+                    ["points-per-step"] = $"1 seed (seed {config.Seed}), first test scene",
+                    ["masks"] = $"1 seed (seed {config.Seed}), first test scene",
+                    ["cost"] = "deterministic (counts of point-head evaluations)",
+                }), elapsed);
 
         Figure ResolutionPanel(string p, string title, Func<MethodScore, double> metric) =>
             Plots.Lines(p, title, title, "output side (px, log scale)", title.Split(' ')[0] + " IoU",
@@ -166,27 +171,6 @@ public static class PointRendReport
                     return new Curve(labels[i], sides.Select(s => (double)s).ToList(), stats.Select(v => v.Mean).ToList(),
                         stats.Select(v => v.Std).ToList(), Markers: true);
                 }), x: Scale.Log);
-    }
-
-    /// <summary>
-    /// Both panels show the same three methods: one legend, in the empty band of the second panel (between the coarse
-    /// curve, below 0.4, and the refined ones, above 0.75), so it covers no data.
-    /// </summary>
-    static void OneLegendInTheGap(Figure figure)
-    {
-        var layout = figure.Spec["layout"]!;
-        foreach (var axis in new[] { "yaxis", "yaxis2" }) layout[axis]!["range"] = new JsonArray(0, 1.02);
-        foreach (var trace in figure.Spec["data"]!.AsArray())
-            if ((string?)trace!["xaxis"] == "x") trace["showlegend"] = false;
-        var x = layout["xaxis2"]!["domain"]!.AsArray();
-        var y = layout["yaxis2"]!["domain"]!.AsArray();
-        double x1 = (double)x[1]!, y0 = (double)y[0]!, y1 = (double)y[1]!;
-        layout["legend2"] = new JsonObject
-        {
-            ["x"] = x1 - 0.01, ["xanchor"] = "right", ["y"] = y0 + 0.57 / 1.02 * (y1 - y0), ["yanchor"] = "middle",
-            ["xref"] = "paper", ["yref"] = "paper", ["bgcolor"] = "rgba(255,255,255,0.75)", ["font"] = new JsonObject { ["size"] = 11 },
-        };
-        layout.AsObject().Remove("legend");
     }
 
     /// <summary>Labels only the given ticks of a log axis (plotly otherwise prints crowded minor digits).</summary>
@@ -285,7 +269,7 @@ public static class PointRendReport
             var panel = Plots.Image(paper, $"step-{step.Step}", step.Skipped
                 ? $"step {step.Step}: {step.Side}², skipped (N ≥ 4HW)"
                 : $"step {step.Step}: {step.Coords.Length / 2} points on {step.Side}²",
-                image, min: 0, max: 1);
+                image, min: 0, max: 1, colorBarTitle: "input intensity (0–1)");
             var xs = new JsonArray();
             var ys = new JsonArray();
             for (int p = 0; p < step.Coords.Length / 2; p++)
@@ -307,7 +291,8 @@ public static class PointRendReport
 
     static Figure MasksFigure(string paper, PointRendEvalResult pointRend, PointRendEvalResult dense, int side)
     {
-        Figure Panel(string name, IEnumerable<double> values) => Plots.Image(paper, name, name, ToGrid([.. values], side), min: 0, max: 1);
+        Figure Panel(string name, IEnumerable<double> values) =>
+            Plots.Image(paper, name, name, ToGrid([.. values], side), min: 0, max: 1, colorBarTitle: "intensity / mask probability (0–1)");
         var panels = new List<Figure> { Panel("input image", pointRend.ExampleImage.Select(v => (double)v)) };
         foreach (var name in new[] { "ground truth", "coarse (bilinear)", "PointRend" })
             panels.Add(Panel(name, pointRend.ExampleMasks[name].Select(v => (double)v)));

@@ -37,8 +37,8 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
     }
 
     /// <inheritdoc/>
-    public override ExperimentReport Run(RangeNetConfig config, RunStore store, IProgress<RunProgress>? progress = null,
-        CancellationToken cancellation = default)
+    protected override ExperimentReport Execute(RangeNetConfig config, RunStore store, IProgress<RunProgress>? progress,
+        CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
         int[] widths = [.. config.Widths.Append(config.Width).Distinct().OrderByDescending(w => w)];

@@ -113,9 +113,20 @@ public static class RangeNetReport
                 ]),
             Plots.SmallMultiples(slug, "spherical-vs-ring", "HDL-64E-like scan: spherical projection (empty rows) vs ring index",
                 [.. rows.Select(r => Plots.Image(slug, r.Projection, $"{r.Projection}: {r.EmptyRows:0.#} empty rows", r.RangeImage,
-                    "Viridis", 0, 40))], columns: 1, panelWidth: 1100, panelHeight: 260),
+                    "Viridis", 0, 40, colorBarTitle: "range (m)"))], columns: 1, panelWidth: 1100, panelHeight: 260),
         };
 
+        figures = Figure.Captioned(figures, new Dictionary<string, string>
+        {
+            ["scan-3d"] = $"deterministic (simulated scene seed {config.SceneSeed})",
+            ["range-image"] = $"deterministic (simulated scene seed {config.SceneSeed})",
+            ["label-images"] = $"network of seed {seeds[0]} (1 seed)",
+            ["top-down"] = $"network of seed {seeds[0]} (1 seed)",
+            ["miou-vs-width"] = $"{seeds.Length} seeds per width, mean ± std",
+            ["runtime"] = "1 seed; median times on this machine",
+            ["ceiling-gap"] = $"{seeds.Length} seeds, mean",
+            ["spherical-vs-ring"] = $"deterministic (simulated scene seed {config.SceneSeed})",
+        });
         var paperVsOurs = PaperVsOurs.Table(PaperRows(config, widths, results, ceilings, runtime, knnText, seeds.Length));
         return new ExperimentReport(slug, config,
         [
@@ -218,7 +229,7 @@ public static class RangeNetReport
             for (int c = 0; c < p.Width; c++)
                 image[r, c] = Math.Max(0, p.Range[r * p.Width + c]);
         var figure = Plots.Image(slug, "range-image", $"Test scan 0 as a {p.Height} × {p.Width} range image (metres; 0 = empty)",
-            image, "Viridis", 0, 40);
+            image, "Viridis", 0, 40, colorBarTitle: "range (m)");
         // Plots.Image keeps pixels square, which makes a 32-row image a thin strip: stretch the rows instead.
         figure.Spec["layout"]!["yaxis"]!.AsObject().Remove("scaleanchor");
         return figure.WithSize(1100, 340);
@@ -238,7 +249,8 @@ public static class RangeNetReport
         return Plots.SmallMultiples(slug, "label-images", "Labels as images: ground truth (nearest point per pixel) and the 2D network",
         [
             Plots.Image(slug, "truth", "ground truth", Image(q => main.TruthPixels[0][q]), "Jet", 0, 8),
-            Plots.Image(slug, "prediction", "network (argmax)", Image(q => run.TestPredictions[0][q]), "Jet", 0, 8),
+            Plots.Image(slug, "prediction", "network (argmax)", Image(q => run.TestPredictions[0][q]), "Jet", 0, 8,
+                colorBarTitle: "class id (0 = unlabelled)"),
         ], columns: 1, panelWidth: 1100, panelHeight: 240);
     }
 

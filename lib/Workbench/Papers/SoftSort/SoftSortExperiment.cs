@@ -25,8 +25,8 @@ public sealed class SoftSortExperiment : Experiment<SoftSortConfig>
     };
 
     /// <inheritdoc/>
-    public override ExperimentReport Run(SoftSortConfig config, RunStore store, IProgress<RunProgress>? progress = null,
-        CancellationToken cancellation = default)
+    protected override ExperimentReport Execute(SoftSortConfig config, RunStore store, IProgress<RunProgress>? progress,
+        CancellationToken cancellation)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var seeds = Enumerable.Range(config.Seed, config.Seeds).ToArray();

@@ -26,8 +26,8 @@ public sealed class TourExperiment : Experiment<TourConfig>
         store.GetOrCompute(Name, run, ctx => TourTrainer.Train(run, ctx), progress, cancellation);
 
     /// <inheritdoc/>
-    public override ExperimentReport Run(TourConfig config, RunStore store, IProgress<RunProgress>? progress = null,
-        CancellationToken cancellation = default)
+    protected override ExperimentReport Execute(TourConfig config, RunStore store, IProgress<RunProgress>? progress,
+        CancellationToken cancellation)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var seedRuns = Enumerable.Range(config.Seed, config.Seeds)
