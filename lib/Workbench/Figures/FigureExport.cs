@@ -70,9 +70,21 @@ public static class FigureExport
     /// <summary>Renders the figure to PNG bytes at its own size (× <paramref name="scale"/>).</summary>
     public static byte[] RenderPng(Figure figure, double scale = 1)
     {
+        // A notebook shows a figure's PNG in its HTML and its image/png output and exports it: render it once.
+        string key = scale.ToString(System.Globalization.CultureInfo.InvariantCulture) + figure.ToJson();
+        lock (RecentPngs)
+            if (RecentPngs.TryGetValue(key, out var cached)) return cached;
         string url = Render(figure, "png", scale);
-        return Convert.FromBase64String(url[(url.IndexOf(',') + 1)..]);
+        var png = Convert.FromBase64String(url[(url.IndexOf(',') + 1)..]);
+        lock (RecentPngs)
+        {
+            if (RecentPngs.Count >= 32) RecentPngs.Clear();
+            RecentPngs[key] = png;
+        }
+        return png;
     }
+
+    static readonly Dictionary<string, byte[]> RecentPngs = new();
 
     /// <summary>Renders the figure to an SVG document.</summary>
     public static string RenderSvg(Figure figure)
@@ -107,6 +119,126 @@ public static class FigureExport
             Gate.Release();
         }
     }
+
+    /// <summary>
+    /// Renders the figure to a one-page PDF of its own size, as vector graphics (plotly's SVG printed by the local
+    /// Chromium), so text stays text.
+    /// </summary>
+    public static byte[] RenderPdf(Figure figure)
+    {
+        string svg = RenderSvg(figure);
+        Gate.Wait();
+        try
+        {
+            EnsurePage();
+            var page = _browser!.NewPageAsync().GetAwaiter().GetResult();
+            try
+            {
+                page.SetContentAsync($"<html><body style=\"margin:0\">{svg}</body></html>").GetAwaiter().GetResult();
+                return page.PdfDataAsync(new PdfOptions
+                {
+                    Width = $"{figure.Width}px", Height = $"{figure.Height}px", PrintBackground = true, PageRanges = "1",
+                    MarginOptions = new PuppeteerSharp.Media.MarginOptions { Top = "0", Bottom = "0", Left = "0", Right = "0" },
+                }).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                page.CloseAsync().GetAwaiter().GetResult();
+            }
+        }
+        catch (PuppeteerException e)
+        {
+            ResetBrowser();
+            throw new ExportException($"Chromium failed to print figure '{figure.Name}' to PDF ({e.Message}).", e);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>What a page shows at one element, seen by <see cref="InspectOffline"/>.</summary>
+    /// <param name="Width">Width on the page, in CSS pixels.</param>
+    /// <param name="Height">Height on the page, in CSS pixels.</param>
+    /// <param name="Ink">Share of the element's pixels that are not (near) white.</param>
+    /// <param name="ImagesLoaded">False when an image inside it failed to load.</param>
+    public sealed record ElementView(double Width, double Height, double Ink, bool ImagesLoaded);
+
+    /// <summary>
+    /// Opens a local HTML file in the headless Chromium with the network cut off (only file: and data: URLs load),
+    /// waits <paramref name="settle"/> for scripts, and reports every element matching <paramref name="selector"/>:
+    /// its size, how much of it is drawn, and whether its images loaded. How the tests check that a converted
+    /// notebook or the gallery shows every figure offline.
+    /// </summary>
+    public static IReadOnlyList<ElementView> InspectOffline(string htmlFile, string selector, TimeSpan settle)
+    {
+        Gate.Wait();
+        try
+        {
+            EnsurePage();
+            var page = _browser!.NewPageAsync().GetAwaiter().GetResult();
+            try
+            {
+                page.SetViewportAsync(new ViewPortOptions { Width = 1400, Height = 1000 }).GetAwaiter().GetResult();
+                page.SetRequestInterceptionAsync(true).GetAwaiter().GetResult();
+                page.Request += async (_, e) =>
+                {
+                    if (e.Request.Url.StartsWith("file:", StringComparison.Ordinal) || e.Request.Url.StartsWith("data:", StringComparison.Ordinal))
+                        await e.Request.ContinueAsync();
+                    else await e.Request.AbortAsync();
+                };
+                page.GoToAsync(new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri,
+                    new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = 60_000 }).GetAwaiter().GetResult();
+                Thread.Sleep(settle);
+                var views = new List<ElementView>();
+                foreach (var element in page.QuerySelectorAllAsync(selector).GetAwaiter().GetResult())
+                {
+                    var box = element.BoundingBoxAsync().GetAwaiter().GetResult();
+                    bool loaded = element.EvaluateFunctionAsync<bool>(
+                        "e => [...e.querySelectorAll('img'), ...(e.tagName === 'IMG' ? [e] : [])]" +
+                        ".every(i => i.complete && i.naturalWidth > 0 || i.style.display === 'none')").GetAwaiter().GetResult();
+                    double ink = 0;
+                    if (box is { Width: > 0, Height: > 0 })
+                    {
+                        string shot = element.ScreenshotBase64Async().GetAwaiter().GetResult();
+                        ink = page.EvaluateFunctionAsync<double>(InkScript, shot).GetAwaiter().GetResult();
+                    }
+                    views.Add(new ElementView((double?)box?.Width ?? 0, (double?)box?.Height ?? 0, ink, loaded));
+                }
+                return views;
+            }
+            finally
+            {
+                page.CloseAsync().GetAwaiter().GetResult();
+            }
+        }
+        catch (PuppeteerException e)
+        {
+            ResetBrowser();
+            throw new ExportException($"Chromium failed to open {htmlFile} ({e.Message}).", e);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    // The share of non-white pixels in a base64 PNG, counted on a canvas in the page.
+    const string InkScript = """
+        async (png) => {
+          const img = new Image();
+          img.src = 'data:image/png;base64,' + png;
+          await img.decode();
+          const c = document.createElement('canvas');
+          c.width = img.width; c.height = img.height;
+          const g = c.getContext('2d');
+          g.drawImage(img, 0, 0);
+          const d = g.getImageData(0, 0, c.width, c.height).data;
+          let ink = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235) ink++;
+          return ink / (d.length / 4);
+        }
+        """;
 
     static IPage EnsurePage()
     {

@@ -34,6 +34,8 @@ public static class Nb
                 (figure, writer) => writer.Write(Convert.ToBase64String(FigureExport.RenderPng(figure))), "image/png");
             Formatter.Register<IReadOnlyList<KnobRow>>((rows, writer) => writer.Write(Html.Knobs(rows)), "text/html");
             Torch.TorchSetup.Initialize();
+            // plotly.js once per notebook, from the library: every figure below can become interactive offline.
+            if (KernelInvocationContext.Current is { } context) context.DisplayAs(Html.PlotlyScript(), "text/html");
             _setUp = true;
         }
         return $"Workbench {typeof(Nb).Assembly.GetName().Version?.ToString(3)} " +
@@ -179,24 +181,45 @@ public static class Html
         return sb.Append("</tbody></table>").ToString();
     }
 
-    /// <summary>An interactive figure: plotly.js from the CDN when the page lacks it (the PNG output covers offline viewers).</summary>
+    /// <summary>
+    /// A figure that every viewer shows: its PNG (rendered by the local Chromium) inside the HTML itself, so saved,
+    /// converted (<c>nbconvert --to html</c>) and untrusted notebooks, which drop scripts, still show it; where scripts
+    /// run and plotly.js is on the page (<see cref="PlotlyScript"/>, output once by <see cref="Nb.Setup"/>), the PNG
+    /// is swapped for the interactive chart. The caption (preset and seeds) is written under it. Never a CDN.
+    /// </summary>
     public static string Figure(Figure figure)
     {
         string id = "wb-" + Guid.NewGuid().ToString("N")[..10];
+        string png = Convert.ToBase64String(FigureExport.RenderPng(figure));
+        string alt = Encode($"{figure.Paper}/{figure.Name}");
+        string caption = figure.Caption.Length > 0
+            ? $"<figcaption style=\"font-size:12px;color:#555555;margin-top:2px\">{Encode(figure.Caption)}</figcaption>" : "";
         return $$"""
-            <div id="{{id}}" style="width:{{figure.Width}}px;height:{{figure.Height}}px"></div>
+            <figure class="wb-figure" style="margin:0 0 8px 0">
+            <img id="{{id}}-png" alt="{{alt}}" width="{{figure.Width}}" height="{{figure.Height}}" src="data:image/png;base64,{{png}}">
+            <div id="{{id}}" style="display:none;width:{{figure.Width}}px;height:{{figure.Height}}px"></div>
+            {{caption}}
             <script type="text/javascript">
             (function () {
-              const draw = () => { {{figure.PlotCall(id)}} };
-              if (window.Plotly) { draw(); return; }
-              const s = document.createElement('script');
-              s.src = 'https://cdn.plot.ly/plotly-{{PlotlyJs.Version}}.min.js';
-              s.onload = draw;
-              document.head.appendChild(s);
+              if (!window.Plotly) return; // no plotly.js here: the PNG stays
+              document.getElementById('{{id}}').style.display = 'block';
+              document.getElementById('{{id}}-png').style.display = 'none';
+              {{figure.PlotCall(id)}}
             })();
             </script>
+            </figure>
             """;
     }
+
+    /// <summary>
+    /// plotly.js from the library (the copy Plotly.NET ships), as one script that defines <c>window.Plotly</c> even
+    /// where a page has an AMD loader (classic Jupyter's require.js would otherwise capture it).
+    /// </summary>
+    public static string PlotlyScript() =>
+        $"<script type=\"text/javascript\">/* plotly.js {PlotlyJs.Version}, from the Workbench library */\n" +
+        $"(function () {{ var define, module, exports;\n{PlotlyJs.Source}\n}}).call(window);</script>" +
+        $"<div style=\"font-size:11px;color:#777777\">plotly.js {PlotlyJs.Version} loaded from the Workbench library " +
+        "(figures are interactive where scripts run; elsewhere each shows its PNG).</div>";
 
     static string FormatCell(object? value) => value switch
     {

@@ -42,6 +42,46 @@ public class NotebookTests
         }
     }
 
+    /// <summary>
+    /// Issue #11 item 5: an executed notebook converted with <c>jupyter nbconvert --to html</c> and opened offline in
+    /// headless Chromium shows every figure (the PNG inside each figure's HTML, or the chart drawn by the plotly.js that
+    /// the setup cell put on the page), with its caption, and nothing asks a CDN for plotly.js.
+    /// </summary>
+    [Fact]
+    public async Task A_converted_notebook_shows_every_figure_offline()
+    {
+        using var temp = new TempFolder();
+        var environment = new Dictionary<string, string>
+        {
+            ["WORKBENCH_RUNS"] = TestPaths.SmokeRuns, ["WORKBENCH_FIGURES"] = temp.File("figures"),
+        };
+        var outcome = await WithEnvironment(environment,
+            () => NotebookRunner.RunAsync(Path.Combine(TestPaths.RepoRoot, "notebooks", "00-tour.ipynb"), "smoke", [], temp.File("out")));
+        Assert.True(outcome.Succeeded, $"cell {outcome.FirstFailure?.Index} failed: {outcome.FirstFailure?.Error}");
+        string notebook = File.ReadAllText(outcome.Output);
+        Assert.DoesNotContain("https://cdn.plot.ly/plotly-", notebook); // (plotly.js itself names the CDN for map data)
+
+        var convert = new System.Diagnostics.ProcessStartInfo("jupyter") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "nbconvert", "--to", "html", outcome.Output, "--output-dir", temp.File("html") }) convert.ArgumentList.Add(a);
+        using (var process = System.Diagnostics.Process.Start(convert)!)
+        {
+            string log = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"jupyter nbconvert failed (apt-get install jupyter-nbconvert): {log}");
+        }
+        string html = Directory.EnumerateFiles(temp.File("html"), "*.html").Single();
+        var figures = Workbench.Figures.FigureExport.InspectOffline(html, "figure.wb-figure", TimeSpan.FromSeconds(3));
+
+        Assert.Equal(2, figures.Count); // the tour shows two figures
+        Assert.All(figures, f =>
+        {
+            Assert.True(f.ImagesLoaded, "a figure's PNG did not load");
+            Assert.True(f.Width > 300 && f.Height > 200, $"a figure is {f.Width} × {f.Height} px");
+            Assert.True(f.Ink > 0.01, $"a figure is blank ({f.Ink:P1} of its pixels drawn)");
+        });
+        Assert.Contains("preset smoke", File.ReadAllText(html)); // the captions
+    }
+
     [Fact]
     public async Task Tour_shows_the_second_run_served_from_the_cache()
     {
