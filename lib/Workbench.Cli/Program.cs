@@ -35,7 +35,9 @@ public static class Program
                 .WithExample("run", "tour", "--preset", "smoke")
                 .WithExample("run", "tour", "--set", "steps=300", "--set", "learning_rate=0.1");
             config.AddCommand<FiguresCommand>("figures")
-                .WithDescription("Export a paper's figures (from cached runs, computing any missing).");
+                .WithDescription("Export a paper's figures (from cached runs, computing any missing); --all adds the gallery.")
+                .WithExample("figures", "lottery-ticket", "--format", "png,pdf", "--scale", "2")
+                .WithExample("figures", "--all");
             config.AddCommand<PlanCommand>("plan")
                 .WithDescription("Print a preset's run graph: every run's hash, config, dependencies, state and estimated cost.")
                 .WithExample("plan", "lottery-ticket", "--preset", "smoke");
@@ -160,11 +162,8 @@ public sealed class ListCommand : Command<ListSettings>
 }
 
 /// <summary><c>workbench run</c>.</summary>
-public class RunCommand : Command<ExperimentSettings>
+public sealed class RunCommand : Command<ExperimentSettings>
 {
-    /// <summary>True when tables are printed.</summary>
-    protected virtual bool PrintTables => true;
-
     /// <inheritdoc/>
     public override int Execute(CommandContext context, ExperimentSettings settings, CancellationToken cancellation)
     {
@@ -187,8 +186,7 @@ public class RunCommand : Command<ExperimentSettings>
                 });
                 report = experiment.Run(config, settings.Store, progress, cancellation);
             });
-        if (PrintTables)
-            foreach (var (name, table) in report.Tables) AnsiConsole.Write(ToTable(name, table));
+        foreach (var (name, table) in report.Tables) AnsiConsole.Write(ToTable(name, table));
         foreach (var figure in report.Figures)
             foreach (var path in FigureExport.Export(figure)) AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {path}");
         AnsiConsole.MarkupLineInterpolated($"done in {report.Elapsed.TotalSeconds:0.0} s");
@@ -198,13 +196,11 @@ public class RunCommand : Command<ExperimentSettings>
     static Table ToTable(string name, DataFrame df)
     {
         var table = new Table().Title(Markup.Escape(name));
+        df = Workbench.Notebooks.TableDisplay.Format(df); // the same display as in notebooks: "95.4 ± 0.3 %"
         foreach (var column in df.Columns) table.AddColumn(Markup.Escape(column.Name));
         for (long r = 0; r < df.Rows.Count; r++)
-            table.AddRow(df.Columns.Select(c => Markup.Escape(c[r] switch
-            {
-                double d => d.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
-                var v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-            })).ToArray());
+            table.AddRow(df.Columns.Select(c => Markup.Escape(Convert.ToString(c[r], System.Globalization.CultureInfo.InvariantCulture) ?? ""))
+                .ToArray());
         return table;
     }
 
@@ -218,11 +214,100 @@ public class RunCommand : Command<ExperimentSettings>
     }
 }
 
-/// <summary><c>workbench figures</c>: like run, without printing tables.</summary>
-public sealed class FiguresCommand : RunCommand
+/// <summary>Options of <c>workbench figures</c>.</summary>
+public sealed class FiguresSettings : CommandSettings
+{
+    /// <summary>The paper slug.</summary>
+    [CommandArgument(0, "[paper]")]
+    [Description("Paper slug, e.g. lottery-ticket (or --all).")]
+    public string? Paper { get; init; }
+
+    /// <summary>Every paper, then the gallery.</summary>
+    [CommandOption("--all")]
+    [Description("Every implemented paper, then the gallery figures/index.html.")]
+    public bool All { get; init; }
+
+    /// <summary>Preset name.</summary>
+    [CommandOption("-p|--preset <PRESET>")]
+    [Description(Presets.Summary + ".")]
+    [DefaultValue(Presets.Default)]
+    public string Preset { get; init; } = Presets.Default;
+
+    /// <summary>Knob overrides.</summary>
+    [CommandOption("-s|--set <NAME=VALUE>")]
+    [Description("Override one knob (one paper only); repeatable.")]
+    public string[] Set { get; init; } = [];
+
+    /// <summary>Formats.</summary>
+    [CommandOption("--format <FORMATS>")]
+    [Description("Comma-separated: png, svg (text stays text), pdf (vector), html (interactive, offline).")]
+    [DefaultValue("png,svg,html")]
+    public string Format { get; init; } = "png,svg,html";
+
+    /// <summary>Width in pixels.</summary>
+    [CommandOption("--width <PX>")]
+    [Description("Width in CSS pixels, 200 to 8000 (height keeps the aspect); default: each figure's own.")]
+    public int? Width { get; init; }
+
+    /// <summary>PNG pixel density.</summary>
+    [CommandOption("--scale <S>")]
+    [Description("PNG pixel density, 0.5 to 4: 2 for retina screens.")]
+    [DefaultValue(1.0)]
+    public double Scale { get; init; } = 1;
+
+    /// <summary>Run cache.</summary>
+    [CommandOption("--runs <DIR>")]
+    [Description("Run cache folder (default: $WORKBENCH_RUNS or runs/ at the repository root).")]
+    public string? Runs { get; init; }
+
+    /// <summary>Output folder.</summary>
+    [CommandOption("-o|--out <DIR>")]
+    [Description("Figures folder (default: $WORKBENCH_FIGURES or figures/ at the repository root).")]
+    public string? Out { get; init; }
+
+    /// <inheritdoc/>
+    public override ValidationResult Validate()
+    {
+        Presets.Parse(Preset);
+        ExportOptions.Parse(Format, Width, Scale);
+        if (All == Paper is not null)
+            throw new ConfigException(All ? "Give a paper or --all, not both." : "Give a paper (see `workbench list`) or --all.");
+        if (All && Set.Length > 0) throw new ConfigException("--set applies to one paper; drop it with --all.");
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary>
+/// <c>workbench figures</c>: a paper's figures (runs come from the cache, missing ones are computed) in the chosen
+/// formats, size and pixel density; with <c>--all</c>, every paper's and the gallery page.
+/// </summary>
+public sealed class FiguresCommand : Command<FiguresSettings>
 {
     /// <inheritdoc/>
-    protected override bool PrintTables => false;
+    public override int Execute(CommandContext context, FiguresSettings settings, CancellationToken cancellation)
+    {
+        var options = ExportOptions.Parse(settings.Format, settings.Width, settings.Scale);
+        var store = settings.Runs is null ? RunStore.Default : new RunStore(settings.Runs);
+        string root = settings.Out ?? FigureExport.DefaultRoot;
+        var papers = settings.All
+            ? Catalogue.Entries.Where(e => e.IsImplemented).Select(e => e.Experiment!).ToList()
+            : [Catalogue.Find(settings.Paper!)];
+        // The gallery shows PNGs: --all always writes them.
+        if (settings.All && !options.Formats.Contains(FigureFormat.Png)) options = options with { Formats = [.. options.Formats, FigureFormat.Png] };
+        foreach (var experiment in papers)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[bold]{experiment.Entry.Slug}[/] · preset {settings.Preset}");
+            var report = experiment.Run(experiment.Configure(settings.Preset, settings.Set), store, null, cancellation);
+            foreach (var figure in report.Figures)
+                foreach (var path in FigureExport.Export(figure, options, root)) AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {path}");
+        }
+        if (settings.All)
+        {
+            string gallery = FigureGallery.Write(root, [.. Catalogue.Entries.Select(e => (e.Slug, e.Title))]);
+            AnsiConsole.MarkupLineInterpolated($"gallery: {gallery}");
+        }
+        return 0;
+    }
 }
 
 /// <summary>Options of <c>workbench notebook run</c>.</summary>

@@ -3,6 +3,43 @@ using Workbench.Runs;
 
 namespace Workbench.Figures;
 
+/// <summary>A figure file format.</summary>
+public enum FigureFormat
+{
+    /// <summary>Raster image (retina with scale 2).</summary>
+    Png,
+    /// <summary>Vector image with text as text (labels stay editable).</summary>
+    Svg,
+    /// <summary>One-page vector PDF of the figure's size.</summary>
+    Pdf,
+    /// <summary>Interactive page with plotly.js embedded (works offline).</summary>
+    Html,
+}
+
+/// <summary>How to export figures.</summary>
+/// <param name="Formats">The formats to write.</param>
+/// <param name="Width">Width in CSS pixels (height scaled to keep the aspect); null keeps the figure's own.</param>
+/// <param name="Scale">Pixel density of PNGs: 2 for retina screens.</param>
+public sealed record ExportOptions(IReadOnlyList<FigureFormat> Formats, int? Width = null, double Scale = 1)
+{
+    /// <summary>PNG, SVG and HTML at the figure's size: what notebooks and `workbench run` write.</summary>
+    public static ExportOptions Default { get; } = new([FigureFormat.Png, FigureFormat.Svg, FigureFormat.Html]);
+
+    /// <summary>Parses "png,svg" and checks ranges; one sentence naming the bad value otherwise.</summary>
+    /// <exception cref="ConfigException">An unknown format, a width outside 200 to 8000 px or a scale outside 0.5 to 4.</exception>
+    public static ExportOptions Parse(string formats, int? width = null, double scale = 1)
+    {
+        var list = new List<FigureFormat>();
+        foreach (var name in formats.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            list.Add(Enum.TryParse<FigureFormat>(name, ignoreCase: true, out var f) && !int.TryParse(name, out _) ? f
+                : throw new ConfigException($"--format '{name}' is not a figure format; formats: png, svg, pdf, html."));
+        if (list.Count == 0) throw new ConfigException("--format is empty; formats: png, svg, pdf, html.");
+        if (width is < 200 or > 8000) throw new ConfigException($"--width {width} is outside 200 to 8000 pixels.");
+        if (scale is < 0.5 or > 4 || double.IsNaN(scale)) throw new ConfigException($"--scale {scale} is outside 0.5 to 4.");
+        return new ExportOptions(list, width, scale);
+    }
+}
+
 /// <summary>No Chromium/Chrome could be found or started for static figure export.</summary>
 public sealed class ExportException(string message, Exception? inner = null) : WorkbenchException(message, inner);
 
@@ -46,24 +83,42 @@ public static class FigureExport
     /// </summary>
     public static IReadOnlyList<string> Export(Figure figure, string? root = null, bool png = true, bool svg = true, bool html = true)
     {
+        var formats = new List<FigureFormat>();
+        if (png) formats.Add(FigureFormat.Png);
+        if (svg) formats.Add(FigureFormat.Svg);
+        if (html) formats.Add(FigureFormat.Html);
+        return Export(figure, new ExportOptions(formats), root);
+    }
+
+    /// <summary>
+    /// Writes the figure in each of <paramref name="options"/>' formats to <c>&lt;root&gt;/&lt;paper&gt;/&lt;name&gt;.&lt;ext&gt;</c>,
+    /// plus <c>&lt;name&gt;.json</c> (title, caption, commit, date: what the gallery shows under it); returns the paths.
+    /// </summary>
+    public static IReadOnlyList<string> Export(Figure figure, ExportOptions options, string? root = null)
+    {
         root ??= DefaultRoot;
+        if (options.Width is { } width) figure = figure.WithSize(width, (int)Math.Round(figure.Height * (double)width / figure.Width));
         string stem = Path.Combine(root, figure.Paper, figure.Name);
         var written = new List<string>();
-        if (html)
+        foreach (var format in options.Formats.Distinct())
         {
-            AtomicFile.WriteAllText(stem + ".html", figure.ToHtml(embedPlotlyJs: true));
-            written.Add(stem + ".html");
+            string path = stem + "." + EnumNames.Of(format);
+            switch (format)
+            {
+                case FigureFormat.Png: AtomicFile.WriteAllBytes(path, RenderPng(figure, options.Scale)); break;
+                case FigureFormat.Svg: AtomicFile.WriteAllText(path, RenderSvg(figure)); break;
+                case FigureFormat.Pdf: AtomicFile.WriteAllBytes(path, RenderPdf(figure)); break;
+                default: AtomicFile.WriteAllText(path, figure.ToHtml(embedPlotlyJs: true)); break;
+            }
+            written.Add(path);
         }
-        if (png)
+        string title = (string?)figure.Spec["layout"]?["title"]?["text"] ?? "";
+        int cut = title.IndexOf("<br>", StringComparison.Ordinal);
+        AtomicFile.WriteAllText(stem + ".json", System.Text.Json.JsonSerializer.Serialize(new
         {
-            AtomicFile.WriteAllBytes(stem + ".png", RenderPng(figure));
-            written.Add(stem + ".png");
-        }
-        if (svg)
-        {
-            AtomicFile.WriteAllText(stem + ".svg", RenderSvg(figure));
-            written.Add(stem + ".svg");
-        }
+            paper = figure.Paper, name = figure.Name, title = cut >= 0 ? title[..cut] : title, caption = figure.Caption,
+            commit = Repository.Commit, exported_utc = DateTime.UtcNow, width = figure.Width, height = figure.Height,
+        }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return written;
     }
 

@@ -77,6 +77,18 @@ public static class Nb
         return figure;
     }
 
+    /// <summary>
+    /// Exports a report's figures for a blog post, as <c>workbench figures</c> does: <paramref name="formats"/> from
+    /// png, svg (text stays text), pdf (vector) and html; <paramref name="width"/> in CSS pixels (height keeps the
+    /// aspect); <paramref name="scale"/> 2 for retina PNGs. Returns the paths written (under figures/&lt;paper&gt;/).
+    /// </summary>
+    /// <exception cref="ConfigException">An unknown format or a width or scale out of range (one sentence).</exception>
+    public static IReadOnlyList<string> Export(ExperimentReport report, string formats = "png,svg", int? width = null, double scale = 1)
+    {
+        var options = ExportOptions.Parse(formats, width, scale);
+        return [.. report.Figures.SelectMany(f => FigureExport.Export(f, options))];
+    }
+
     /// <summary>Shows every table and figure of a report; figures are exported.</summary>
     public static void Show(ExperimentReport report)
     {
@@ -152,6 +164,7 @@ public static class Html
     /// <summary>A compact HTML table of a DataFrame (at most <paramref name="maxRows"/> rows).</summary>
     public static string Table(DataFrame df, int maxRows = 50)
     {
+        df = TableDisplay.Format(df); // "95.4 ± 0.3 %", integers, significant digits; the DataFrame itself keeps raw numbers
         var sb = new StringBuilder("<table style=\"border-collapse:collapse;font-size:13px\"><thead><tr>");
         foreach (var column in df.Columns)
             sb.Append("<th style=\"text-align:left;padding:2px 8px;border-bottom:1px solid #999\">")
@@ -161,7 +174,7 @@ public static class Html
         {
             sb.Append("<tr>");
             foreach (var column in df.Columns)
-                sb.Append("<td style=\"padding:2px 8px\">").Append(Encode(FormatCell(column[r]))).Append("</td>");
+                sb.Append("<td style=\"padding:2px 8px\">").Append(Encode(Convert.ToString(column[r], System.Globalization.CultureInfo.InvariantCulture) ?? "")).Append("</td>");
             sb.Append("</tr>");
         }
         sb.Append("</tbody></table>");
@@ -220,15 +233,6 @@ public static class Html
         $"(function () {{ var define, module, exports;\n{PlotlyJs.Source}\n}}).call(window);</script>" +
         $"<div style=\"font-size:11px;color:#777777\">plotly.js {PlotlyJs.Version} loaded from the Workbench library " +
         "(figures are interactive where scripts run; elsewhere each shows its PNG).</div>";
-
-    static string FormatCell(object? value) => value switch
-    {
-        null => "",
-        double d => d.ToString(Math.Abs(d) >= 1e5 || (Math.Abs(d) < 1e-3 && d != 0) ? "0.###e0" : "0.####",
-            System.Globalization.CultureInfo.InvariantCulture),
-        float f => f.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
-        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-    };
 
     static string Encode(string s) => System.Net.WebUtility.HtmlEncode(s);
 }

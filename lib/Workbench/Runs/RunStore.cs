@@ -354,6 +354,35 @@ public sealed class RunStore
 /// <summary>Locates the repository (the folder holding Workbench.sln) from the current folder or the library's own.</summary>
 public static class Repository
 {
+    /// <summary>The checked-out commit (short hash, "+dirty" with uncommitted changes), or "unknown" without git.</summary>
+    public static string Commit => CommitOnce.Value;
+
+    static readonly Lazy<string> CommitOnce = new(() =>
+    {
+        if (Root is null) return "unknown";
+        try
+        {
+            string Git(string args)
+            {
+                var start = new System.Diagnostics.ProcessStartInfo("git", args)
+                {
+                    WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true,
+                };
+                using var git = System.Diagnostics.Process.Start(start)!;
+                string output = git.StandardOutput.ReadToEnd().Trim();
+                git.WaitForExit();
+                return git.ExitCode == 0 ? output : "";
+            }
+            string head = Git("rev-parse --short HEAD");
+            if (head.Length == 0) return "unknown";
+            return Git("status --porcelain --untracked-files=no").Length > 0 ? head + "+dirty" : head;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    });
+
     /// <summary>The repository root, or null when the workbench runs outside a checkout.</summary>
     public static string? Root { get; } = Find(Environment.CurrentDirectory) ?? Find(AppContext.BaseDirectory)
         ?? Find(Path.GetDirectoryName(typeof(Repository).Assembly.Location) ?? "");

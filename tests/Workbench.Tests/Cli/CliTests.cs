@@ -39,9 +39,7 @@ public class CliTests
     public void Run_rejects_unknown_options_and_stray_arguments(string[] args, string message) => AssertRejected(args, message);
 
     [Theory]
-    [InlineData(new[] { "figures", "tour", "--format", "png", "--scale", "2" },
-        "unknown option --format png; `workbench figures` takes --preset")]
-    [InlineData(new[] { "figures", "tour", "--width", "800" }, "unknown option --width 800;")]
+    [InlineData(new[] { "figures", "tour", "--dpi", "300" }, "unknown option --dpi 300; `workbench figures` takes")]
     [InlineData(new[] { "figures", "tour", "png" }, "unexpected argument 'png'")]
     public void Figures_rejects_unknown_options_and_stray_arguments(string[] args, string message) => AssertRejected(args, message);
 
