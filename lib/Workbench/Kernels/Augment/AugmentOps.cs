@@ -46,7 +46,7 @@ public static class AugmentOps
             case AugmentOp.Rotate:
                 // Positive angles turn the content counter-clockwise on screen (PIL's convention, y pointing down).
                 double t = step.Value * Math.PI / 180, c = Math.Cos(t), s = Math.Sin(t);
-                return (c, s, cx, -s, c, cy);
+                return (c, -s, cx, s, c, cy);
             case AugmentOp.ShearX: return (1, step.Value, cx, 0, 1, cy);
             case AugmentOp.ShearY: return (1, 0, cx, step.Value, 1, cy);
             case AugmentOp.TranslateX: return (1, 0, cx - step.Value * width, 0, 1, cy);
