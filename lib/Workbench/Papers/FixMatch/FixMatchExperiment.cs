@@ -20,13 +20,13 @@ public sealed class FixMatchExperiment : Experiment<FixMatchConfig>
     {
         LabelCounts = [40], DigitLabels = 100, Steps = 60, BatchSize = 16, Mu = 2, EvalEvery = 20, Seeds = 2, AblationSteps = 20,
         AblationThresholds = [0.5, 0.95], SelectionSeeds = 1, TestImages = 200, ValidationImages = 100, AuditImages = 100,
-        LastEvaluations = 2, CheckpointEvery = 30, Width = 4,
+        LastEvaluations = 2, CheckpointEvery = 30, Width = 4, EmaDecay = 0.9,
     };
 
     /// <inheritdoc/>
     protected override FixMatchConfig Paper => new()
     {
-        LabelCounts = [40, 250, 4_000], Steps = 1 << 20, BatchSize = 64, Mu = 7, EmaDecay = 0.999, Width = 32, EvalEvery = 1 << 14,
+        LabelCounts = [40, 250, 4_000], Steps = 1 << 20, LearningRate = 0.03, BatchSize = 64, Mu = 7, EmaDecay = 0.999, Width = 32, EvalEvery = 1 << 14,
         TestImages = 10_000, ValidationImages = 5_000, AuditImages = 2_000, Seeds = 5, AblationSteps = 1 << 16, LastEvaluations = 20,
         CheckpointEvery = 1 << 13,
     };
@@ -89,7 +89,9 @@ public sealed class FixMatchExperiment : Experiment<FixMatchConfig>
             .ToDictionary(r => r.Hash);
         List<FixMatchTrial> Trials(List<(FixMatchRun Run, string Arm)> runs) =>
             [.. runs.Select(r => new FixMatchTrial(r.Run, done[Configs.Hash(Name, r.Run)], r.Arm))];
-        return FixMatchReport.Build(Name, config, Trials(headline), Trials(digits), Trials(ablations), Trials(selection), watch.Elapsed);
+        var grid = FixMatchSamples.Grid(FixMatchDataset.FashionMnist, config, seed: config.Seed);
+        return FixMatchReport.Build(Name, config, Trials(headline), Trials(digits), Trials(ablations), Trials(selection), grid,
+            watch.Elapsed);
     }
 }
 

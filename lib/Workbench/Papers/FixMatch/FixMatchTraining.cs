@@ -46,8 +46,6 @@ public static class FixMatchTraining
         var labelled = splits.LabelledFor(ctx.Directory, run.Labels, run.Selection, run.SplitSeed);
         bool fixMatch = run.Method == TrainingMethod.FixMatch;
         int b = run.BatchSize, u = run.Mu * b;
-        if (b > labelled.Length)
-            throw new ConfigException($"batch_size = {b} is larger than labels = {labelled.Length}: it must be in [1, {labelled.Length}].");
 
         var weak = AugmentPolicy.Weak(splits.Flip, run.MaxShift);
         var strong = run.StrongView == StrongView.Weak ? weak
@@ -72,7 +70,7 @@ public static class FixMatchTraining
             (start, state) = (resumed, saved);
         var evaluations = state.Evaluations.ToList();
 
-        var labelledSchedule = new MinibatchSchedule(labelled.Length, b, run.Seed);
+        var labelledSchedule = new LabelledStream(labelled.Length, b, run.Seed);
         var unlabelledSchedule = new MinibatchSchedule(pool.Count, u, Seeds.Derive(run.Seed, "unlabelled"));
         var labelledImages = new float[b * Side * Side];
         var weakImages = new float[u * Side * Side];
@@ -101,27 +99,11 @@ public static class FixMatchTraining
 
             using (NewDisposeScope())
             {
-                optimizer.LearningRate = FixMatchLoss.LearningRate(run.LearningRate, step, run.Steps);
-                var labels = tensor(labelledTargets);
                 var inputs = fixMatch
                     ? cat([tensor(labelledImages, [b, 1, Side, Side]), tensor(weakImages, [u, 1, Side, Side]),
                         tensor(strongImages, [u, 1, Side, Side])])
                     : tensor(labelledImages, [b, 1, Side, Side]);
-                // One train-mode forward over labelled + weak + strong: batch norm sees all three (see the class notes).
-                var logits = student.forward(inputs);
-                var loss = FixMatchLoss.Supervised(logits.narrow(0, 0, b), labels);
-                UnlabelledTerm? term = null;
-                if (fixMatch)
-                {
-                    term = FixMatchLoss.Unlabelled(logits.narrow(0, b, u), logits.narrow(0, b + u, u), run.Threshold, run.PseudoLabels,
-                        run.Temperature);
-                    loss = loss.add(term.Loss.mul(Scalars.Of(run.LambdaU)), Scalars.One);
-                }
-                if (run.WeightDecay > 0) loss = loss.add(FixMatchLoss.L2(student).mul(Scalars.Of(run.WeightDecay)), Scalars.One);
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                FixMatchLoss.UpdateEma(student, ema, run.EmaDecay);
+                var (loss, term) = Step(run, step, pair, optimizer, inputs, tensor(labelledTargets));
 
                 if (term is not null) Audit(state, term, unlabelledBatch, pool.Labels, step >= tailFrom);
                 if (done % 10 == 0 || done == run.Steps)
@@ -168,6 +150,61 @@ public static class FixMatchTraining
         return new FixMatchResult(last.Average(e => e[0]), last.Average(e => e[1]),
             state.Tail[0] == 0 ? 0 : (double)state.Tail[1] / state.Tail[0], state.Tail[1] == 0 ? double.NaN : (double)state.Tail[2] / state.Tail[1],
             labelled, confusion, stuck, watch.Elapsed.TotalSeconds, augmentTime.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// One optimizer step k on a prepared batch: <paramref name="inputs"/> holds the B labelled images, then (FixMatch)
+    /// the μB weak and the μB strong views, N × 1 × 28 × 28. One train-mode forward pass over all of them, ℓs + λu·ℓu +
+    /// wd·Σ½‖W‖², backward, SGD at η·cos(7πk/16K), then the EMA update. Call it inside a dispose scope.
+    /// </summary>
+    /// <returns>The total loss and, for FixMatch, the unlabelled term (mask, pseudo-labels).</returns>
+    public static (Tensor Loss, UnlabelledTerm? Term) Step(FixMatchRun run, long step, StudentAndEma pair, Optimizer optimizer, Tensor inputs,
+        Tensor labels)
+    {
+        int b = (int)labels.shape[0];
+        optimizer.LearningRate = FixMatchLoss.LearningRate(run.LearningRate, step, run.Steps);
+        var logits = pair.Student.forward(inputs);
+        var loss = FixMatchLoss.Supervised(logits.narrow(0, 0, b), labels);
+        UnlabelledTerm? term = null;
+        if (run.Method == TrainingMethod.FixMatch)
+        {
+            int u = (int)(inputs.shape[0] - b) / 2;
+            term = FixMatchLoss.Unlabelled(logits.narrow(0, b, u), logits.narrow(0, b + u, u), run.Threshold, run.PseudoLabels,
+                run.Temperature);
+            loss = loss.add(term.Loss.mul(Scalars.Of(run.LambdaU)), Scalars.One);
+        }
+        if (run.WeightDecay > 0) loss = loss.add(FixMatchLoss.L2(pair.Student).mul(Scalars.Of(run.WeightDecay)), Scalars.One);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        FixMatchLoss.UpdateEma(pair.Student, pair.Ema, run.EmaDecay);
+        return (loss, term);
+    }
+
+    /// <summary>
+    /// The labelled batches: an endless stream of seeded permutations of the labelled set, cut into batches of B, so a
+    /// batch may span two passes and B may exceed the number of labels (40 labels, B = 64), as the reference code's
+    /// repeated, shuffled labelled dataset does. Batch k depends only on (seed, k).
+    /// </summary>
+    sealed class LabelledStream(int count, int batchSize, int seed)
+    {
+        readonly Dictionary<long, int[]> _passes = [];
+
+        public int[] Batch(long step)
+        {
+            var batch = new int[batchSize];
+            for (int i = 0; i < batchSize; i++)
+            {
+                long position = step * batchSize + i, pass = position / count;
+                if (!_passes.TryGetValue(pass, out var order))
+                {
+                    if (_passes.Count > 4) _passes.Remove(_passes.Keys.Min());
+                    _passes[pass] = order = Seeds.Permutation(count, seed, FormattableString.Invariant($"labelled-pass:{pass}"));
+                }
+                batch[i] = order[(int)(position % count)];
+            }
+            return batch;
+        }
     }
 
     /// <summary>A dataset's first <paramref name="count"/> images as N × 1 × 28 × 28 floats and N labels, in the caller's scope.</summary>
