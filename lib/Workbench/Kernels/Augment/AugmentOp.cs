@@ -22,7 +22,9 @@ public enum AugmentOp
     /// <summary>Inverts every pixel at or above a threshold T·256, T in [0, 1].</summary>
     Solarize,
 
-    /// <summary>Saturation factor in [0.05, 0.95]: on a grey image the colour-less degenerate is the image itself, so it is the identity.</summary>
+    /// <summary>
+    /// Saturation factor in [0.05, 0.95]: on a grey image the colour-less degenerate is the image itself, so it is the identity.
+    /// </summary>
     Color,
 
     /// <summary>Keeps the top B bits of every pixel, B in {4, …, 8}.</summary>
@@ -34,7 +36,9 @@ public enum AugmentOp
     /// <summary>Blends the image with black by a factor in [0.05, 0.95] (PIL's <c>ImageEnhance.Brightness</c>).</summary>
     Brightness,
 
-    /// <summary>Blends the image with its 3 × 3 smoothed version by a factor in [0.05, 0.95] (PIL's <c>ImageEnhance.Sharpness</c>).</summary>
+    /// <summary>
+    /// Blends the image with its 3 × 3 smoothed version by a factor in [0.05, 0.95] (PIL's <c>ImageEnhance.Sharpness</c>).
+    /// </summary>
     Sharpness,
 
     /// <summary>Horizontal shear about the centre by a value in [−0.3, 0.3]; nearest pixel, black fill.</summary>

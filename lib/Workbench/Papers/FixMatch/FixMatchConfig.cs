@@ -131,10 +131,12 @@ public sealed record FixMatchConfig : RunConfig
         foreach (var labels in LabelCounts.Append(AblationLabels).Concat(DigitLabels > 0 ? [DigitLabels] : []))
         {
             if (labels % 10 != 0)
-                throw new ConfigException($"labels = {labels} cannot be split evenly among 10 classes: it must be a positive multiple of 10.");
+                throw new ConfigException(
+                    $"labels = {labels} cannot be split evenly among 10 classes: it must be a positive multiple of 10.");
         }
         if (DigitLabels > 7_000)
-            throw new ConfigException($"digit_labels = {DigitLabels} is more than the 7,000 digits of the training pool: use at most 7000.");
+            throw new ConfigException(
+                $"digit_labels = {DigitLabels} is more than the 7,000 digits of the training pool: use at most 7000.");
         if (StrongOps.Length == 0)
             throw new ConfigException("strong_ops is empty: name at least one RandAugment operation, e.g. strong_ops=rotate,shear-x.");
     }

@@ -26,7 +26,8 @@ public sealed class FixMatchExperiment : Experiment<FixMatchConfig>
     /// <inheritdoc/>
     protected override FixMatchConfig Paper => new()
     {
-        LabelCounts = [40, 250, 4_000], Steps = 1 << 20, LearningRate = 0.03, BatchSize = 64, Mu = 7, EmaDecay = 0.999, Width = 32, EvalEvery = 1 << 14,
+        LabelCounts = [40, 250, 4_000], Steps = 1 << 20, LearningRate = 0.03, BatchSize = 64, Mu = 7, EmaDecay = 0.999, Width = 32,
+            EvalEvery = 1 << 14,
         TestImages = 10_000, ValidationImages = 5_000, AuditImages = 2_000, Seeds = 5, AblationSteps = 1 << 16, LastEvaluations = 20,
         CheckpointEvery = 1 << 13,
     };
@@ -83,7 +84,8 @@ public sealed class FixMatchExperiment : Experiment<FixMatchConfig>
 
         // Every run is independent: side by side (ParallelRuns), each computed once even where two lists share it.
         var all = headline.Concat(digits).Concat(ablations).Concat(selection).Select(r => r.Item1)
-            .DistinctBy(r => Configs.Canonical(r)).OrderByDescending(r => r.Steps * (r.Method == TrainingMethod.FixMatch ? 1 + 2 * r.Mu : 1))
+            .DistinctBy(r => Configs.Canonical(r))
+            .OrderByDescending(r => r.Steps * (r.Method == TrainingMethod.FixMatch ? 1 + 2 * r.Mu : 1))
             .ToList();
         var done = ParallelRuns.Map(all, run => Trial(config, run, "", store, progress, cancellation).Record, cancellation)
             .ToDictionary(r => r.Hash);

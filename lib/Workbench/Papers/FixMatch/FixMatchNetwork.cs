@@ -18,7 +18,9 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     private readonly Module<Tensor, Tensor> bn1, bn2, bn3;
     private readonly Module<Tensor, Tensor> fc;
 
-    /// <summary>Creates the network; weights come from torch's global generator (build it with <see cref="TorchRandom.Build{T}"/>).</summary>
+    /// <summary>
+    /// Creates the network; weights come from torch's global generator (build it with <see cref="TorchRandom.Build{T}"/>).
+    /// </summary>
     /// <param name="width">Channels of the first convolution.</param>
     /// <param name="classes">Output classes.</param>
     public SmallCnn(int width, int classes = 10) : base(nameof(SmallCnn))

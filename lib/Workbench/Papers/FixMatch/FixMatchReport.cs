@@ -24,12 +24,15 @@ public static class FixMatchReport
 
         // The headline: accuracy of the EMA model (mean of the last evaluations) by label count and method.
         var groups = headline.Concat(digits).GroupBy(t => (t.Run.Dataset, t.Run.Labels)).ToList();
-        var summary = new List<(FixMatchDataset Dataset, int Labels, double FixMean, double FixStd, double SupMean, double SupStd, int N)>();
+        var summary = new List<(FixMatchDataset Dataset, int Labels, double FixMean, double FixStd, double SupMean, double SupStd,
+            int N)>();
         var paired = new List<(double Mean, double Std)>();
         foreach (var g in groups)
         {
-            var (fm, fs) = SeriesStats.MeanStd(g.Where(t => t.Run.Method == TrainingMethod.FixMatch).Select(t => t.Record.Result.TestAccuracy));
-            var (sm, ss) = SeriesStats.MeanStd(g.Where(t => t.Run.Method == TrainingMethod.Supervised).Select(t => t.Record.Result.TestAccuracy));
+            var (fm, fs) = SeriesStats.MeanStd(g.Where(t => t.Run.Method == TrainingMethod.FixMatch)
+                .Select(t => t.Record.Result.TestAccuracy));
+            var (sm, ss) = SeriesStats.MeanStd(g.Where(t => t.Run.Method == TrainingMethod.Supervised)
+                .Select(t => t.Record.Result.TestAccuracy));
             summary.Add((g.Key.Dataset, g.Key.Labels, fm, fs, sm, ss, g.Count(t => t.Run.Method == TrainingMethod.FixMatch)));
             // Paired by seed: FixMatch and supervised-only share the labelled split and the initialisation.
             paired.Add(SeriesStats.MeanStd(g.Where(t => t.Run.Method == TrainingMethod.FixMatch).Select(f => f.Record.Result.TestAccuracy
@@ -78,7 +81,8 @@ public static class FixMatchReport
         double augmentShare = computed.Count == 0 ? double.NaN
             : computed.Sum(t => t.Record.Result.AugmentSeconds) / computed.Sum(t => t.Record.Result.TrainSeconds);
         tables.Add(("timing", new DataFrame(
-            new StringDataFrameColumn("what", ["FixMatch runs computed now", "augmentation share of their wall time", "report wall time (s)"]),
+            new StringDataFrameColumn("what", ["FixMatch runs computed now", "augmentation share of their wall time",
+                "report wall time (s)"]),
             new StringDataFrameColumn("value", [computed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 double.IsNaN(augmentShare) ? "all loaded from the cache" : Invariant($"{100 * augmentShare:0.0} %"),
                 Invariant($"{elapsed.TotalSeconds:0.0}")]))));
@@ -145,7 +149,8 @@ public static class FixMatchReport
             for (int c = 0; c < names.Count; c++)
                 for (int s = 0; s < steps.Count; s++)
                 {
-                    var values = runs.SelectMany(r => r.Record.Series($"{metric}:{c}")).Where(p => p.Step == steps[s]).Select(p => p.Value).ToList();
+                    var values = runs.SelectMany(r => r.Record.Series($"{metric}:{c}")).Where(p => p.Step == steps[s])
+                        .Select(p => p.Value).ToList();
                     z[c, s] = values.Count == 0 ? double.NaN : values.Average();
                 }
             return z;
@@ -181,7 +186,8 @@ public static class FixMatchReport
             new Int32DataFrameColumn("of_evaluations", stuck.Select(_ => first.Record.Series("test_accuracy").Count)))));
         figures.Add(Plots.Image(slug, "confidently-wrong", stuck.Count == 0
                 ? $"No audit image was confidently wrong at any evaluation (seed {first.Run.Seed}, {labels} labels)"
-                : $"Audit images confidently wrong for the most consecutive evaluations (seed {first.Run.Seed}, {labels} labels; order as in the table)",
+                : $"Audit images confidently wrong for the most consecutive evaluations (seed {first.Run.Seed}, {labels} labels; "
+                    + "order as in the table)",
             FixMatchSamples.Strip(FixMatchSplits.Of(FixMatchDataset.FashionMnist).Pool, stuck.Select(s => s.PoolIndex).ToList()),
                 min: 0, max: 255));
     }
@@ -194,20 +200,23 @@ public static class FixMatchReport
             new StringDataFrameColumn("arm", ablations.Select(t => t.Arm)),
             new DoubleDataFrameColumn("test_accuracy", ablations.Select(t => Math.Round(t.Record.Result.TestAccuracy, 4))),
             new DoubleDataFrameColumn("mask_rate_last_tenth", ablations.Select(t => Math.Round(t.Record.Result.MaskRate, 3))),
-            new DoubleDataFrameColumn("accepted_precision_last_tenth", ablations.Select(t => Math.Round(t.Record.Result.AcceptedPrecision, 3))))));
+            new DoubleDataFrameColumn("accepted_precision_last_tenth",
+                ablations.Select(t => Math.Round(t.Record.Result.AcceptedPrecision, 3))))));
         var run = ablations[0].Run;
         figures.Add(Plots.GroupedBars(slug, "ablations",
             Invariant($"Ablations: test accuracy (one seed, {run.Labels} labels, {run.Steps} steps: a smaller scale than the headline)"),
             "arm", "test accuracy of the EMA (fraction)", ablations.Select(t => t.Arm).ToList(),
             [new BarGroup("test accuracy", ablations.Select(t => t.Record.Result.TestAccuracy).ToList())]));
         var taus = ablations.Where(t => t.Run.Method == TrainingMethod.FixMatch && t.Run.PseudoLabels == PseudoLabels.Hard
-            && t.Run.StrongView == StrongView.RandAugment && t.Run.Cutout == config.Cutout && t.Run.ApplyProbability == config.ApplyProbability)
+            && t.Run.StrongView == StrongView.RandAugment && t.Run.Cutout == config.Cutout
+                && t.Run.ApplyProbability == config.ApplyProbability)
             .OrderBy(t => t.Run.Threshold).ToList();
         figures.Add(Plots.Lines(slug, "threshold-sweep",
             Invariant($"τ sweep: accuracy, mask rate and precision (one seed, {run.Labels} labels, {run.Steps} steps)"),
             "confidence threshold τ", "fraction",
             [
-                new Curve("test accuracy", taus.Select(t => t.Run.Threshold).ToList(), taus.Select(t => t.Record.Result.TestAccuracy).ToList(),
+                new Curve("test accuracy", taus.Select(t => t.Run.Threshold).ToList(),
+                    taus.Select(t => t.Record.Result.TestAccuracy).ToList(),
                     Markers: true),
                 new Curve("mask rate (last tenth)", taus.Select(t => t.Run.Threshold).ToList(),
                     taus.Select(t => t.Record.Result.MaskRate).ToList(), Markers: true),
@@ -256,7 +265,8 @@ public static class FixMatchReport
                 ours,
                 s.N < 2 ? "needs at least two seeds"
                     : Beats(s) ? "holds"
-                    : s.FixMean > s.SupMean ? $"partly: FixMatch is ahead but within two std ({scale}; FixMatch's gains grow over 2^20 steps)"
+                    : s.FixMean > s.SupMean
+                        ? $"partly: FixMatch is ahead but within two std ({scale}; FixMatch's gains grow over 2^20 steps)"
                     : $"does not hold at this scale ({scale})"));
         }
         foreach (var s in summary.Where(s => s.Dataset == FixMatchDataset.MnistDigits))
@@ -277,19 +287,23 @@ public static class FixMatchReport
                 taus[0].Run.Threshold >= 0.9 ? "holds (single seed)" : "does not hold at this scale (single seed: within seed noise)"));
             if (byArm.TryGetValue(Arms.Sharpened, out double sharp))
                 rows.Add(new PaperVsOurs.Row("With a confidence threshold, sharpened soft pseudo-labels give no gain over hard ones",
-                    "no significant difference, as reported", Invariant($"hard {100 * baseAccuracy:0.0} % vs sharpened {100 * sharp:0.0} % ({at})"),
+                    "no significant difference, as reported",
+                        Invariant($"hard {100 * baseAccuracy:0.0} % vs sharpened {100 * sharp:0.0} % ({at})"),
                     sharp <= baseAccuracy + 0.01 ? "holds (single seed)" : "does not hold at this scale (single seed)"));
             if (byArm.TryGetValue(Arms.WeakWeak, out double weakWeak))
                 rows.Add(new PaperVsOurs.Row("Strong augmentation for the prediction matters: weak/weak consistency is much worse",
-                    "weak/weak training diverges or is far worse, as reported", Invariant($"strong {100 * baseAccuracy:0.0} % vs weak/weak {100 * weakWeak:0.0} % ({at})"),
+                    "weak/weak training diverges or is far worse, as reported",
+                        Invariant($"strong {100 * baseAccuracy:0.0} % vs weak/weak {100 * weakWeak:0.0} % ({at})"),
                     weakWeak < baseAccuracy ? "holds (single seed)" : "does not hold at this scale (single seed)"));
             if (byArm.TryGetValue(Arms.NoCutout, out double noCutout))
-                rows.Add(new PaperVsOurs.Row("Cutout is needed in the strong augmentation", "removing Cutout increases the error, as reported",
+                rows.Add(new PaperVsOurs.Row("Cutout is needed in the strong augmentation",
+                    "removing Cutout increases the error, as reported",
                     Invariant($"with {100 * baseAccuracy:0.0} % vs without {100 * noCutout:0.0} % ({at})"),
                     noCutout < baseAccuracy ? "holds (single seed)" : "does not hold at this scale (single seed)"));
         }
         rows.Add(new PaperVsOurs.Row("Augmentation costs at most 10 % of a training step (our performance goal)", "—",
-            double.IsNaN(augmentShare) ? "runs loaded from the cache" : Invariant($"{100 * augmentShare:0.0} % of FixMatch runs' wall time"),
+            double.IsNaN(augmentShare) ? "runs loaded from the cache"
+                : Invariant($"{100 * augmentShare:0.0} % of FixMatch runs' wall time"),
             double.IsNaN(augmentShare) ? "not measured" : augmentShare <= 0.1 ? "holds" : "does not hold"));
         return PaperVsOurs.Table(rows);
     }

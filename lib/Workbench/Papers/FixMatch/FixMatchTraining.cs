@@ -36,7 +36,9 @@ public static class FixMatchTraining
 
     const int Classes = 10, Side = 28;
 
-    /// <summary>Trains one run; checkpoints every <paramref name="checkpointEvery"/> steps (0: never) and resumes from the last one.</summary>
+    /// <summary>
+    /// Trains one run; checkpoints every <paramref name="checkpointEvery"/> steps (0: never) and resumes from the last one.
+    /// </summary>
     public static FixMatchResult Train(FixMatchRun run, RunContext ctx, int checkpointEvery = 0)
     {
         TorchSetup.Initialize();
@@ -148,7 +150,8 @@ public static class FixMatchTraining
             .Select(i => new ConfidentlyWrong(auditIndices[i], pool.Labels[auditIndices[i]], state.LongestLabel[i], state.Longest[i]))
             .ToArray();
         return new FixMatchResult(last.Average(e => e[0]), last.Average(e => e[1]),
-            state.Tail[0] == 0 ? 0 : (double)state.Tail[1] / state.Tail[0], state.Tail[1] == 0 ? double.NaN : (double)state.Tail[2] / state.Tail[1],
+            state.Tail[0] == 0 ? 0 : (double)state.Tail[1] / state.Tail[0],
+            state.Tail[1] == 0 ? double.NaN : (double)state.Tail[2] / state.Tail[1],
             labelled, confusion, stuck, watch.Elapsed.TotalSeconds, augmentTime.Elapsed.TotalSeconds);
     }
 
@@ -158,8 +161,8 @@ public static class FixMatchTraining
     /// wd·Σ½‖W‖², backward, SGD at η·cos(7πk/16K), then the EMA update. Call it inside a dispose scope.
     /// </summary>
     /// <returns>The total loss and, for FixMatch, the unlabelled term (mask, pseudo-labels).</returns>
-    public static (Tensor Loss, UnlabelledTerm? Term) Step(FixMatchRun run, long step, StudentAndEma pair, Optimizer optimizer, Tensor inputs,
-        Tensor labels)
+    public static (Tensor Loss, UnlabelledTerm? Term) Step(FixMatchRun run, long step, StudentAndEma pair, Optimizer optimizer,
+        Tensor inputs, Tensor labels)
     {
         int b = (int)labels.shape[0];
         optimizer.LearningRate = FixMatchLoss.LearningRate(run.LearningRate, step, run.Steps);

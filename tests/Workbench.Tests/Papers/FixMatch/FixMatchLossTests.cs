@@ -19,7 +19,8 @@ public class FixMatchLossTests
         var weak = Logits(new float[,] { { 10, 0, 0 }, { 0, 0, 10 }, { 0.1f, 0, 0 }, { 0, 0.2f, 0 } });
         var strong = Logits(new float[,] { { 1, 2, 3 }, { 0.5f, -1, 2 }, { 3, 3, 3 }, { -2, 0, 1 } });
         var term = FixMatchLoss.Unlabelled(weak, strong, 0.95);
-        var ce = nn.functional.cross_entropy(strong, tensor(new long[] { 0, 2, 0, 1 }), reduction: nn.Reduction.None).data<float>().ToArray();
+        var ce = nn.functional.cross_entropy(strong, tensor(new long[] { 0, 2, 0, 1 }),
+            reduction: nn.Reduction.None).data<float>().ToArray();
         Assert.Equal((ce[0] + ce[1]) / 4, term.Loss.item<float>(), 5);
         Assert.Equal([1f, 1, 0, 0], term.Mask.data<float>().ToArray());
         Assert.Equal([0L, 2, 0, 1], term.Targets.data<long>().ToArray());

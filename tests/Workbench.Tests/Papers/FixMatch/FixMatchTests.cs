@@ -77,7 +77,8 @@ public class FixMatchBadInputTests
     public void More_labels_than_examples()
     {
         Assert.Contains("digit_labels", Fails("digit_labels=7010"));
-        var e = Assert.Throws<ConfigException>(() => FixMatchSplits.Of(FixMatchDataset.MnistDigits).DrawLabelled(7_000, LabelSelection.Random, 0));
+        var e = Assert.Throws<ConfigException>(() => FixMatchSplits.Of(FixMatchDataset.MnistDigits).DrawLabelled(7_000,
+            LabelSelection.Random, 0));
         Assert.Contains("at most", e.Message);
     }
 
@@ -120,7 +121,8 @@ public class FixMatchResumeTests
 
             using var source = new CancellationTokenSource();
             Assert.ThrowsAny<OperationCanceledException>(() =>
-                FixMatchTraining.Train(run, new RunContext(parts, "parts", new CancelAt(10, source), source.Token, []), checkpointEvery: 4));
+                FixMatchTraining.Train(run, new RunContext(parts, "parts", new CancelAt(10, source), source.Token, []),
+                    checkpointEvery: 4));
             var resumed = new RunContext(parts, "parts", null, CancellationToken.None, []);
             var b = FixMatchTraining.Train(run, resumed, checkpointEvery: 4);
             Assert.Equal(8, resumed.ResumedFromStep);
