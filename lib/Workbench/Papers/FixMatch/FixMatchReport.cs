@@ -126,7 +126,7 @@ public static class FixMatchReport
         foreach (var key in layout.Select(kv => kv.Key).Where(k => k.StartsWith("legend", StringComparison.Ordinal)).ToList())
             layout.Remove(key);
         double height = double.Parse(layout["height"]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
-        layout["height"] = height + 60;
+        layout["height"] = (int)height + 60;
         layout["margin"]!["b"] = 70;
         layout["legend"] = new System.Text.Json.Nodes.JsonObject
         {
