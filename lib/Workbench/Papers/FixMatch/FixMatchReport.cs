@@ -111,6 +111,15 @@ public static class FixMatchReport
         return new Curve(name, stats.Select(s => (double)s.Step).ToList(), Smooth(s => s.Mean), Smooth(s => s.Std));
     }
 
+    /// <summary>Room on the left for class names as row labels.</summary>
+    static Figure WideLabels(Figure figure)
+    {
+        var layout = figure.Spec["layout"]!.AsObject();
+        layout["margin"] ??= new System.Text.Json.Nodes.JsonObject();
+        layout["margin"]!["l"] = 110;
+        return figure;
+    }
+
     /// <summary>
     /// Small multiples whose panels show the same curves: one legend, below the panels, instead of one inside each panel
     /// (the house style keeps legends off the data).
@@ -156,12 +165,12 @@ public static class FixMatchReport
             return z;
         }
         var stepLabels = steps.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        figures.Add(Plots.Heatmap(slug, "audit-acceptance",
+        figures.Add(WideLabels(Plots.Heatmap(slug, "audit-acceptance",
             $"Acceptance rate per true class between evaluations ({labels} labels, mean over {runs.Count} seeds)", Grid("acceptance_rate"),
-            "training step (end of window)", "true class", stepLabels, names, reverseY: true));
-        figures.Add(Plots.Heatmap(slug, "audit-precision",
+            "training step (end of window)", "true class", stepLabels, names, reverseY: true)));
+        figures.Add(WideLabels(Plots.Heatmap(slug, "audit-precision",
             $"Precision of accepted pseudo-labels per pseudo-label class ({labels} labels, mean over {runs.Count} seeds)",
-            Grid("precision"), "training step (end of window)", "pseudo-label", stepLabels, names, reverseY: true));
+            Grid("precision"), "training step (end of window)", "pseudo-label", stepLabels, names, reverseY: true)));
 
         var confusion = new double[names.Count, names.Count];
         foreach (var r in runs)
@@ -172,9 +181,9 @@ public static class FixMatchReport
             double row = Enumerable.Range(0, names.Count).Sum(p => confusion[t, p]);
             for (int p = 0; p < names.Count; p++) confusion[t, p] = row == 0 ? 0 : confusion[t, p] / row;
         }
-        figures.Add(Plots.Heatmap(slug, "audit-confusion",
+        figures.Add(WideLabels(Plots.Heatmap(slug, "audit-confusion",
             $"Accepted pseudo-labels over training: fraction of each true class's accepted labels ({labels} labels, {runs.Count} seeds)",
-            confusion, "pseudo-label", "true class", names, names, reverseY: true));
+            confusion, "pseudo-label", "true class", names, names, reverseY: true)));
 
         var first = runs[0];
         var stuck = first.Record.Result.Stuck.Take(8).ToList();
@@ -185,10 +194,9 @@ public static class FixMatchReport
             new Int32DataFrameColumn("consecutive_evaluations", stuck.Select(s => s.Evaluations)),
             new Int32DataFrameColumn("of_evaluations", stuck.Select(_ => first.Record.Series("test_accuracy").Count)))));
         figures.Add(Plots.Image(slug, "confidently-wrong", stuck.Count == 0
-                ? $"No audit image was confidently wrong at any evaluation (seed {first.Run.Seed}, {labels} labels)"
-                : $"Audit images confidently wrong for the most consecutive evaluations (seed {first.Run.Seed}, {labels} labels; "
-                    + "order as in the table)",
-            FixMatchSamples.Strip(FixMatchSplits.Of(FixMatchDataset.FashionMnist).Pool, stuck.Select(s => s.PoolIndex).ToList()),
+                ? $"None confidently wrong (seed {first.Run.Seed}, {labels} labels)"
+                : $"Confidently wrong longest (seed {first.Run.Seed}, {labels} labels; row by row as in the table)",
+            FixMatchSamples.Tiles(FixMatchSplits.Of(FixMatchDataset.FashionMnist).Pool, stuck.Select(s => s.PoolIndex).ToList()),
                 min: 0, max: 255));
     }
 

@@ -64,14 +64,15 @@ public static class FixMatchSamples
         return string.Join("; ", parts);
     }
 
-    /// <summary>A row of pool images side by side (for the confidently-wrong examples).</summary>
-    public static double[,] Strip(ImageDataset pool, IReadOnlyList<int> indices)
+    /// <summary>Pool images as tiles, <paramref name="columns"/> per row, row by row (for the confidently-wrong examples).</summary>
+    public static double[,] Tiles(ImageDataset pool, IReadOnlyList<int> indices, int columns = 4)
     {
-        int n = Math.Max(1, indices.Count);
-        var strip = new double[Side, n * (Side + Gap) - Gap];
+        int rows = Math.Max(1, (indices.Count + columns - 1) / columns);
+        var tiles = new double[rows * (Side + Gap) - Gap, columns * (Side + Gap) - Gap];
         for (int i = 0; i < indices.Count; i++)
             for (int y = 0; y < Side; y++)
-                for (int x = 0; x < Side; x++) strip[y, i * (Side + Gap) + x] = pool.Pixels[(indices[i] * Side + y) * Side + x];
-        return strip;
+                for (int x = 0; x < Side; x++)
+                    tiles[i / columns * (Side + Gap) + y, i % columns * (Side + Gap) + x] = pool.Pixels[(indices[i] * Side + y) * Side + x];
+        return tiles;
     }
 }
