@@ -182,7 +182,7 @@ public static class FixMatchReport
             for (int p = 0; p < names.Count; p++) confusion[t, p] = row == 0 ? 0 : confusion[t, p] / row;
         }
         figures.Add(WideLabels(Plots.Heatmap(slug, "audit-confusion",
-            $"Accepted pseudo-labels over training: fraction of each true class's accepted labels ({labels} labels, {runs.Count} seeds)",
+            $"Accepted pseudo-labels by true class, row fractions ({labels} labels, {runs.Count} seeds)",
             confusion, "pseudo-label", "true class", names, names, reverseY: true)));
 
         var first = runs[0];
@@ -248,7 +248,7 @@ public static class FixMatchReport
             new StringDataFrameColumn("test_accuracy", arms.Select(a => PaperVsOurs.Percent(a.Mean, a.Std, a.N))))));
         var run = selection[0].Run;
         figures.Add(Plots.GroupedBars(slug, "which-labels",
-            Invariant($"Which {run.Labels} labels? Accuracy by how they are chosen (mean ± std, {run.Steps} steps)"),
+            Invariant($"Which {run.Labels} labels? Test accuracy (mean ± std over the runs of each bar, {run.Steps} steps)"),
             "labelled examples", "test accuracy of the EMA (fraction)", arms.Select(a => a.Arm).ToList(),
             [new BarGroup("test accuracy", arms.Select(a => a.Mean).ToList(), arms.Select(a => a.Std).ToList())]));
     }
