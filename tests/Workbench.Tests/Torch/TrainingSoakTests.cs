@@ -18,12 +18,12 @@ namespace Workbench.Tests.Torch;
 [Collection(nameof(GcSensitive))]
 public sealed class TrainingSoakTests(ITestOutputHelper output)
 {
-    /// <summary>Seconds each model trains under GC stress (eleven models, about 4 s each).</summary>
+    /// <summary>Seconds each model trains under GC stress (twelve models, about 4 s each).</summary>
     const double SecondsPerModel = 3;
 
     public static TheoryData<string> Models => [
         "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root",
-        "rangenet", "pointrend", "pointrend-dense"];
+        "rangenet", "pointrend", "pointrend-dense", "fixmatch"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -130,6 +130,13 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                     Path.Combine(directory, PointRendTraining.WeightsFile), context);
                 break;
             }
+            case "fixmatch":
+                Workbench.Papers.FixMatch.FixMatchTraining.Train(new Workbench.Papers.FixMatch.FixMatchRun
+                {
+                    Labels = 20, BatchSize = 8, Mu = 2, Steps = 6, EvalEvery = 3, Width = 4, TestImages = 50, ValidationImages = 50,
+                    AuditImages = 20, Seed = seed,
+                }, context, checkpointEvery: 3);
+                break;
             default:
                 throw new ArgumentException(model);
         }
