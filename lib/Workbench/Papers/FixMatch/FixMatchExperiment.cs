@@ -39,8 +39,8 @@ public sealed class FixMatchExperiment : Experiment<FixMatchConfig>
             arm);
 
     /// <inheritdoc/>
-    public override ExperimentReport Run(FixMatchConfig config, RunStore store, IProgress<RunProgress>? progress = null,
-        CancellationToken cancellation = default)
+    protected override ExperimentReport Execute(FixMatchConfig config, RunStore store, IProgress<RunProgress>? progress,
+        CancellationToken cancellation)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var seeds = Enumerable.Range(config.Seed, config.Seeds).ToList();
@@ -89,6 +89,7 @@ public sealed class FixMatchExperiment : Experiment<FixMatchConfig>
             .ToList();
         var done = ParallelRuns.Map(all, run => Trial(config, run, "", store, progress, cancellation).Record, cancellation)
             .ToDictionary(r => r.Hash);
+        store.AllRunsRequested();
         List<FixMatchTrial> Trials(List<(FixMatchRun Run, string Arm)> runs) =>
             [.. runs.Select(r => new FixMatchTrial(r.Run, done[Configs.Hash(Name, r.Run)], r.Arm))];
         var grid = FixMatchSamples.Grid(FixMatchDataset.FashionMnist, config, seed: config.Seed);
