@@ -54,17 +54,21 @@ public sealed record ReformerConfig : RunConfig
     [Knob("train the separate-QK ablation")]
     public bool SharedQkAblation { get; init; } = true;
 
+    /// <summary>Seeds of the separate-QK ablation (fewer than the main models to fit the reading-group budget).</summary>
+    [Knob("seeds of the separate-QK ablation", Unit = "seeds", Min = 1, Max = 20)]
+    public int AblationSeeds { get; init; } = 1;
+
     /// <summary>Adam steps per training run.</summary>
     [Knob("training steps (Adam)", Unit = "steps", Min = 1, Max = 1_000_000)]
-    public int Steps { get; init; } = 800;
+    public int Steps { get; init; } = 300;
 
     /// <summary>Sequences per step.</summary>
     [Knob("minibatch size", Unit = "sequences", Min = 1, Max = 4096)]
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; init; } = 8;
 
     /// <summary>Adam learning rate.</summary>
     [Knob("Adam learning rate", Min = 0, MinExclusive = true, Max = 1)]
-    public double LearningRate { get; init; } = 2e-3;
+    public double LearningRate { get; init; } = 3e-3;
 
     /// <summary>Dropout on each branch's output (seeded, replayed by the reversible backward pass).</summary>
     [Knob("dropout on branch outputs", Min = 0, Max = 1, MaxExclusive = true)]
@@ -96,7 +100,7 @@ public sealed record ReformerConfig : RunConfig
 
     /// <summary>Shortest sequence of the time and memory sweep.</summary>
     [Knob("time/memory sweep: shortest L", Unit = "tokens", Min = 16, Max = 1 << 20)]
-    public int SweepMinLength { get; init; } = 256;
+    public int SweepMinLength { get; init; } = 64;
 
     /// <summary>Longest sequence of the time and memory sweep (doubling from the shortest).</summary>
     [Knob("time/memory sweep: longest L", Unit = "tokens", Min = 16, Max = 1 << 22)]
@@ -112,7 +116,7 @@ public sealed record ReformerConfig : RunConfig
 
     /// <summary>A method stops at the first length whose measurement takes longer than this.</summary>
     [Knob("time/memory sweep: stop a method above this time per point", Unit = "s", Min = 0.01, Max = 3600)]
-    public double SweepSecondsLimit { get; init; } = 2.0;
+    public double SweepSecondsLimit { get; init; } = 1.0;
 
     /// <summary>Full attention is not run where its L × L matrices would exceed this; that length is its out-of-memory point.</summary>
     [Knob("time/memory sweep: memory budget", Unit = "MiB", Min = 16, Max = 1 << 20)]

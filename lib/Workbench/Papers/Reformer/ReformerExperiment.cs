@@ -23,14 +23,13 @@ public sealed class ReformerExperiment : Experiment<ReformerConfig>
         Length = 32, ModelDim = 32, Heads = 2, FeedForward = 64, FeedForwardChunks = 2, Buckets = 4, Vocabulary = 16, Steps = 60,
         BatchSize = 8, TrainSequences = 480, TestSequences = 32, CheckpointEvery = 0, RecallBuckets = [4, 8],
         SweepMinLength = 256, SweepMaxLength = 1024, SweepSecondsLimit = 0.5, DepthLayers = [1, 2], DepthLength = 256,
-        LearningRate = 3e-3,
     };
 
     /// <inheritdoc/>
     protected override ReformerConfig Paper => new()
     {
         Length = 1024, ModelDim = 256, Heads = 4, FeedForward = 512, Vocabulary = 128, Buckets = 32, Steps = 20_000, BatchSize = 16,
-        LearningRate = 1e-3, TrainSequences = 320_000, TestSequences = 256, Seeds = 3, CheckpointEvery = 1_000,
+        LearningRate = 1e-3, TrainSequences = 320_000, TestSequences = 256, Seeds = 3, AblationSeeds = 3, CheckpointEvery = 1_000,
         RecallBuckets = [8, 16, 32, 64], SweepMaxLength = 65_536, SweepSecondsLimit = 20, MemoryBudgetMiB = 16_384,
         DepthLayers = [1, 2, 4, 8, 16], DepthLength = 8192,
     };
@@ -58,7 +57,8 @@ public sealed class ReformerExperiment : Experiment<ReformerConfig>
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var trials = (from mode in Modes(config)
-                      from seed in Enumerable.Range(config.Seed, config.Seeds)
+                      from seed in Enumerable.Range(config.Seed,
+                          mode.Kind == AttentionKind.SeparateQkFull ? Math.Min(config.Seeds, config.AblationSeeds) : config.Seeds)
                       select Trial(config, mode, seed, store, progress, cancellation)).ToList();
 
         // The recall meter and the bucket picture on the model trained with the most rounds (first seed).

@@ -29,15 +29,17 @@ public static class ReformerMeasurements
             Measure(method, pass, Math.Min(256, run.MinLength), run); // warm-up, not recorded
             string? stopped = null;
             double lastPeak = double.NaN;
+            bool outOfMemory = false;
             foreach (int length in lengths)
             {
                 ctx.Cancellation.ThrowIfCancellationRequested();
-                // Full attention holds a few L × L float matrices: from the last measured peak, 4× per doubling.
-                if (stopped is null && method == "full" && !double.IsNaN(lastPeak) && lastPeak * 4 > budget)
-                    stopped = "out of memory (budget)";
-                if (stopped is not null)
+                // Full attention holds a few L × L float matrices: from the last measured peak, 4× per doubling. The
+                // prediction is made even past the time limit, so the out-of-memory point is always reported.
+                if (method == "full" && !double.IsNaN(lastPeak) && lastPeak * 4 > budget) outOfMemory = true;
+                lastPeak *= 4;
+                if (outOfMemory || stopped is not null)
                 {
-                    points.Add(new SweepPoint(method, pass, length, double.NaN, double.NaN, stopped));
+                    points.Add(new SweepPoint(method, pass, length, double.NaN, double.NaN, outOfMemory ? "out of memory (budget)" : stopped!));
                     continue;
                 }
                 var (seconds, peak) = Measure(method, pass, length, run);

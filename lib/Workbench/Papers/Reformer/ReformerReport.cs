@@ -78,6 +78,7 @@ public static class ReformerReport
         (double Mean, double Std)? separateLoss = separate.Count == 0 ? null : SeriesStats.MeanStd(separate.Select(t => t.Train.Result.FinalLoss));
         tables.Add(("shared-qk", new DataFrame(
             new StringDataFrameColumn("attention", ["full, shared QK", "full, separate Q and K"]),
+            new Int32DataFrameColumn("seeds", [sharedFull.Count, separate.Count]),
             new StringDataFrameColumn("accuracy", [Pct(sharedStats.Mean, sharedStats.Std),
                 separateStats is { } s ? Pct(s.Mean, s.Std) : "not trained (shared_qk_ablation = false)"]),
             new StringDataFrameColumn("test_loss_nats", [string.Format(Inv, "{0:0.000} ± {1:0.000}", sharedLoss.Mean, sharedLoss.Std),
@@ -255,10 +256,12 @@ public static class ReformerReport
                 $"full: {Pct(own.Mean, own.Std)}, LSH-{minEval}: {Pct(withLsh.Mean, withLsh.Std)} ({scale})",
                 own.Mean - withLsh.Mean > 0.1 ? "holds" : "does not hold at this scale"));
         }
+        int ablationSeeds = Math.Min(config.Seeds, config.AblationSeeds);
         if (separate is { } sep)
             rows.Add(new PaperVsOurs.Row("Sharing queries and keys does not hurt (paper Fig. 3, on enwik8 and imagenet64)",
                 "shared-QK and separate-QK curves overlap (reported, bits/dim)",
-                $"duplication accuracy, full attention: shared {Pct(sharedFull.Mean, sharedFull.Std)}, separate {Pct(sep.Mean, sep.Std)} ({scale})",
+                $"duplication accuracy, full attention: shared {Pct(sharedFull.Mean, sharedFull.Std)} ({seeds} seeds), " +
+                $"separate {Pct(sep.Mean, sep.Std)} ({ablationSeeds} seed{(ablationSeeds == 1 ? "" : "s")}; L = {config.Length}, {config.Steps} steps)",
                 Math.Abs(sharedFull.Mean - sep.Mean) < 0.05 + sharedFull.Std + sep.Std ? "holds on this task"
                     : sharedFull.Mean > sep.Mean ? "shared QK is better here" : "does not hold at this scale: separate QK learns better"));
         var cell = recall.Grid.Where(c => c.Buckets == config.Buckets).OrderBy(c => c.Rounds).ToList();

@@ -36,13 +36,13 @@ public sealed record ReformerTrainRun : RunConfig
     public int Buckets { get; init; } = 16;
 
     /// <summary>Adam steps.</summary>
-    public int Steps { get; init; } = 800;
+    public int Steps { get; init; } = 300;
 
     /// <summary>Sequences per step.</summary>
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; init; } = 8;
 
     /// <summary>Adam learning rate.</summary>
-    public double LearningRate { get; init; } = 2e-3;
+    public double LearningRate { get; init; } = 3e-3;
 
     /// <summary>Dropout.</summary>
     public double Dropout { get; init; }
@@ -131,7 +131,7 @@ public sealed record ReformerRecallResult(IReadOnlyList<RecallCell> Grid, IReadO
 public sealed record ReformerSweepRun : RunConfig
 {
     /// <summary>Shortest L.</summary>
-    public int MinLength { get; init; } = 256;
+    public int MinLength { get; init; } = 64;
 
     /// <summary>Longest L.</summary>
     public int MaxLength { get; init; } = 65_536;
@@ -143,7 +143,7 @@ public sealed record ReformerSweepRun : RunConfig
     public int Chunk { get; init; } = 64;
 
     /// <summary>Time limit per point.</summary>
-    public double SecondsLimit { get; init; } = 2;
+    public double SecondsLimit { get; init; } = 1;
 
     /// <summary>Memory budget, MiB.</summary>
     public int MemoryBudgetMiB { get; init; } = 2048;

@@ -35,6 +35,8 @@ public static class ReversibleSequence
         return (outputs[0], outputs[1]);
     }
 
+    sealed record Outputs(Tensor Y1, Tensor Y2);
+
     sealed record State(IReadOnlyList<(AttentionBranch F, FeedForwardBranch G)> Layers, AttentionMode Mode, long[] Seeds);
 
     sealed class Function : autograd.MultiTensorFunction<Function>
@@ -51,16 +53,17 @@ public static class ReversibleSequence
             }
             ctx.save_data("state", state);
             // The outputs, kept outside every dispose scope until the backward pass has used them (it disposes them).
-            ctx.save_data("y1", y1.detach().DetachFromDisposeScope());
-            ctx.save_data("y2", y2.detach().DetachFromDisposeScope());
+            // (in a holder: TorchSharp warns about tensors saved as data, which it would not keep alive past a scope).
+            ctx.save_data("outputs", new Outputs(y1.detach().DetachFromDisposeScope(), y2.detach().DetachFromDisposeScope()));
             return [y1, y2];
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
         {
             var state = (State)ctx.get_data("state");
-            using var savedY1 = (Tensor)ctx.get_data("y1");
-            using var savedY2 = (Tensor)ctx.get_data("y2");
+            var outputs = (Outputs)ctx.get_data("outputs");
+            using var savedY1 = outputs.Y1;
+            using var savedY2 = outputs.Y2;
             var (y1, y2) = (savedY1, savedY2);
             var dy1 = gradOutputs[0];
             var dy2 = gradOutputs[1];
