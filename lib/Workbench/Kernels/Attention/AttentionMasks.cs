@@ -22,6 +22,10 @@ public static class AttentionMasks
     /// <summary>Subtracted from dot products with padding keys (positions at or beyond the real length).</summary>
     public const double PaddingPenalty = 1e9;
 
+    /// <summary>Positions 0 … <paramref name="length"/> − 1 as int64 (every bound an explicit, held Scalar).</summary>
+    public static Tensor Positions(long length, Device? device = null) =>
+        arange(Scalars.Of(0L), Scalars.Of(length), Scalars.One, ScalarType.Int64, device);
+
     /// <summary>
     /// Keys of shared-QK attention: each query divided by its length, q / √(‖q‖² + d·10⁻⁶). This is trax's
     /// <c>length_normalized</c> (q / √(mean q² + 10⁻⁶)) followed by its 1/√d, so no further 1/√d is applied to the dots.
@@ -32,7 +36,8 @@ public static class AttentionMasks
     {
         using var scope = NewDisposeScope();
         var meanSquare = queries.pow(Scalars.Of(2L)).mean([-1], keepdim: true);
-        var scale = meanSquare.add(Scalars.Of(1e-6)).rsqrt().mul(Scalars.Of(1.0 / Math.Sqrt(queries.shape[^1])));
+        var scale = meanSquare.add(Scalars.Of(1e-6), Scalars.One).rsqrt()
+            .mul(Scalars.Of(1.0 / Math.Sqrt(queries.shape[^1])));
         return queries.mul(scale).MoveToOuterDisposeScope();
     }
 

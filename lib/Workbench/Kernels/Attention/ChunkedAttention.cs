@@ -34,13 +34,13 @@ public static class ChunkedAttention
             using var blockScope = NewDisposeScope();
             long q1 = Math.Min(length, q0 + chunk);
             var q = queries.narrow(1, q0, q1 - q0);
-            var qPos = arange(q0, q1, 1L, ScalarType.Int64, queries.device).unsqueeze(1);
+            var qPos = arange(Scalars.Of(q0), Scalars.Of(q1), Scalars.One, ScalarType.Int64, queries.device).unsqueeze(1);
             Tensor? max = null, sum = null, acc = null;
             long kEnd = causal ? q1 : length;
             for (long k0 = 0; k0 < kEnd; k0 += chunk)
             {
                 long k1 = Math.Min(length, k0 + chunk);
-                var kPos = arange(k0, k1, 1L, ScalarType.Int64, queries.device).unsqueeze(0);
+                var kPos = arange(Scalars.Of(k0), Scalars.Of(k1), Scalars.One, ScalarType.Int64, queries.device).unsqueeze(0);
                 var dots = q.matmul(keys.narrow(1, k0, k1 - k0).transpose(1, 2));
                 dots = AttentionMasks.Apply(dots, qPos, kPos, causal, maskSelf);
                 var blockMax = dots.amax([-1], keepdim: true);
@@ -55,8 +55,8 @@ public static class ChunkedAttention
                 else
                 {
                     var correction = max.sub(newMax).exp();
-                    sum = sum!.mul(correction).add(p.sum([-1], keepdim: true));
-                    acc = acc!.mul(correction).add(p.matmul(v));
+                    sum = sum!.mul(correction).add(p.sum([-1], keepdim: true), Scalars.One);
+                    acc = acc!.mul(correction).add(p.matmul(v), Scalars.One);
                 }
                 max = newMax;
             }

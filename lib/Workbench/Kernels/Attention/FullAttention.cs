@@ -26,15 +26,15 @@ public static class FullAttention
         var dots = queries.matmul(keys.transpose(1, 2));
         if (causal || maskSelf)
         {
-            var qPos = arange(lq, ScalarType.Int64, queries.device).unsqueeze(1);
-            var kPos = arange(lk, ScalarType.Int64, queries.device).unsqueeze(0);
+            var qPos = AttentionMasks.Positions(lq, queries.device).unsqueeze(1);
+            var kPos = AttentionMasks.Positions(lk, queries.device).unsqueeze(0);
             dots = AttentionMasks.Apply(dots, qPos, kPos, causal, maskSelf);
         }
         var max = dots.amax([-1], keepdim: true);
         var weights = dots.sub(max).exp();
         var sum = weights.sum([-1], keepdim: true);
         var output = weights.div(sum).matmul(values);
-        return (output.MoveToOuterDisposeScope(), max.add(sum.log()).squeeze(-1).MoveToOuterDisposeScope());
+        return (output.MoveToOuterDisposeScope(), max.add(sum.log(), Scalars.One).squeeze(-1).MoveToOuterDisposeScope());
     }
 
     /// <summary>

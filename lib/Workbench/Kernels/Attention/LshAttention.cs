@@ -93,8 +93,8 @@ public static class LshAttention
         long rounds = rotations.shape[1], half = rotations.shape[2];
         var rotated = queryKeys.matmul(rotations.reshape(d, rounds * half)).reshape(n, length, rounds, half).permute(0, 2, 1, 3);
         var ids = cat([rotated, rotated.neg()], -1).argmax(-1);
-        var offsets = arange(rounds, ScalarType.Int64, queryKeys.device).mul(Scalars.Of(2 * half)).reshape(1, rounds, 1);
-        return ids.add(offsets).MoveToOuterDisposeScope();
+        var offsets = AttentionMasks.Positions(rounds, queryKeys.device).mul(Scalars.Of(2 * half)).reshape(1, rounds, 1);
+        return ids.add(offsets, Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -110,8 +110,8 @@ public static class LshAttention
         long length = queryKeys.shape[1];
         var buckets = Hash(queryKeys, rotations);
         long n = buckets.shape[0], rounds = buckets.shape[1];
-        var positions = arange(length, ScalarType.Int64, queryKeys.device).reshape(1, 1, length);
-        var keys = buckets.mul(Scalars.Of(length)).add(positions).reshape(n, rounds * length);
+        var positions = AttentionMasks.Positions(length, queryKeys.device).reshape(1, 1, length);
+        var keys = buckets.mul(Scalars.Of(length)).add(positions, Scalars.One).reshape(n, rounds * length);
         var order = keys.argsort(-1);
         var sortedPositions = order.remainder(Scalars.Of(length));
         return new LshLayout(buckets.MoveToOuterDisposeScope(), sortedPositions.MoveToOuterDisposeScope(), chunkLength, length);
@@ -152,8 +152,8 @@ public static class LshAttention
         var st = layout.SortedPositions;                                   // [N, R·L'] original positions, sorted
         // The inverse permutation of the sort over all rounds. Round ids are offset, so the first L' slots are round 0's,
         // the next L' round 1's, …: slot s holds (r = s / L', t = st[s]), and undo maps r·L' + t back to its slot.
-        var roundOf = arange(slots, ScalarType.Int64, qk.device).div(Scalars.Of(padded), rounding_mode: RoundingMode.floor);
-        var flatKey = roundOf.unsqueeze(0).mul(Scalars.Of(padded)).add(st); // r·L' + t, unique per slot
+        var roundOf = AttentionMasks.Positions(slots, qk.device).div(Scalars.Of(padded), rounding_mode: RoundingMode.floor);
+        var flatKey = roundOf.unsqueeze(0).mul(Scalars.Of(padded)).add(st, Scalars.One); // r·L' + t, unique per slot
         var undo = flatKey.argsort(-1);
         var sq = qk.gather(1, st.unsqueeze(-1).expand(n, slots, d)).reshape(n, chunks, m, d);
         var sv = v.gather(1, st.unsqueeze(-1).expand(n, slots, dv)).reshape(n, chunks, m, dv);
@@ -172,7 +172,7 @@ public static class LshAttention
         var weights = dots.sub(max).exp();
         var sum = weights.sum([-1], keepdim: true);
         var so = weights.div(sum).matmul(vAdj).reshape(n, slots, dv);
-        var slse = max.add(sum.log()).reshape(n, slots);
+        var slse = max.add(sum.log(), Scalars.One).reshape(n, slots);
         var o = so.gather(1, undo.unsqueeze(-1).expand(n, slots, dv)).reshape(n, rounds, padded, dv);
         var logits = slse.gather(1, undo).reshape(n, rounds, padded, 1);
         var output = rounds == 1 ? o.squeeze(1) : o.mul(logits.softmax(1)).sum(1);
@@ -199,7 +199,7 @@ public static class LshAttention
         long chunks = layout.SortedPositions.shape[1] / m;
         var qPos = layout.SortedPositions.reshape(n, chunks, m);
         var kPos = cat([qPos, qPos.roll(1, 1)], 2);
-        var flat = qPos.unsqueeze(-1).mul(Scalars.Of(length)).add(kPos.unsqueeze(-2)).reshape(n, -1);
+        var flat = qPos.unsqueeze(-1).mul(Scalars.Of(length)).add(kPos.unsqueeze(-2), Scalars.One).reshape(n, -1);
         var pairs = zeros([n, length * length], ScalarType.Float32, queryKeys.device);
         pairs.scatter_(1, flat, ones_like(flat, ScalarType.Float32));
         return pairs.reshape(n, length, length).MoveToOuterDisposeScope();

@@ -30,7 +30,7 @@ public static class ReformerAnalysis
         var probabilities = queryKeys.Select(qk =>
         {
             var dots = qk.matmul(AttentionMasks.SharedKeys(qk).transpose(1, 2));
-            var pos = arange(length, ScalarType.Int64);
+            var pos = AttentionMasks.Positions(length);
             return AttentionMasks.Apply(dots, pos.unsqueeze(1), pos.unsqueeze(0), causal: true, maskSelf: true).softmax(-1);
         }).ToList();
 
@@ -75,7 +75,7 @@ public static class ReformerAnalysis
             {
                 using var rotations = LshAttention.Rotations(qk.shape[2], buckets, 1, Seeds.Derive(r, $"collision:{h}"));
                 var ids = LshAttention.Hash(qk, rotations).select(1, 0);
-                collide.add_(ids.unsqueeze(2).eq(ids.unsqueeze(1)).to_type(ScalarType.Float32).div(Scalars.Of((double)draws)));
+                collide.add_(ids.unsqueeze(2).eq(ids.unsqueeze(1)).to_type(ScalarType.Float32).div(Scalars.Of((double)draws)), Scalars.One);
             }
             var lower = ones(length, length).tril(-1).to_type(ScalarType.Bool).unsqueeze(0).expand_as(angles);
             var a = angles.masked_select(lower).data<float>().ToArray();
@@ -122,7 +122,7 @@ public static class ReformerAnalysis
         var pairs = LshAttention.AttendedPairs(qk, first, buckets);
         using var layout = LshAttention.Layout(qk, first, LshAttention.ChunkLength(length, buckets));
         var dots = qk.matmul(AttentionMasks.SharedKeys(qk).transpose(1, 2));
-        var pos = arange(length, ScalarType.Int64);
+        var pos = AttentionMasks.Positions(length);
         dots = AttentionMasks.Apply(dots, pos.unsqueeze(1), pos.unsqueeze(0), causal: true, maskSelf: true);
         var lsh = dots.masked_fill(pairs.eq(Scalars.Of(0.0)), Scalars.Of(double.NegativeInfinity)).softmax(-1)[0];
         var order = layout.SortedPositions[0];

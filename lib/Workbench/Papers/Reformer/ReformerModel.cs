@@ -236,14 +236,14 @@ public sealed class ReformerLM : Module<Tensor, Tensor>
         {
             callSeed = calls.item<long>();
             using var noGrad = no_grad();
-            calls.add_(Scalars.One);
+            calls.add_(Scalars.One, Scalars.One);
         }
         var seeds = Enumerable.Range(0, attention.Count).Select(l => MixSeed(seed, callSeed, l)).ToArray();
         var x = Embed(input);
         var (y1, y2) = Reversible
             ? ReversibleSequence.Apply(x, x, Layers, Mode, seeds)
             : ReversibleSequence.Plain(x, x, Layers, Mode, seeds);
-        var h = norm.forward(y1.add(y2).mul(Scalars.Of(0.5)));
+        var h = norm.forward(y1.add(y2, Scalars.One).mul(Scalars.Of(0.5)));
         return readout.forward(h).MoveToOuterDisposeScope();
     }
 
@@ -251,8 +251,8 @@ public sealed class ReformerLM : Module<Tensor, Tensor>
     public Tensor Embed(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var pos = arange(input.shape[1], ScalarType.Int64, input.device);
-        return tokens.forward(input).add(positions.forward(pos).unsqueeze(0)).MoveToOuterDisposeScope();
+        var pos = AttentionMasks.Positions(input.shape[1], input.device);
+        return tokens.forward(input).add(positions.forward(pos).unsqueeze(0), Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>A seed per (model seed, call, layer), spread by a 64-bit mix so nearby calls get unrelated draws.</summary>

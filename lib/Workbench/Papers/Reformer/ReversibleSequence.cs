@@ -20,8 +20,8 @@ public static class ReversibleSequence
         using var scope = NewDisposeScope();
         for (int l = 0; l < layers.Count; l++)
         {
-            x1 = x1.add(layers[l].F.Apply(x2, mode, seeds[l]));
-            x2 = x2.add(layers[l].G.Apply(x1, seeds[l]));
+            x1 = x1.add(layers[l].F.Apply(x2, mode, seeds[l]), Scalars.One);
+            x2 = x2.add(layers[l].G.Apply(x1, seeds[l]), Scalars.One);
         }
         return (x1.MoveToOuterDisposeScope(), x2.MoveToOuterDisposeScope());
     }
@@ -89,7 +89,7 @@ public static class ReversibleSequence
                 using (no_grad())
                 {
                     x2 = y2.sub(gParts.Count == 1 ? gParts[0] : cat(gParts, 1));
-                    dx1 = dy1.add(gradParts.Count == 1 ? gradParts[0] : cat(gradParts, 1));
+                    dx1 = dy1.add(gradParts.Count == 1 ? gradParts[0] : cat(gradParts, 1), Scalars.One);
                 }
                 // Undo F: x₁ = y₁ − F(x₂); dL/dx₂ = dL/dy₂ + F's input gradient.
                 var x2Leaf = x2.detach().requires_grad_(true);
@@ -104,7 +104,7 @@ public static class ReversibleSequence
                 using (no_grad())
                 {
                     x1 = y1.sub(fx);
-                    dx2 = dy2.add(x2Leaf.grad!);
+                    dx2 = dy2.add(x2Leaf.grad!, Scalars.One);
                 }
                 (y1, y2, dy1, dy2) = (x1, x2Leaf.detach(), dx1, dx2);
             }
