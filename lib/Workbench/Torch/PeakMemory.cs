@@ -20,7 +20,9 @@ public static class PeakMemory
     /// <summary>True where the measurement works (Linux with /proc).</summary>
     public static bool Available => OperatingSystem.IsLinux() && File.Exists("/proc/self/clear_refs");
 
-    /// <summary>Runs <paramref name="work"/> and returns its peak resident memory above the start, in bytes (NaN where unavailable).</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> and returns its peak resident memory above the start, in bytes (NaN where unavailable).
+    /// </summary>
     public static double Measure(Action work)
     {
         lock (Gate)

@@ -67,7 +67,8 @@ public static class LshAttention
     {
         if (buckets < 2 || buckets % 2 != 0)
             throw new ArgumentException(
-                $"buckets = {buckets}: the bucket count must be even and at least 2, since argmax over [xR; −xR] gives 2 × (columns of R) buckets.");
+                $"buckets = {buckets}: the bucket count must be even and at least 2, since argmax over [xR; −xR] " +
+                    "gives 2 × (columns of R) buckets.");
         if (rounds < 1)
             throw new ArgumentException($"rounds = {rounds}: LSH attention needs at least 1 hash round.");
         if (length < 1)
@@ -136,7 +137,8 @@ public static class LshAttention
         Check(length, buckets, rounds);
         if (rotations.shape[0] != d || rotations.shape[2] != buckets / 2)
             throw new ArgumentException(
-                $"rotations have shape [{string.Join(", ", rotations.shape)}] but [{d}, rounds, {buckets / 2}] is needed for d = {d} and {buckets} buckets.");
+                $"rotations have shape [{string.Join(", ", rotations.shape)}] but [{d}, rounds, {buckets / 2}] is needed " +
+                $"for d = {d} and {buckets} buckets.");
         using var scope = NewDisposeScope();
         int m = ChunkLength(length, buckets);
         long padded = PaddedLength(length, buckets);

@@ -134,9 +134,11 @@ public sealed record ReformerConfig : RunConfig
     public override void Validate()
     {
         if (ModelDim % Heads != 0)
-            throw new ConfigException($"model_dim = {ModelDim} is not divisible by heads = {Heads}: choose a width that is a multiple of heads.");
+            throw new ConfigException($"model_dim = {ModelDim} is not divisible by heads = {Heads}: choose a width " +
+                "that is a multiple of heads.");
         if (Buckets % 2 != 0)
-            throw new ConfigException($"buckets = {Buckets} is odd: random-rotation hashing gives an even bucket count (2 × columns of R), e.g. buckets={Buckets + 1}.");
+            throw new ConfigException($"buckets = {Buckets} is odd: random-rotation hashing gives an even bucket " +
+                $"count (2 × columns of R), e.g. buckets={Buckets + 1}.");
         if (Buckets > 2 * Length)
             throw new ConfigException($"buckets = {Buckets} exceeds 2L = {2 * Length}: the chunk length 2L/b must be at least 1.");
         if (TrainRounds.Length == 0 || EvalRounds.Length == 0)
@@ -152,9 +154,11 @@ public sealed record ReformerConfig : RunConfig
             if (b < 2 || b % 2 != 0 || b > 2 * Length)
                 throw new ConfigException($"recall_buckets contains {b}: every bucket count must be even and at most 2L = {2 * Length}.");
         if (SweepMaxLength < SweepMinLength)
-            throw new ConfigException($"sweep_max_length = {SweepMaxLength} is below sweep_min_length = {SweepMinLength}: it must be at least that.");
+            throw new ConfigException($"sweep_max_length = {SweepMaxLength} is below sweep_min_length = " +
+                $"{SweepMinLength}: it must be at least that.");
         if (BatchSize > TrainSequences)
-            throw new ConfigException($"batch_size = {BatchSize} exceeds train_sequences = {TrainSequences}: it must be in [1, {TrainSequences}].");
+            throw new ConfigException($"batch_size = {BatchSize} exceeds train_sequences = {TrainSequences}: it must " +
+                $"be in [1, {TrainSequences}].");
     }
 
     /// <summary>One sentence when L needs padding for the configured buckets, null otherwise.</summary>

@@ -62,7 +62,8 @@ public sealed class ReformerExperiment : Experiment<ReformerConfig>
                       select Trial(config, mode, seed, store, progress, cancellation)).ToList();
 
         // The recall meter and the bucket picture on the model trained with the most rounds (first seed).
-        var lshModel = trials.Where(t => t.Mode.Kind == AttentionKind.Lsh).OrderByDescending(t => t.Mode.Rounds).ThenBy(t => t.Seed).First();
+        var lshModel = trials.Where(t => t.Mode.Kind == AttentionKind.Lsh)
+            .OrderByDescending(t => t.Mode.Rounds).ThenBy(t => t.Seed).First();
         var recallRun = config.RecallRun(lshModel.Train.Hash);
         var lshRun = config.TrainingRun(lshModel.Mode, lshModel.Seed);
         var recall = store.GetOrCompute(Name, recallRun,

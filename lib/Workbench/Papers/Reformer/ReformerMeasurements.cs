@@ -39,13 +39,15 @@ public static class ReformerMeasurements
                 lastPeak *= 4;
                 if (outOfMemory || stopped is not null)
                 {
-                    points.Add(new SweepPoint(method, pass, length, double.NaN, double.NaN, outOfMemory ? "out of memory (budget)" : stopped!));
+                    string status = outOfMemory ? "out of memory (budget)" : stopped!;
+                    points.Add(new SweepPoint(method, pass, length, double.NaN, double.NaN, status));
                     continue;
                 }
                 var (seconds, peak) = Measure(method, pass, length, run);
                 lastPeak = peak;
                 points.Add(new SweepPoint(method, pass, length, seconds, peak, "ok"));
-                ctx.Report(points.Count, methods.Length * lengths.Count, $"{method} {pass} L = {length}: {seconds * 1e3:0} ms, {peak:0} MiB");
+                ctx.Report(points.Count, methods.Length * lengths.Count,
+                    $"{method} {pass} L = {length}: {seconds * 1e3:0} ms, {peak:0} MiB");
                 if (seconds > run.SecondsLimit) stopped = "over the time limit";
             }
         }

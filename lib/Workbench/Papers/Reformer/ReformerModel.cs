@@ -35,7 +35,9 @@ public readonly record struct AttentionMode(AttentionKind Kind, int Rounds = 1)
 /// <summary>Dropout whose mask is drawn from a given seed, so a recomputation (reversible backward) draws the same mask.</summary>
 public static class SeededDropout
 {
-    /// <summary>x · mask / (1 − p) with mask ~ Bernoulli(1 − p) from <paramref name="seed"/>; x itself when p = 0 or not training.</summary>
+    /// <summary>
+    /// x · mask / (1 − p) with mask ~ Bernoulli(1 − p) from <paramref name="seed"/>; x itself when p = 0 or not training.
+    /// </summary>
     public static Tensor Apply(Tensor x, double p, long seed, bool training)
     {
         if (!training || p <= 0) return x;
@@ -229,7 +231,8 @@ public sealed class ReformerLM : Module<Tensor, Tensor>
         long length = input.shape[1];
         if (length > MaxLength)
             throw new ArgumentException(
-                $"The sequence has {length} tokens but the model's maximum length is {MaxLength} (the knob length): shorten it or train with a larger length.");
+                $"The sequence has {length} tokens but the model's maximum length is {MaxLength} (the knob length): " +
+                    "shorten it or train with a larger length.");
         using var scope = NewDisposeScope();
         long callSeed = EvaluationSeed;
         if (training)

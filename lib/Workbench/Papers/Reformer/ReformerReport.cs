@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.Data.Analysis;
 using Workbench.Figures;
 using Workbench.Kernels.Attention;
@@ -52,14 +53,14 @@ public static class ReformerReport
                 "degrades less gracefully than LSH-4 as rounds drop (reported)",
             ]))));
         figures.Add(Plots.GroupedBars(paper, "table-2",
-            $"Duplication task accuracy by training and evaluation attention (L = {config.Length}, {seeds} seeds, mean ± std)",
+            $"Duplication accuracy by train/eval attention (L = {config.Length}, {seeds} seeds, mean ± std)",
             "evaluated with", "accuracy on the second copy of w (fraction)", evalNames,
             trainedWith.Select(m => new BarGroup($"trained with {m}", evalNames.Select(e => Score(m, e).Mean).ToList(),
                 evalNames.Select(e => Score(m, e).Std).ToList()))));
 
         // Training curves.
         figures.Add(Plots.Lines(paper, "training-curves",
-            $"Test accuracy during training, evaluated with the training attention ({seeds} seeds, mean ± std)", "Adam step",
+            $"Test accuracy during training, training attention ({seeds} seeds, mean ± std)", "Adam step",
             "accuracy on the second copy of w (fraction)",
             trials.Select(t => t.Mode).Distinct().Select(mode =>
             {
@@ -71,11 +72,13 @@ public static class ReformerReport
         // Shared-QK ablation.
         var separate = trials.Where(t => t.Mode.Kind == AttentionKind.SeparateQkFull).ToList();
         var sharedFull = trials.Where(t => t.Mode.Kind == AttentionKind.SharedQkFull).ToList();
-        var sharedStats = SeriesStats.MeanStd(sharedFull.Select(t => t.Train.Result.Evaluations.Single(e => e.Attention == "full").Accuracy));
+        var sharedStats = SeriesStats.MeanStd(
+            sharedFull.Select(t => t.Train.Result.Evaluations.Single(e => e.Attention == "full").Accuracy));
         var sharedLoss = SeriesStats.MeanStd(sharedFull.Select(t => t.Train.Result.FinalLoss));
         (double Mean, double Std)? separateStats = separate.Count == 0 ? null
             : SeriesStats.MeanStd(separate.Select(t => t.Train.Result.Evaluations[0].Accuracy));
-        (double Mean, double Std)? separateLoss = separate.Count == 0 ? null : SeriesStats.MeanStd(separate.Select(t => t.Train.Result.FinalLoss));
+        (double Mean, double Std)? separateLoss = separate.Count == 0 ? null
+            : SeriesStats.MeanStd(separate.Select(t => t.Train.Result.FinalLoss));
         tables.Add(("shared-qk", new DataFrame(
             new StringDataFrameColumn("attention", ["full, shared QK", "full, separate Q and K"]),
             new Int32DataFrameColumn("seeds", [sharedFull.Count, separate.Count]),
@@ -91,15 +94,19 @@ public static class ReformerReport
         for (int i = 0; i < rounds; i++)
             for (int t = 0; t < length; t++) bucketGrid[i, t] = r.BucketIds[i][t];
         figures.Add(Plots.Heatmap(paper, "buckets",
-            $"Bucket of every position, per hash round ({lshModel.Mode}-trained model, layer 1, head 1, one test sequence, b = {r.Buckets})",
+            $"Buckets per hash round, one test sequence ({lshModel.Mode}-trained, head 1, b = {r.Buckets}, seed {lshModel.Seed})",
             bucketGrid, "position in the sequence", "hash round", rowLabels: Enumerable.Range(1, rounds).Select(i => $"round {i}").ToList(),
             colorScale: "Turbo"));
         var sorted = new double[length, length];
         for (int i = 0; i < length; i++)
             for (int j = 0; j < length; j++) sorted[i, j] = r.SortedAttention[i][j];
-        figures.Add(Plots.Image(paper, "sorted-attention",
-            $"LSH attention of round 1 in sorted order (chunks of {LshAttention.ChunkLength(length, r.Buckets)} attend to themselves and " +
-            "the previous chunk; row = query, column = key)", sorted, colorScale: "Viridis", min: 0, max: 1));
+        var sortedFigure = Plots.Image(paper, "sorted-attention",
+            $"Round-1 LSH attention, sorted by (bucket, position); chunk {LshAttention.ChunkLength(length, r.Buckets)}", sorted,
+            colorScale: "Viridis", min: 0, max: 1);
+        sortedFigure.Spec["layout"]!["width"] = 560;
+        sortedFigure.Spec["layout"]!["xaxis"]!["title"] = new JsonObject { ["text"] = "key (sorted slot)" };
+        sortedFigure.Spec["layout"]!["yaxis"]!["title"] = new JsonObject { ["text"] = "query (sorted slot)" };
+        figures.Add(sortedFigure);
 
         // Recall meter and collision probability.
         tables.Add(("recall", new DataFrame([
@@ -107,12 +114,14 @@ public static class ReformerReport
             .. config.EvalRounds.Select(n => (DataFrameColumn)new DoubleDataFrameColumn($"rounds_{n}",
                 config.RecallBuckets.Select(b => Math.Round(r.Grid.Single(c => c.Buckets == b && c.Rounds == n).Recall, 4)))),
         ])));
-        figures.Add(Plots.Lines(paper, "recall",
-            $"LSH recall: share of full attention's probability mass on the pairs LSH computes ({lshModel.Mode}-trained model, layer 1)",
-            "hash rounds", "recall (fraction)",
+        var recallFigure = Plots.Lines(paper, "recall",
+            $"Recall of full attention's mass by LSH ({lshModel.Mode}-trained model, seed {lshModel.Seed})",
+            "hash rounds", "recall (fraction of probability mass)",
             config.RecallBuckets.Select(b => new Curve($"{b} buckets", config.EvalRounds.Select(n => (double)n).ToList(),
                 config.EvalRounds.Select(n => r.Grid.Single(c => c.Buckets == b && c.Rounds == n).Recall).ToList(), Markers: true)),
-            x: Scale.Log));
+            x: Scale.Log);
+        Ticks(recallFigure, "xaxis", config.EvalRounds.Select(n => (double)n));
+        figures.Add(recallFigure);
         tables.Add(("collisions", new DataFrame(
             new DoubleDataFrameColumn("angle_degrees", r.Collisions.Select(c => Math.Round(c.Angle * 180 / Math.PI, 1))),
             new DoubleDataFrameColumn("observed", r.Collisions.Select(c => Math.Round(c.Observed, 4))),
@@ -120,8 +129,7 @@ public static class ReformerReport
             new Int32DataFrameColumn("pairs", r.Collisions.Select(c => c.Pairs)))));
         double targetDegrees = r.TargetAngle * 180 / Math.PI;
         figures.Add(Plots.Lines(paper, "collision-probability",
-            $"One-round collision probability vs angle, b = {r.Buckets}: trained query-keys vs random-rotation hashing " +
-            $"(dashed: mean angle to the key to copy, {targetDegrees:0}°)",
+            $"One-round collision probability vs angle, b = {r.Buckets} ({lshModel.Mode}-trained, seed {lshModel.Seed})",
             "angle between query-keys (degrees)", "collision probability (fraction)",
             [
                 new Curve("observed on trained query-keys", r.Collisions.Select(c => c.Angle * 180 / Math.PI).ToList(),
@@ -154,17 +162,23 @@ public static class ReformerReport
         int lshLongest = points.Where(p => p.Method == "LSH-1" && p.Status == "ok").Select(p => p.Length).DefaultIfEmpty(0).Max();
         string measured = sweep.Result.MeasuredAt.ToString("yyyy-MM-dd HH:mm 'UTC'", Inv);
         tables.Add(("crossover", new DataFrame(
-            new StringDataFrameColumn("quantity", ["LSH-1 forward faster than full from L =", "full attention out of memory (budget) at L =",
+            new StringDataFrameColumn("quantity", ["LSH-1 forward faster than full from L =",
+                "full attention out of memory (budget) at L =",
                 "longest L measured for LSH-1", "measured at"]),
             new StringDataFrameColumn("value", [crossover?.ToString(Inv) ?? $"not within {config.SweepMinLength}–{config.SweepMaxLength}",
                 oom is { } o ? $"{o} (> {config.MemoryBudgetMiB} MiB predicted from the last measured peak)" : "fits at every measured L",
                 lshLongest.ToString(Inv), measured]))));
-        string sweepTitle = $"one sequence, one head, d = {config.SweepDim}, chunk {config.SweepChunk}; measured {measured}";
-        figures.Add(Plots.LogLog(paper, "time-vs-length", $"Attention time vs sequence length ({sweepTitle})",
-            "sequence length L (tokens)", "time per call (s)", SweepSets(points, p => p.Seconds), fitFrom: 2048));
-        figures.Add(Plots.LogLog(paper, "memory-vs-length",
-            $"Peak resident memory vs sequence length (high-water-mark rise; {sweepTitle})",
-            "sequence length L (tokens)", "peak memory (MiB)", SweepSets(points, p => p.PeakMiB), fitFrom: 2048));
+        var lengthTicks = points.Select(p => (double)p.Length).Distinct().Order().ToList();
+        var timeFigure = Plots.LogLog(paper, "time-vs-length", $"Attention time vs L (one head, d = {config.SweepDim}; {measured})",
+            "sequence length L (tokens)", "time per call (ms)", SweepSets(points, p => p.Seconds * 1e3), fitFrom: 2048);
+        var memoryFigure = Plots.LogLog(paper, "memory-vs-length", $"Peak memory vs L (one head, d = {config.SweepDim}; {measured})",
+            "sequence length L (tokens)", "peak resident memory (MiB)", SweepSets(points, p => p.PeakMiB), fitFrom: 2048);
+        foreach (var figure in new[] { timeFigure, memoryFigure })
+        {
+            Ticks(figure, "xaxis", lengthTicks);
+            Ticks(figure, "yaxis", Enumerable.Range(-2, 8).Select(e => Math.Pow(10, e)));
+            figures.Add(figure);
+        }
 
         // Activation memory against depth.
         var depthPoints = depth.Result.Points;
@@ -179,7 +193,7 @@ public static class ReformerReport
             new DoubleDataFrameColumn("reversible_seconds", layers.Select(l =>
                 Math.Round(depthPoints.Single(p => p.Layers == l && p.Reversible).Seconds, 3))))));
         figures.Add(Plots.Lines(paper, "memory-vs-depth",
-            $"Peak memory of one training step vs depth (LSH-1, L = {config.DepthLength}, d = {config.ModelDim}; high-water-mark rise)",
+            $"Peak memory of one training step vs depth (LSH-1, L = {config.DepthLength}, d = {config.ModelDim})",
             "reversible layers", "peak memory (MiB)",
             [
                 new Curve("standard (autograd stores activations)", layers.Select(l => (double)l).ToList(),
@@ -192,6 +206,16 @@ public static class ReformerReport
         tables.Add(("paper-vs-ours", PaperVsOursTable(config, trainedWith, Score, sharedStats, separateStats, r, crossover, oom,
             layers, Depth)));
         return new ExperimentReport(paper, config, tables, figures, elapsed);
+    }
+
+    /// <summary>Labels only the given ticks of a log axis, as plain numbers (no SI prefixes).</summary>
+    static void Ticks(Figure figure, string axis, IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        var node = figure.Spec["layout"]![axis]!;
+        node["tickvals"] = new JsonArray([.. list.Select(v => (JsonNode)v)]);
+        node["ticktext"] = new JsonArray([.. list.Select(v => (JsonNode)v.ToString(v < 1 ? "0.##" : "#,0", Inv))]);
+        node.AsObject().Remove("tickformat");
     }
 
     static List<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> SweepSets(IReadOnlyList<SweepPoint> points,
@@ -221,7 +245,8 @@ public static class ReformerReport
                 LshAttention.PaddingNote(config.Length + 2, config.Buckets) ?? "(no padding needed)",
                 Catch(() => experiment.Configure(Presets.ReadingGroup, ["buckets=15"])),
                 Catch(() => LshAttention.Check(config.Length, config.Buckets, 0)),
-                string.Format(Inv, "The sequence has {0} tokens but the model's maximum length is {1} (the knob length): shorten it or train with a larger length.",
+                string.Format(Inv, "The sequence has {0} tokens but the model's maximum length is {1} (the knob " +
+                    "length): shorten it or train with a larger length.",
                     2 * config.Length, config.Length),
             ]));
     }
@@ -246,6 +271,16 @@ public static class ReformerReport
                 high.Mean >= 0.9 && high.Mean >= low.Mean ? "holds" : high.Mean >= low.Mean
                     ? "partly: more rounds help, but the task is not solved at this scale" : "does not hold at this scale"));
         }
+        var one = new AttentionMode(AttentionKind.Lsh, 1);
+        if (trainedWith.Contains(one) && trainedWith.Contains(lsh) && maxRounds > 1)
+        {
+            double Drop(AttentionMode m) => score(m, $"LSH-{maxEval}").Mean - score(m, $"LSH-{minEval}").Mean;
+            rows.Add(new PaperVsOurs.Row($"A model trained with LSH-1 degrades less gracefully than one trained with LSH-{maxRounds}",
+                "LSH-1-trained loses more accuracy as evaluation rounds drop (reported)",
+                string.Format(Inv, "accuracy lost from LSH-{0} to LSH-{1} evaluation: LSH-1-trained {2:0.0} points, LSH-{3}-trained " +
+                    "{4:0.0} points ({5})", maxEval, minEval, 100 * Drop(one), maxRounds, 100 * Drop(lsh), scale),
+                Drop(one) > Drop(lsh) ? "holds" : "does not hold at this scale"));
+        }
         var full = new AttentionMode(AttentionKind.SharedQkFull);
         if (trainedWith.Contains(full))
         {
@@ -261,23 +296,27 @@ public static class ReformerReport
             rows.Add(new PaperVsOurs.Row("Sharing queries and keys does not hurt (paper Fig. 3, on enwik8 and imagenet64)",
                 "shared-QK and separate-QK curves overlap (reported, bits/dim)",
                 $"duplication accuracy, full attention: shared {Pct(sharedFull.Mean, sharedFull.Std)} ({seeds} seeds), " +
-                $"separate {Pct(sep.Mean, sep.Std)} ({ablationSeeds} seed{(ablationSeeds == 1 ? "" : "s")}; L = {config.Length}, {config.Steps} steps)",
+                $"separate {Pct(sep.Mean, sep.Std)} ({ablationSeeds} " +
+                    $"seed{(ablationSeeds == 1 ? "" : "s")}; L = {config.Length}, {config.Steps} steps)",
                 Math.Abs(sharedFull.Mean - sep.Mean) < 0.05 + sharedFull.Std + sep.Std ? "holds on this task"
                     : sharedFull.Mean > sep.Mean ? "shared QK is better here" : "does not hold at this scale: separate QK learns better"));
         var cell = recall.Grid.Where(c => c.Buckets == config.Buckets).OrderBy(c => c.Rounds).ToList();
         if (cell.Count >= 2)
-            rows.Add(new PaperVsOurs.Row("More hash rounds cover more of full attention's probability mass (why Table 2 improves with rounds)",
+            rows.Add(new PaperVsOurs.Row(
+                "More hash rounds cover more of full attention's probability mass (why Table 2 improves with rounds)",
                 "not measured in the paper (our recall meter)",
                 string.Format(Inv, "recall at b = {0}: {1:0.000} with {2} round(s) → {3:0.000} with {4}", config.Buckets, cell[0].Recall,
                     cell[0].Rounds, cell[^1].Recall, cell[^1].Rounds),
                 cell[^1].Recall >= cell[0].Recall ? "holds" : "does not hold"));
         rows.Add(new PaperVsOurs.Row("LSH attention is slower than full attention on short sequences, faster on long ones",
             "LSH below ~2k tokens is slower in public implementations (reported)",
-            crossover is { } c ? $"LSH-1 forward faster from L = {c} (one head, d = {config.SweepDim}, CPU)" : "no crossover in the measured range",
+            crossover is { } c ? $"LSH-1 forward faster from L = {c} (one head, d = {config.SweepDim}, CPU)"
+                : "no crossover in the measured range",
             crossover is null ? "does not hold in the measured range" : "holds"));
         rows.Add(new PaperVsOurs.Row("Full attention's memory grows as L²; LSH and chunked attention grow as L",
             "O(L²) vs O(L log L) time, O(L) memory per round (paper Table 1)",
-            oom is { } o ? $"full attention exceeds the {config.MemoryBudgetMiB} MiB budget at L = {o}; LSH and chunked do not" : "all fit the budget",
+            oom is { } o ? $"full attention exceeds the {config.MemoryBudgetMiB} MiB budget at L = {o}; LSH and chunked do not"
+                : "all fit the budget",
             oom is null ? "not reached in the measured range" : "holds"));
         double standardGrowth = depth(layers[^1], false) - depth(layers[0], false);
         double reversibleGrowth = depth(layers[^1], true) - depth(layers[0], true);
@@ -285,7 +324,8 @@ public static class ReformerReport
             "memory of one layer's activations instead of N (paper Sec. 3)",
             string.Format(Inv, "{0} → {1} layers: standard +{2:0} MiB, reversible +{3:0} MiB (one step, L = {4})", layers[0], layers[^1],
                 standardGrowth, reversibleGrowth, config.DepthLength),
-            layers.Count < 2 ? "not measured (one depth)" : reversibleGrowth < 0.5 * standardGrowth ? "holds" : "does not hold at this scale"));
+            layers.Count < 2 ? "not measured (one depth)"
+                : reversibleGrowth < 0.5 * standardGrowth ? "holds" : "does not hold at this scale"));
         return PaperVsOurs.Table(rows);
     }
 }

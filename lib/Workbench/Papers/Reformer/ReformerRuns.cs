@@ -80,7 +80,8 @@ public sealed record ReformerEvaluation(string Attention, int Rounds, double Acc
 /// <param name="Evaluations">Test accuracy under full attention and each evaluated LSH round count.</param>
 /// <param name="TrainSeconds">Wall time of training (a resumed run counts only its last part).</param>
 /// <param name="Note">Padding note (null when none).</param>
-public sealed record ReformerTrainResult(double FinalLoss, IReadOnlyList<ReformerEvaluation> Evaluations, double TrainSeconds, string? Note);
+public sealed record ReformerTrainResult(double FinalLoss, IReadOnlyList<ReformerEvaluation> Evaluations, double TrainSeconds,
+    string? Note);
 
 /// <summary>The recall meter and the bucket picture of one trained model (the parent run).</summary>
 public sealed record ReformerRecallRun : RunConfig

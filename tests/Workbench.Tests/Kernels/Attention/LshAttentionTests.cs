@@ -59,7 +59,8 @@ public class LshAttentionTests
         using var g = new Generator((ulong)seed);
         int length = 32, buckets = 8, rounds = 2;
         var qk = Random(g, 2, length, 4);
-        using var layout = LshAttention.Layout(qk, LshAttention.Rotations(4, buckets, rounds, seed), LshAttention.ChunkLength(length, buckets));
+        using var layout = LshAttention.Layout(qk, LshAttention.Rotations(4, buckets, rounds, seed),
+            LshAttention.ChunkLength(length, buckets));
         for (int n = 0; n < 2; n++)
         {
             long previousBucket = -1, previousPosition = -1;
@@ -187,7 +188,8 @@ public class LshAttentionTests
         Assert.Equal(8, LshAttention.ChunkLength(32, 8));
         Assert.Null(LshAttention.PaddingNote(32, 8));
         string note = LshAttention.PaddingNote(30, 8)!;
-        Assert.Equal("Sequence length 30 is not divisible by the chunk length 8 (= 2L / 8 buckets, rounded up): it is padded to 32 with masked positions.", note);
+        Assert.Equal("Sequence length 30 is not divisible by the chunk length 8 (= 2L / 8 buckets, rounded up): it is " +
+            "padded to 32 with masked positions.", note);
         using var scope = NewDisposeScope();
         using var g = new Generator(5);
         var qk = Random(g, 1, 30, 4);

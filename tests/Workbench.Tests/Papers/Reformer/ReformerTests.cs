@@ -53,7 +53,8 @@ public class ReformerModelTests
         using var model = Model(1, 0, new AttentionMode(AttentionKind.Lsh, 1), layers: 1);
         using var scope = NewDisposeScope();
         var e = Assert.Throws<ArgumentException>(() => model.forward(zeros([1, 40], ScalarType.Int64)));
-        Assert.Equal("The sequence has 40 tokens but the model's maximum length is 32 (the knob length): shorten it or train with a larger length.",
+        Assert.Equal("The sequence has 40 tokens but the model's maximum length is 32 (the knob length): shorten it " +
+            "or train with a larger length.",
             e.Message);
     }
 
