@@ -197,8 +197,8 @@ public sealed record ReformerDepthRun : RunConfig
     /// <summary>Revision of the measuring code.</summary>
     public int Revision { get; init; }
 
-    /// <summary>The current <see cref="Revision"/>.</summary>
-    public const int CurrentRevision = 1;
+    /// <summary>The current <see cref="Revision"/> (2: the reversible backward releases each layer's temporaries).</summary>
+    public const int CurrentRevision = 2;
 }
 
 /// <summary>One depth measurement.</summary>

@@ -69,6 +69,9 @@ public static class ReversibleSequence
             var dy2 = gradOutputs[1];
             for (int l = state.Layers.Count - 1; l >= 0; l--)
             {
+                // Each layer's temporaries die with its scope: only its input and input gradient move on, and the
+                // previous layer's (replaced) ones are released, so backward memory stays that of one layer.
+                using var layerScope = NewDisposeScope();
                 var (f, g) = state.Layers[l];
                 long seed = state.Seeds[l];
                 // Undo G chunk by chunk: x₂ = y₂ − G(y₁); dL/dy₁ gains G's input gradient; G's parameters accumulate.
@@ -106,7 +109,11 @@ public static class ReversibleSequence
                     x1 = y1.sub(fx);
                     dx2 = dy2.add(x2Leaf.grad!, Scalars.One);
                 }
-                (y1, y2, dy1, dy2) = (x1, x2Leaf.detach(), dx1, dx2);
+                var next = (x1.MoveToOuterDisposeScope(), x2Leaf.detach().MoveToOuterDisposeScope(), dx1.MoveToOuterDisposeScope(),
+                    dx2.MoveToOuterDisposeScope());
+                if (l < state.Layers.Count - 1)
+                    foreach (var old in new[] { y1, y2, dy1, dy2 }) old.Dispose();
+                (y1, y2, dy1, dy2) = next;
             }
             return [dy1, dy2, null!];
         }
