@@ -169,10 +169,19 @@ public static class ReformerReport
                 oom is { } o ? $"{o} (> {config.MemoryBudgetMiB} MiB predicted from the last measured peak)" : "fits at every measured L",
                 lshLongest.ToString(Inv), measured]))));
         var lengthTicks = points.Select(p => (double)p.Length).Distinct().Order().ToList();
+        // Full attention's out-of-memory point as a dashed vertical line spanning the measured values.
+        List<(string, IReadOnlyList<double>, IReadOnlyList<double>)> WithOom(
+            List<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> sets)
+        {
+            var values = sets.SelectMany(t => t.Y).Where(v => v > 0).ToList();
+            if (oom is { } o && values.Count > 0)
+                sets.Add(($"full attention out of memory ({config.MemoryBudgetMiB} MiB budget)", [o, o], [values.Min(), values.Max()]));
+            return [.. sets.Select(t => (t.Name, t.X, t.Y))];
+        }
         var timeFigure = Plots.LogLog(paper, "time-vs-length", $"Attention time vs L (one head, d = {config.SweepDim}; {measured})",
-            "sequence length L (tokens)", "time per call (ms)", SweepSets(points, p => p.Seconds * 1e3), fitFrom: 2048);
+            "sequence length L (tokens)", "time per call (ms)", WithOom(SweepSets(points, p => p.Seconds * 1e3)), fitFrom: 2048);
         var memoryFigure = Plots.LogLog(paper, "memory-vs-length", $"Peak memory vs L (one head, d = {config.SweepDim}; {measured})",
-            "sequence length L (tokens)", "peak resident memory (MiB)", SweepSets(points, p => p.PeakMiB), fitFrom: 2048);
+            "sequence length L (tokens)", "peak resident memory (MiB)", WithOom(SweepSets(points, p => p.PeakMiB)), fitFrom: 2048);
         foreach (var figure in new[] { timeFigure, memoryFigure })
         {
             Ticks(figure, "xaxis", lengthTicks);
