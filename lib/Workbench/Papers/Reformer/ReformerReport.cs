@@ -298,7 +298,8 @@ public static class ReformerReport
             rows.Add(new PaperVsOurs.Row("A full-attention (shared-QK) model loses accuracy when evaluated with LSH",
                 "collapses under LSH evaluation (as the issue reports)",
                 $"full: {Pct(own.Mean, own.Std)}, LSH-{minEval}: {Pct(withLsh.Mean, withLsh.Std)} ({scale})",
-                own.Mean - withLsh.Mean > 0.1 ? "holds" : "does not hold at this scale"));
+                own.Mean - withLsh.Mean <= 0.1 ? "does not hold at this scale"
+                    : withLsh.Mean < 0.5 ? "holds" : "partly: it loses accuracy but does not collapse at this scale"));
         }
         int ablationSeeds = Math.Min(config.Seeds, config.AblationSeeds);
         if (separate is { } sep)
