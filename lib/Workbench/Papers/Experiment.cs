@@ -199,7 +199,7 @@ public static class Catalogue
         new(2, "muzero", "MuZero: Mastering Atari, Go, Chess and Shogi by Planning (Schrittwieser et al., Nature 2020)", null),
         new(3, "fixmatch", "FixMatch: Semi-Supervised Learning with Consistency and Confidence (Sohn et al., NeurIPS 2020)",
             typeof(FixMatch.FixMatchExperiment)),
-        new(4, "reformer", "Reformer: The Efficient Transformer (Kitaev et al., ICLR 2020)", null),
+        new(4, "reformer", "Reformer: The Efficient Transformer (Kitaev et al., ICLR 2020)", typeof(Reformer.ReformerExperiment)),
         new(5, "learned-index", "The Case for Learned Index Structures (Kraska et al., SIGMOD 2018)",
             typeof(LearnedIndex.LearnedIndexExperiment)),
         new(6, "pointrend", "PointRend: Image Segmentation as Rendering (Kirillov et al., CVPR 2020)",

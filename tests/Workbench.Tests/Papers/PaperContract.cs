@@ -125,3 +125,4 @@ public sealed class PointRendContract() : PaperContract("pointrend");
 public sealed class RangeNetContract() : PaperContract("rangenet");
 
 public sealed class FixMatchContract() : PaperContract("fixmatch");
+public sealed class ReformerContract() : PaperContract("reformer");

@@ -23,7 +23,7 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
 
     public static TheoryData<string> Models => [
         "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root",
-        "rangenet", "pointrend", "pointrend-dense", "fixmatch"];
+        "rangenet", "pointrend", "pointrend-dense", "fixmatch", "reformer-lsh", "reformer-full"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -135,6 +135,17 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                 {
                     Labels = 20, BatchSize = 8, Mu = 2, Steps = 6, EvalEvery = 3, Width = 4, TestImages = 50, ValidationImages = 50,
                     AuditImages = 20, Seed = seed,
+                }, context, checkpointEvery: 3);
+                break;
+            case "reformer-lsh" or "reformer-full":
+                // Reversible layers (custom autograd function, recomputation in backward), checkpoints, then evaluation.
+                Workbench.Papers.Reformer.ReformerTraining.Train(new Workbench.Papers.Reformer.ReformerTrainRun
+                {
+                    Attention = model == "reformer-lsh" ? Workbench.Papers.Reformer.AttentionKind.Lsh
+                        : Workbench.Papers.Reformer.AttentionKind.SharedQkFull,
+                    TrainRounds = 2, Length = 16, Vocabulary = 8, ModelDim = 16, Heads = 2, Layers = 2, FeedForward = 16,
+                    FeedForwardChunks = 2, Buckets = 4, Steps = 6, BatchSize = 4, TrainSequences = 32, TestSequences = 8, Dropout = 0.1,
+                    EvalRounds = [1, 2], Seed = seed,
                 }, context, checkpointEvery: 3);
                 break;
             default:

@@ -1,0 +1,124 @@
+using Workbench.Kernels.Attention;
+using Workbench.Runs;
+using Workbench.Torch;
+using static TorchSharp.torch;
+
+namespace Workbench.Papers.Reformer;
+
+/// <summary>
+/// Time and peak resident memory (<see cref="PeakMemory"/>: the rise of the process's high-water mark) of full,
+/// LSH and chunked attention against L, and of one training step of a reversible vs a standard stack against depth.
+/// Timings depend on the machine and on whatever else runs on it; they are cached with the time they were measured.
+/// </summary>
+public static class ReformerMeasurements
+{
+    /// <summary>The sweep: one sequence, one head, forward without autograd for all three, forward + backward for full and LSH.</summary>
+    public static ReformerSweepResult Sweep(ReformerSweepRun run, RunContext ctx)
+    {
+        TorchSetup.Initialize();
+        var lengths = new List<int>();
+        for (long l = run.MinLength; l <= run.MaxLength; l *= 2) lengths.Add((int)l);
+        var methods = new (string Method, string Pass)[]
+        {
+            ("full", "forward"), ("LSH-1", "forward"), ("chunked", "forward"), ("full", "forward+backward"), ("LSH-1", "forward+backward"),
+        };
+        var points = new List<SweepPoint>();
+        double budget = run.MemoryBudgetMiB;
+        foreach (var (method, pass) in methods)
+        {
+            Measure(method, pass, Math.Min(256, run.MinLength), run); // warm-up, not recorded
+            string? stopped = null;
+            double lastPeak = double.NaN;
+            bool outOfMemory = false;
+            foreach (int length in lengths)
+            {
+                ctx.Cancellation.ThrowIfCancellationRequested();
+                // Full attention holds a few L × L float matrices: from the last measured peak, 4× per doubling. The
+                // prediction is made even past the time limit, so the out-of-memory point is always reported.
+                if (method == "full" && !double.IsNaN(lastPeak) && lastPeak * 4 > budget) outOfMemory = true;
+                lastPeak *= 4;
+                if (outOfMemory || stopped is not null)
+                {
+                    string status = outOfMemory ? "out of memory (budget)" : stopped!;
+                    points.Add(new SweepPoint(method, pass, length, double.NaN, double.NaN, status));
+                    continue;
+                }
+                var (seconds, peak) = Measure(method, pass, length, run);
+                lastPeak = peak;
+                points.Add(new SweepPoint(method, pass, length, seconds, peak, "ok"));
+                ctx.Report(points.Count, methods.Length * lengths.Count,
+                    $"{method} {pass} L = {length}: {seconds * 1e3:0} ms, {peak:0} MiB");
+                if (seconds > run.SecondsLimit) stopped = "over the time limit";
+            }
+        }
+        return new ReformerSweepResult(points, DateTime.UtcNow);
+    }
+
+    /// <summary>Seconds and peak MiB of one call.</summary>
+    static (double Seconds, double PeakMiB) Measure(string method, string pass, int length, ReformerSweepRun run)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(17);
+        var qk = randn([1, length, run.Dim], ScalarType.Float32, generator: g);
+        var v = randn([1, length, run.Dim], ScalarType.Float32, generator: g);
+        int buckets = Math.Max(2, 2 * length / run.Chunk);
+        buckets += buckets % 2;
+        using var rotations = LshAttention.Rotations(run.Dim, buckets, 1, 5);
+        bool backward = pass != "forward";
+        if (backward) qk.requires_grad_(true);
+        var watch = new System.Diagnostics.Stopwatch();
+        double bytes = PeakMemory.Measure(() =>
+        {
+            using var inner = NewDisposeScope();
+            watch.Start();
+            if (backward)
+            {
+                var output = method == "full" ? FullAttention.SharedQk(qk, v, causal: true)
+                    : LshAttention.Forward(qk, v, rotations, buckets, causal: true);
+                output.sum().backward();
+            }
+            else
+            {
+                using var noGrad = no_grad();
+                _ = method switch
+                {
+                    "full" => FullAttention.SharedQk(qk, v, causal: true),
+                    "chunked" => ChunkedAttention.Forward(qk, AttentionMasks.SharedKeys(qk), v, causal: true, maskSelf: true, run.Chunk),
+                    _ => LshAttention.Forward(qk, v, rotations, buckets, causal: true),
+                };
+            }
+            watch.Stop();
+        });
+        return (watch.Elapsed.TotalSeconds, bytes / (1024.0 * 1024.0));
+    }
+
+    /// <summary>Peak memory and time of one forward + backward step against depth, reversible and standard.</summary>
+    public static ReformerDepthResult Depth(ReformerDepthRun run, RunContext ctx)
+    {
+        TorchSetup.Initialize();
+        var points = new List<DepthPoint>();
+        foreach (int layers in run.Layers)
+            foreach (bool reversible in new[] { false, true })
+            {
+                ctx.Cancellation.ThrowIfCancellationRequested();
+                using var model = TorchRandom.Build(layers, "depth", () => new ReformerLM(64, run.Length, run.ModelDim, run.Heads, layers,
+                    run.FeedForward, run.FeedForwardChunks, run.Buckets, 0, new AttentionMode(AttentionKind.Lsh, 1), 7));
+                model.Reversible = reversible;
+                using var scope = NewDisposeScope();
+                using var g = new Generator(3);
+                var input = randint(0, 64, [1, run.Length], generator: g);
+                using (NewDisposeScope()) model.forward(input).logsumexp(-1).mean().backward(); // gradient buffers exist before
+                var watch = new System.Diagnostics.Stopwatch();
+                double bytes = PeakMemory.Measure(() =>
+                {
+                    using var inner = NewDisposeScope();
+                    watch.Start();
+                    model.forward(input).logsumexp(-1).mean().backward();
+                    watch.Stop();
+                });
+                points.Add(new DepthPoint(layers, reversible, bytes / (1024.0 * 1024.0), watch.Elapsed.TotalSeconds));
+                ctx.Report(points.Count, run.Layers.Length * 2, $"{layers} layers, {(reversible ? "reversible" : "standard")}");
+            }
+        return new ReformerDepthResult(points, DateTime.UtcNow);
+    }
+}
