@@ -116,3 +116,5 @@ public sealed class SoftSortContract() : PaperContract("soft-sort");
 public sealed class PointRendContract() : PaperContract("pointrend");
 
 public sealed class RangeNetContract() : PaperContract("rangenet");
+
+public sealed class MuZeroContract() : PaperContract("muzero");
