@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Workbench.Papers.LotteryTicket;
+using Workbench.Papers.MuZero;
 using Workbench.Papers.PointRend;
 using Workbench.Papers.SoftSort;
 using Workbench.Papers.Tour;
@@ -18,12 +19,12 @@ namespace Workbench.Tests.Torch;
 [Collection(nameof(GcSensitive))]
 public sealed class TrainingSoakTests(ITestOutputHelper output)
 {
-    /// <summary>Seconds each model trains under GC stress (eleven models, about 4 s each).</summary>
+    /// <summary>Seconds each model trains under GC stress (twelve models, about 4 s each).</summary>
     const double SecondsPerModel = 3;
 
     public static TheoryData<string> Models => [
         "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root",
-        "rangenet", "pointrend", "pointrend-dense"];
+        "rangenet", "pointrend", "pointrend-dense", "muzero"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -61,6 +62,13 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
         var context = new RunContext(directory, model, null, CancellationToken.None, []);
         switch (model)
         {
+            case "muzero":
+                MuZeroTraining.Train(new MuZeroConfig
+                {
+                    Iterations = 2, GamesPerIteration = 8, TrainStepsPerIteration = 4, BatchSize = 16, EvalEvery = 1, EvalGames = 4,
+                    FinalEvalGames = 4, CheckpointEvery = 1, HiddenSize = 8, Width = 16, Seed = seed,
+                }.TrainRun(seed), context);
+                break;
             case "tour":
                 TourTrainer.Train(new TourRun
                 {

@@ -44,7 +44,7 @@ public sealed record MuZeroConfig : RunConfig
 
     /// <summary>Training iterations (self-play batch, then training steps).</summary>
     [Knob("training iterations (self-play games, then SGD steps)", Unit = "iterations", Min = 1, Max = 100_000)]
-    public int Iterations { get; init; } = 30;
+    public int Iterations { get; init; } = 50;
 
     /// <summary>Self-play games per iteration (searched as one batch).</summary>
     [Knob("self-play games per iteration (one batched search)", Unit = "games", Min = 1, Max = 10_000)]
@@ -86,8 +86,8 @@ public sealed record MuZeroConfig : RunConfig
     [Knob("pUCT: root noise fraction", Min = 0, Max = 1)]
     public double DirichletFraction { get; init; } = 0.25;
 
-    /// <summary>pUCT: moves sampled from the visit distribution before playing the most visited.</summary>
-    [Knob("pUCT: opening moves sampled from the visit counts", Unit = "moves", Min = 0, Max = 1000)]
+    /// <summary>Opening moves of self-play sampled from the search's policy target before playing the search's choice.</summary>
+    [Knob("self-play opening moves sampled from the search's policy target", Unit = "moves", Min = 0, Max = 1000)]
     public int ExploreMoves { get; init; } = 4;
 
     /// <summary>Iterations between evaluations during training.</summary>

@@ -34,7 +34,7 @@ public sealed record MuZeroTrainRun : RunConfig
     public double Discount { get; init; } = 1;
 
     /// <summary>Iterations.</summary>
-    public int Iterations { get; init; } = 30;
+    public int Iterations { get; init; } = 50;
 
     /// <summary>Self-play games per iteration.</summary>
     public int GamesPerIteration { get; init; } = 64;
@@ -66,7 +66,7 @@ public sealed record MuZeroTrainRun : RunConfig
     /// <summary>Dirichlet fraction.</summary>
     public double DirichletFraction { get; init; } = 0.25;
 
-    /// <summary>pUCT opening moves sampled.</summary>
+    /// <summary>Self-play opening moves sampled from the policy target.</summary>
     public int ExploreMoves { get; init; } = 4;
 
     /// <summary>Iterations between evaluations.</summary>

@@ -120,8 +120,9 @@ public static class MuZeroTraining
 
     /// <summary>
     /// Plays <paramref name="count"/> self-play games at once: every move is one batched search over the unfinished games.
-    /// pUCT plays a move sampled from the visit counts for the first <see cref="MuZeroTrainRun.ExploreMoves"/> moves, then
-    /// the most visited; Gumbel plays the Sequential Halving winner (its Gumbel noise explores).
+    /// The first <see cref="MuZeroTrainRun.ExploreMoves"/> moves are sampled from the search's policy target (pUCT: the
+    /// visit counts, as AlphaZero does; Gumbel: softmax(logits + σ(completed Q))), later ones are the search's choice
+    /// (pUCT: most visited; Gumbel: the Sequential Halving winner).
     /// </summary>
     public static List<GameRecord> SelfPlay(Planner planner, MuZeroTrainRun run, int count, Random rng)
     {
@@ -143,8 +144,7 @@ public static class MuZeroTraining
             {
                 int g = live[i];
                 int action = result.Actions[i];
-                if (options.Kind == SearchKind.Puct && move < run.ExploreMoves)
-                    action = Sample(result.ActionWeights.AsSpan(i * A, A), rng);
+                if (move < run.ExploreMoves) action = Sample(result.ActionWeights.AsSpan(i * A, A), rng);
                 positions[g].Observation(observation);
                 obs[g].AddRange(observation);
                 actions[g].Add(action);
