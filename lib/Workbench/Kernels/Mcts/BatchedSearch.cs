@@ -217,7 +217,8 @@ public static class BatchedSearch
 
     /// <summary>
     /// σ(completed Q) of a node (mctx <c>qtransform_completed_by_mix_value</c>): Q of visited actions, the mixed value
-    /// estimate for unvisited ones, rescaled to [0, 1] over the node's actions, times (c_visit + max n) · c_scale.
+    /// estimate for unvisited ones, rescaled to [0, 1] (by the known value bounds when <see cref="SearchOptions.ValueMin"/>
+    /// is set, else over the node's actions, as mctx does), times (c_visit + max n) · c_scale.
     /// </summary>
     /// <param name="tree">The trees.</param>
     /// <param name="b">The game.</param>
@@ -247,6 +248,9 @@ public static class BatchedSearch
             lo = Math.Min(lo, sigma[a]);
             hi = Math.Max(hi, sigma[a]);
         }
+        // Known bounds (board games) rescale by them; otherwise by the node's own min and max (mctx's default), which
+        // stretches arbitrarily small differences between Q values to the full range.
+        if (!double.IsNaN(o.ValueMin)) (lo, hi) = (o.ValueMin, o.ValueMax);
         double scale = (o.VisitInit + maxVisits) * o.ValueScale;
         for (int a = 0; a < A; a++) sigma[a] = scale * (sigma[a] - lo) / Math.Max(hi - lo, 1e-8);
     }

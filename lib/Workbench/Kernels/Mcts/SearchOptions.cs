@@ -25,8 +25,8 @@ public sealed record SearchOptions
     public double DirichletFraction { get; init; } = 0.25;
 
     /// <summary>
-    /// Known lower bound of Q for pUCT's min-max normalisation (board games: −1); NaN uses the bounds seen in the tree so
-    /// far (the pseudocode's MinMaxStats).
+    /// Known lower bound of Q (board games: −1) for pUCT's min-max normalisation and Gumbel's rescaling of completed Q;
+    /// NaN uses the bounds seen in the tree so far (pUCT, the pseudocode's MinMaxStats) or at the node (Gumbel, mctx).
     /// </summary>
     public double ValueMin { get; init; } = double.NaN;
 

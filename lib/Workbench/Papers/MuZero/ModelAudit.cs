@@ -5,8 +5,8 @@ namespace Workbench.Papers.MuZero;
 /// <summary>
 /// The exact audit of a learned model over every unfinished reachable tic-tac-toe position (4,520 of the 5,478):
 /// representation + prediction against the minimax value and the optimal moves, and k-step rollouts of the learned
-/// dynamics along random legal move sequences against the real game (true value, true reward). Past the end of a real
-/// game the sequence continues with random moves and the truth is the absorbing state (value 0, reward 0).
+/// dynamics along random legal move sequences against the real game (true value, true reward). A step counts only
+/// where a real move was made (the game had not ended before it); the position it reaches may be finished (value 0).
 /// </summary>
 public static class ModelAudit
 {
@@ -50,21 +50,26 @@ public static class ModelAudit
                 (real[i], trueRewards[i]) = real[i].Play(actions[i]);
             }
             var (next, rewards, nextLogits, nextValues) = NetworkInference.Recurrent(net, hidden, actions, n);
-            int unfinished = 0;
+            // Only real moves count: sequences whose game ended before this step are left out (their truth is trivially 0).
+            int moved = 0, unfinished = 0;
             for (int i = 0; i < n; i++)
             {
-                bool absorbing = finished[i] || real[i].IsTerminal;
-                int truth = absorbing ? 0 : oracle.Value(real[i]);
-                rolloutMae[k] += Math.Abs(nextValues[i] - truth) / n;
-                if (Math.Round(nextValues[i]) == truth) rolloutAgree[k] += 1.0 / n;
-                if (Math.Round(rewards[i]) == (finished[i] ? 0 : trueRewards[i])) rewardAccuracy[k] += 1.0 / n;
-                if (!absorbing)
+                if (finished[i]) continue;
+                moved++;
+                int truth = real[i].IsTerminal ? 0 : oracle.Value(real[i]);
+                rolloutMae[k] += Math.Abs(nextValues[i] - truth);
+                if (Math.Round(nextValues[i]) == truth) rolloutAgree[k]++;
+                if (Math.Round(rewards[i]) == trueRewards[i]) rewardAccuracy[k]++;
+                if (!real[i].IsTerminal)
                 {
                     unfinished++;
                     if (oracle.OptimalMoves(real[i]).Contains(BestLegal(real[i], nextLogits.AsSpan(i * A, A)))) rolloutOptimal[k]++;
                 }
-                finished[i] = absorbing;
+                finished[i] = real[i].IsTerminal;
             }
+            rolloutMae[k] = moved == 0 ? double.NaN : rolloutMae[k] / moved;
+            rolloutAgree[k] = moved == 0 ? double.NaN : rolloutAgree[k] / moved;
+            rewardAccuracy[k] = moved == 0 ? double.NaN : rewardAccuracy[k] / moved;
             rolloutOptimal[k] = unfinished == 0 ? double.NaN : rolloutOptimal[k] / unfinished;
             hidden = next;
         }

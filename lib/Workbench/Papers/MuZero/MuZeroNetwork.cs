@@ -57,7 +57,7 @@ public sealed class MuZeroNetwork : Module
         using var delta = dynamics_state.forward(features);
         using var rawReward = dynamics_reward.forward(features);
         // A residual step, as the paper's dynamics network is a residual tower: the next state is the current one changed.
-        using var rawState = states + delta;
+        using var rawState = states.add(delta, Scalars.One);
         return (Normalise(rawState), rawReward.squeeze(1).tanh());
     }
 
@@ -74,8 +74,9 @@ public sealed class MuZeroNetwork : Module
     {
         using var min = state.amin([1], keepdim: true);
         using var max = state.amax([1], keepdim: true);
-        using var range = (max - min).clamp_min(Scalars.Of(1e-5));
-        using var shifted = state - min;
+        using var span = max.sub(min);
+        using var range = span.clamp_min(Scalars.Of(1e-5));
+        using var shifted = state.sub(min);
         return shifted / range;
     }
 }

@@ -176,7 +176,8 @@ public sealed record MuZeroAuditRun : RunConfig
 /// <param name="ValueMae">Mean |v(s) − v*(s)| of the representation + prediction.</param>
 /// <param name="ValueSignAgreement">Fraction where v rounded to {−1, 0, 1} equals v*.</param>
 /// <param name="PolicyOptimal">Fraction where the policy's most likely legal move is optimal.</param>
-/// <param name="RolloutValueMae">Per k = 1..K: mean |v after k learned dynamics steps − v* of the real position reached|.</param>
+/// <param name="RolloutValueMae">Per k = 1..K, over sequences still in play before step k: mean |v after k learned dynamics
+/// steps − v* of the real position reached| (0 for a finished one).</param>
 /// <param name="RolloutValueAgreement">Per k: fraction where that value rounds to v*.</param>
 /// <param name="RolloutRewardAccuracy">Per k: fraction where the k-th predicted reward rounds to the true reward.</param>
 /// <param name="RolloutPolicyOptimal">Per k: fraction of unfinished reached positions whose policy argmax (legal) is optimal.</param>

@@ -203,22 +203,22 @@ public static class MuZeroTraining
         var actions = tensor(batch.Actions.Select(a => (long)a).ToArray(), [B, K]);
         var hidden = net.Represent(obs);
         var (logits, value) = net.Predict(hidden);
-        var valueLoss = (value - values.select(1, 0)).square();
+        var valueLoss = SquaredError(value, values.select(1, 0));
         var policyLoss = CrossEntropy(logits, policies.select(1, 0));
         var rewardLoss = zeros_like(valueLoss);
-        var total = valueLoss + policyLoss;
+        var total = valueLoss.add(policyLoss, Scalars.One);
         for (int k = 1; k <= K; k++)
         {
             var (next, r) = net.Dynamics(hidden, actions.select(1, k - 1));
             (logits, value) = net.Predict(next);
-            var v = (value - values.select(1, k)).square();
+            var v = SquaredError(value, values.select(1, k));
             var p = CrossEntropy(logits, policies.select(1, k));
-            var rl = (r - rewards.select(1, k)).square();
-            using var scale = (1.0 / K).ToScalar();
-            total = total + (v + p + rl).mul(scale);
-            valueLoss = valueLoss + v.mul(scale);
-            policyLoss = policyLoss + p.mul(scale);
-            rewardLoss = rewardLoss + rl.mul(scale);
+            var rl = SquaredError(r, rewards.select(1, k));
+            var scale = Scalars.Of(1.0 / K);
+            total = total.add(v.add(p, Scalars.One).add(rl, Scalars.One), scale);
+            valueLoss = valueLoss.add(v, scale);
+            policyLoss = policyLoss.add(p, scale);
+            rewardLoss = rewardLoss.add(rl, scale);
             hidden = ScaleGradient(next, 0.5);
         }
         return (total.mean(), valueLoss.mean(), rewardLoss.mean(), policyLoss.mean());
@@ -226,7 +226,14 @@ public static class MuZeroTraining
 
     /// <summary>x in the forward pass, <paramref name="scale"/> · gradient in the backward pass (<c>scale_gradient</c>).</summary>
     public static Tensor ScaleGradient(Tensor x, double scale) =>
-        x.mul(Scalars.Of(scale)) + x.detach().mul(Scalars.Of(1 - scale));
+        x.mul(Scalars.Of(scale)).add(x.detach(), Scalars.Of(1 - scale));
+
+    // (a − b)² as a product: TorchSharp's square() is pow(2) with an implicit Scalar, which the finalizer could free mid-call.
+    static Tensor SquaredError(Tensor prediction, Tensor target)
+    {
+        var error = prediction.sub(target);
+        return error.mul(error);
+    }
 
     static Tensor CrossEntropy(Tensor logits, Tensor targets) =>
         -(targets * nn.functional.log_softmax(logits, 1)).sum(1);
