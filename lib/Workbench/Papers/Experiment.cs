@@ -196,7 +196,8 @@ public static class Catalogue
     [
         new(0, "tour", "Workbench tour: softmax regression on Fashion-MNIST", typeof(Tour.TourExperiment)),
         new(1, "lottery-ticket", "The Lottery Ticket Hypothesis (Frankle & Carbin, ICLR 2019)", typeof(LotteryTicket.LotteryExperiment)),
-        new(2, "muzero", "MuZero: Mastering Atari, Go, Chess and Shogi by Planning (Schrittwieser et al., Nature 2020)", null),
+        new(2, "muzero", "MuZero: Mastering Atari, Go, Chess and Shogi by Planning (Schrittwieser et al., Nature 2020)",
+            typeof(MuZero.MuZeroExperiment)),
         new(3, "fixmatch", "FixMatch: Semi-Supervised Learning with Consistency and Confidence (Sohn et al., NeurIPS 2020)",
             typeof(FixMatch.FixMatchExperiment)),
         new(4, "reformer", "Reformer: The Efficient Transformer (Kitaev et al., ICLR 2020)", typeof(Reformer.ReformerExperiment)),

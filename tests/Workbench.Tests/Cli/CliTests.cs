@@ -9,7 +9,6 @@ public class CliTests
 
     [Theory]
     [InlineData(new[] { "run", "nosuch" }, "Unknown paper 'nosuch'")]
-    [InlineData(new[] { "run", "muzero" }, "'muzero' is planned but not implemented yet")]
     [InlineData(new[] { "run", "tour", "--set", "stepz=3" }, "Unknown knob 'stepz'")]
     [InlineData(new[] { "run", "tour", "--preset", "fast" }, "Unknown preset 'fast'")]
     [InlineData(new[] { "run", "tour", "--set", "learning_rate=-1" }, "learning_rate = -1 is out of range")]

@@ -124,5 +124,6 @@ public sealed class PointRendContract() : PaperContract("pointrend");
 
 public sealed class RangeNetContract() : PaperContract("rangenet");
 
+public sealed class MuZeroContract() : PaperContract("muzero");
 public sealed class FixMatchContract() : PaperContract("fixmatch");
 public sealed class ReformerContract() : PaperContract("reformer");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Workbench.Papers.LotteryTicket;
+using Workbench.Papers.MuZero;
 using Workbench.Papers.PointRend;
 using Workbench.Papers.SoftSort;
 using Workbench.Papers.Tour;
@@ -23,7 +24,7 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
 
     public static TheoryData<string> Models => [
         "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root",
-        "rangenet", "pointrend", "pointrend-dense", "fixmatch", "reformer-lsh", "reformer-full"];
+        "rangenet", "pointrend", "pointrend-dense", "muzero", "fixmatch", "reformer-lsh", "reformer-full"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -61,6 +62,13 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
         var context = new RunContext(directory, model, null, CancellationToken.None, []);
         switch (model)
         {
+            case "muzero":
+                MuZeroTraining.Train(new MuZeroConfig
+                {
+                    Iterations = 2, GamesPerIteration = 8, TrainStepsPerIteration = 4, BatchSize = 16, EvalEvery = 1, EvalGames = 4,
+                    FinalEvalGames = 4, CheckpointEvery = 1, HiddenSize = 8, Width = 16, Seed = seed,
+                }.TrainRun(seed), context);
+                break;
             case "tour":
                 TourTrainer.Train(new TourRun
                 {

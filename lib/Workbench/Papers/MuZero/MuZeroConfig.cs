@@ -1,0 +1,180 @@
+using Workbench.Kernels.Mcts;
+using Workbench.Runs;
+
+namespace Workbench.Papers.MuZero;
+
+/// <summary>
+/// Knobs of the MuZero reproduction (Schrittwieser et al., Nature 2020; Gumbel MuZero, Danihelka et al., ICLR 2022) on
+/// tic-tac-toe. The defaults are the reading-group preset: three seeds trained from scratch with batched Gumbel search,
+/// then strength against random, a rule bot and perfect play, ablations at evaluation and at training, and an exact audit.
+/// </summary>
+public sealed record MuZeroConfig : RunConfig
+{
+    /// <summary>The game.</summary>
+    [Knob("game (only tic-tac-toe is implemented)")]
+    public GameKind Game { get; init; } = GameKind.TicTacToe;
+
+    /// <summary>Search used in self-play.</summary>
+    [Knob("search used in self-play (gumbel or puct)")]
+    public SearchKind Search { get; init; } = SearchKind.Gumbel;
+
+    /// <summary>Simulations per move in self-play.</summary>
+    [Knob("simulations per move in self-play", Unit = "simulations", Min = 1, Max = 1000)]
+    public int Simulations { get; init; } = 8;
+
+    /// <summary>Simulations per move when the agent is evaluated.</summary>
+    [Knob("simulations per move at evaluation", Unit = "simulations", Min = 1, Max = 1000)]
+    public int EvalSimulations { get; init; } = 16;
+
+    /// <summary>Gumbel: root actions sampled (m).</summary>
+    [Knob("Gumbel: root actions considered m (at most the game's 9 moves)", Unit = "actions", Min = 1, Max = 1000)]
+    public int ConsideredActions { get; init; } = 9;
+
+    /// <summary>K: unroll steps of the dynamics in the loss.</summary>
+    [Knob("unroll steps K of the learned dynamics", Unit = "steps", Min = 1, Max = 10)]
+    public int UnrollSteps { get; init; } = 5;
+
+    /// <summary>n of the n-step value target (≥ 9 is the Monte Carlo return in tic-tac-toe).</summary>
+    [Knob("n of the n-step value target (9 = game outcome)", Unit = "moves", Min = 1, Max = 1000)]
+    public int TdSteps { get; init; } = 9;
+
+    /// <summary>Discount magnitude γ; two-player games back up with −γ.</summary>
+    [Knob("discount γ per move (two-player games back up with −γ)", Min = 0, MinExclusive = true, Max = 1)]
+    public double Discount { get; init; } = 1;
+
+    /// <summary>Training iterations (self-play batch, then training steps).</summary>
+    [Knob("training iterations (self-play games, then SGD steps)", Unit = "iterations", Min = 1, Max = 100_000)]
+    public int Iterations { get; init; } = 50;
+
+    /// <summary>Self-play games per iteration (searched as one batch).</summary>
+    [Knob("self-play games per iteration (one batched search)", Unit = "games", Min = 1, Max = 10_000)]
+    public int GamesPerIteration { get; init; } = 64;
+
+    /// <summary>Adam steps per iteration.</summary>
+    [Knob("Adam steps per iteration", Unit = "steps", Min = 1, Max = 10_000)]
+    public int TrainStepsPerIteration { get; init; } = 20;
+
+    /// <summary>Positions per minibatch.</summary>
+    [Knob("positions per minibatch", Unit = "positions", Min = 1, Max = 10_000)]
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Adam learning rate.</summary>
+    [Knob("Adam learning rate", Min = 0, MinExclusive = true, Max = 1)]
+    public double LearningRate { get; init; } = 3e-3;
+
+    /// <summary>L2 weight decay.</summary>
+    [Knob("L2 weight decay", Min = 0, Max = 1)]
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Replay buffer capacity.</summary>
+    [Knob("replay buffer capacity", Unit = "games", Min = 1, Max = 1_000_000)]
+    public int ReplayGames { get; init; } = 1000;
+
+    /// <summary>Hidden-state size.</summary>
+    [Knob("hidden-state size", Unit = "floats", Min = 2, Max = 1024)]
+    public int HiddenSize { get; init; } = 32;
+
+    /// <summary>Width of the networks' hidden layers.</summary>
+    [Knob("width of the networks' hidden layers", Unit = "units", Min = 4, Max = 4096)]
+    public int Width { get; init; } = 64;
+
+    /// <summary>pUCT root Dirichlet α.</summary>
+    [Knob("pUCT: root Dirichlet α", Min = 0, MinExclusive = true, Max = 10)]
+    public double DirichletAlpha { get; init; } = 0.3;
+
+    /// <summary>pUCT root noise fraction.</summary>
+    [Knob("pUCT: root noise fraction", Min = 0, Max = 1)]
+    public double DirichletFraction { get; init; } = 0.25;
+
+    /// <summary>Opening moves of self-play sampled from the search's policy target before playing the search's choice.</summary>
+    [Knob("self-play opening moves sampled from the search's policy target", Unit = "moves", Min = 0, Max = 1000)]
+    public int ExploreMoves { get; init; } = 4;
+
+    /// <summary>Iterations between evaluations during training.</summary>
+    [Knob("iterations between evaluations during training", Unit = "iterations", Min = 1, Max = 100_000)]
+    public int EvalEvery { get; init; } = 5;
+
+    /// <summary>Games per opponent at each evaluation during training.</summary>
+    [Knob("games per opponent at each evaluation during training", Unit = "games", Min = 2, Max = 100_000)]
+    public int EvalGames { get; init; } = 100;
+
+    /// <summary>Games per opponent in the final evaluation.</summary>
+    [Knob("games per opponent in the final evaluation", Unit = "games", Min = 2, Max = 100_000)]
+    public int FinalEvalGames { get; init; } = 500;
+
+    /// <summary>Iterations between checkpoints.</summary>
+    [Knob("iterations between checkpoints", Unit = "iterations", Min = 1, Max = 100_000)]
+    public int CheckpointEvery { get; init; } = 10;
+
+    /// <summary>First seed.</summary>
+    [Knob("first random seed", Min = 0, Max = int.MaxValue)]
+    public int Seed { get; init; }
+
+    /// <summary>Seeds of the main runs.</summary>
+    [Knob("seeds of the main runs (mean ± std over them)", Unit = "seeds", Min = 1, Max = 20)]
+    public int Seeds { get; init; } = 3;
+
+    /// <summary>Simulation counts of the evaluation ablation (pUCT and Gumbel on the trained networks).</summary>
+    [Knob("simulation counts of the evaluation ablation", Unit = "simulations", Min = 1, Max = 1000)]
+    public int[] EvalSimulationSweep { get; init; } = [2, 4, 8, 16, 32];
+
+    /// <summary>Games per point of the evaluation ablation.</summary>
+    [Knob("games per point of the evaluation ablation (against the rule bot)", Unit = "games", Min = 2, Max = 100_000)]
+    public int SweepGames { get; init; } = 200;
+
+    /// <summary>Training-simulation counts of the training ablation (one seed each, besides the main runs).</summary>
+    [Knob("self-play simulation counts of the training ablation (one seed each)", Unit = "simulations", Min = 1, Max = 1000)]
+    public int[] TrainSimulationSweep { get; init; } = [2, 4];
+
+    /// <summary>Unroll steps of the K ablation (one seed each, besides the main runs).</summary>
+    [Knob("unroll steps of the K ablation (one seed each)", Unit = "steps", Min = 1, Max = 10)]
+    public int[] UnrollSweep { get; init; } = [1, 3];
+
+    /// <summary>Seeds of the AlphaZero (true-model) runs compared with MuZero.</summary>
+    [Knob("seeds of the AlphaZero runs (search with the true simulator); 0 skips them", Unit = "seeds", Min = 0, Max = 20)]
+    public int AlphaZeroSeeds { get; init; } = 3;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        if (ConsideredActions > TicTacToe.Cells)
+            throw new ConfigException($"considered_actions = {ConsideredActions} is larger than the {TicTacToe.Cells} moves of "
+                + $"tic-tac-toe: Gumbel m must be in [1, {TicTacToe.Cells}].");
+        CheckList("eval_simulation_sweep", EvalSimulationSweep, 1, 1000);
+        CheckList("train_simulation_sweep", TrainSimulationSweep, 1, 1000);
+        CheckList("unroll_sweep", UnrollSweep, 1, 10);
+        if (EvalSimulationSweep.Length == 0)
+            throw new ConfigException("eval_simulation_sweep is empty: give at least one simulation count, e.g. 2,8,32.");
+    }
+
+    static void CheckList(string name, int[] values, int min, int max)
+    {
+        foreach (int v in values)
+            if (v < min || v > max)
+                throw new ConfigException($"{name} contains {v}: every value must be in [{min}, {max}].");
+    }
+
+    /// <summary>One training run: the main one at <paramref name="seed"/>, or an ablation's variant of it.</summary>
+    public MuZeroTrainRun TrainRun(int seed, int? simulations = null, int? unroll = null, bool trueModel = false) => new()
+    {
+        Game = Game, Search = Search, Simulations = simulations ?? Simulations, EvalSimulations = EvalSimulations,
+        ConsideredActions = ConsideredActions, UnrollSteps = trueModel ? 0 : unroll ?? UnrollSteps, TdSteps = TdSteps,
+        Discount = Discount, Iterations = Iterations, GamesPerIteration = GamesPerIteration,
+        TrainStepsPerIteration = TrainStepsPerIteration, BatchSize = BatchSize, LearningRate = LearningRate,
+        WeightDecay = WeightDecay, ReplayGames = ReplayGames, HiddenSize = HiddenSize, Width = Width,
+        DirichletAlpha = DirichletAlpha, DirichletFraction = DirichletFraction, ExploreMoves = ExploreMoves,
+        EvalEvery = EvalEvery, EvalGames = EvalGames, FinalEvalGames = FinalEvalGames, CheckpointEvery = CheckpointEvery,
+        TrueModel = trueModel, Seed = seed,
+    };
+
+    /// <summary>An evaluation of a trained network (named by its run hash) with one search setting against one opponent.</summary>
+    public MuZeroEvalRun EvalRun(string parent, SearchKind search, int simulations, bool trueModel, Opponent opponent, int games,
+        int seed) => new()
+    {
+        Parent = parent, Search = search, Simulations = simulations, ConsideredActions = ConsideredActions, TrueModel = trueModel,
+        Opponent = opponent, Games = games, Seed = seed,
+    };
+
+    /// <summary>The exact audit of a trained network (named by its run hash) against the oracle.</summary>
+    public MuZeroAuditRun AuditRun(string parent, int seed) => new() { Parent = parent, MaxSteps = 5, Seed = seed };
+}

@@ -1,0 +1,32 @@
+using static TorchSharp.torch;
+
+namespace Workbench.Papers.MuZero;
+
+/// <summary>Batched inference of a <see cref="MuZeroNetwork"/> on plain arrays (no gradients, one dispose scope per call).</summary>
+public static class NetworkInference
+{
+    /// <summary>Representation then prediction for B observations: hidden states (B × H), logits (B × A), values (B).</summary>
+    public static (float[] Hidden, float[] Logits, float[] Values) Initial(MuZeroNetwork net, float[] observations, int batch)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var obs = tensor(observations, [batch, observations.Length / batch]);
+        var hidden = net.Represent(obs);
+        var (logits, values) = net.Predict(hidden);
+        return (hidden.data<float>().ToArray(), logits.data<float>().ToArray(), values.data<float>().ToArray());
+    }
+
+    /// <summary>Dynamics then prediction: next hidden states, rewards, logits, values.</summary>
+    public static (float[] Hidden, float[] Rewards, float[] Logits, float[] Values) Recurrent(MuZeroNetwork net, float[] hidden,
+        int[] actions, int batch)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var states = tensor(hidden, [batch, net.HiddenSize]);
+        var actionTensor = tensor(actions.Select(a => (long)a).ToArray(), [batch]);
+        var (next, rewards) = net.Dynamics(states, actionTensor);
+        var (logits, values) = net.Predict(next);
+        return (next.data<float>().ToArray(), rewards.data<float>().ToArray(), logits.data<float>().ToArray(),
+            values.data<float>().ToArray());
+    }
+}
