@@ -80,7 +80,8 @@ public static partial class FigureLint
                 bool log = (string?)axis["type"] == "log";
                 double r0 = Ticks.Number(range[0]!)!.Value, r1 = Ticks.Number(range[1]!)!.Value;
                 var v = log ? values.Where(x => x > 0).Select(Math.Log10).ToList() : values;
-                if (v.Count > 1)
+                // All values (nearly) equal: the house style shows ±10 % around them on purpose.
+                if (v.Count > 1 && v.Max() - v.Min() > 1e-9 * Math.Max(1e-300, Math.Abs(v.Max())))
                 {
                     double lo = v.Min(), hi = v.Max(), span = Math.Max(hi - lo, 1e-12), rlo = Math.Min(r0, r1), rhi = Math.Max(r0, r1);
                     if (rhi > hi + 0.08 * span || rlo < lo - 0.08 * span)

@@ -18,7 +18,8 @@ public static class FixMatchReport
         string seeds = $"{config.Seeds} seed{(config.Seeds == 1 ? "" : "s")}";
 
         figures.Add(Plots.Image(slug, "augment-samples",
-            $"Weak and strong views ({grid.Columns.Count} columns as in the table below)", grid.Pixels, min: 0, max: 255));
+            $"Weak and strong views ({grid.Columns.Count} columns as in the table below)", grid.Pixels, min: 0, max: 255,
+            colorBarTitle: "pixel value (0–255)"));
         tables.Add(("augment-plans", new DataFrame(grid.Columns.Skip(2).Select((c, i) =>
             (DataFrameColumn)new StringDataFrameColumn(c, grid.Plans.Select(p => p[i]))).ToList())));
 
@@ -88,6 +89,11 @@ public static class FixMatchReport
                 Invariant($"{elapsed.TotalSeconds:0.0}")]))));
 
         tables.Add(("paper-vs-ours", PaperVsOursTable(config, summary, ablations, augmentShare)));
+        figures = Figure.Captioned(figures, new Dictionary<string, string>
+        {
+            ["augment-samples"] = $"deterministic (augmentation seed {config.Seed})",
+            ["which-labels"] = $"{config.SelectionSeeds} seeds per varied bar, 1 run for the prototype and atypical bars",
+        });
         return new ExperimentReport(slug, config, tables, figures, elapsed);
     }
 
@@ -167,10 +173,12 @@ public static class FixMatchReport
         var stepLabels = steps.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         figures.Add(WideLabels(Plots.Heatmap(slug, "audit-acceptance",
             $"Acceptance rate per true class between evaluations ({labels} labels, mean over {runs.Count} seeds)", Grid("acceptance_rate"),
-            "training step (end of window)", "true class", stepLabels, names, reverseY: true)));
+            "training step (end of window)", "true class", stepLabels, names, reverseY: true,
+            colorBarTitle: "accepted share (0–1)")));
         figures.Add(WideLabels(Plots.Heatmap(slug, "audit-precision",
             $"Precision of accepted pseudo-labels per pseudo-label class ({labels} labels, mean over {runs.Count} seeds)",
-            Grid("precision"), "training step (end of window)", "pseudo-label", stepLabels, names, reverseY: true)));
+            Grid("precision"), "training step (end of window)", "pseudo-label", stepLabels, names, reverseY: true,
+            colorBarTitle: "precision (0–1)")));
 
         var confusion = new double[names.Count, names.Count];
         foreach (var r in runs)
@@ -183,7 +191,7 @@ public static class FixMatchReport
         }
         figures.Add(WideLabels(Plots.Heatmap(slug, "audit-confusion",
             $"Accepted pseudo-labels by true class, row fractions ({labels} labels, {runs.Count} seeds)",
-            confusion, "pseudo-label", "true class", names, names, reverseY: true)));
+            confusion, "pseudo-label", "true class", names, names, reverseY: true, colorBarTitle: "row fraction (0–1)")));
 
         var first = runs[0];
         var stuck = first.Record.Result.Stuck.Take(8).ToList();
@@ -197,7 +205,7 @@ public static class FixMatchReport
                 ? $"None confidently wrong (seed {first.Run.Seed}, {labels} labels)"
                 : $"Confidently wrong longest (seed {first.Run.Seed}, {labels} labels; row by row as in the table)",
             FixMatchSamples.Tiles(FixMatchSplits.Of(FixMatchDataset.FashionMnist).Pool, stuck.Select(s => s.PoolIndex).ToList()),
-                min: 0, max: 255));
+                min: 0, max: 255, colorBarTitle: "pixel value (0–255)"));
     }
 
     static void AddAblations(string slug, FixMatchConfig config, IReadOnlyList<FixMatchTrial> ablations, List<(string, DataFrame)> tables,

@@ -203,7 +203,7 @@ public static class MuZeroReport
             $"{Name(config.Search)} search at the root, O to move after X 0, O 4, X 8 "
             + $"({config.EvalSimulations} simulations, seed {config.Seed})<br>"
             + "text: visits / prior / Q; ★ = oracle-optimal", grid, "column", "board row", ["col 0", "col 1", "col 2"], labels,
-            colorScale: "Blues", reverseY: true);
+            colorScale: "Blues", reverseY: true, colorBarTitle: "root visits");
         var text = new System.Text.Json.Nodes.JsonArray();
         for (int r = 0; r < 3; r++)
         {
@@ -232,6 +232,10 @@ public static class MuZeroReport
                 Pm(main.Select(r => r.Result.TrainSeconds), "0.0"), x.Elapsed.TotalSeconds.ToString("0.0", Inv)]))));
 
         tables.Add(("paper-vs-ours", PaperVsOursTable(config, main, alpha, x, learned, truth, sims)));
+        figures = Figure.Captioned(figures, new Dictionary<string, string>
+        {
+            ["training-ablation"] = $"{config.Seeds} seeds for the main and AlphaZero runs, 1 seed (seed {config.Seed}) for the other variants",
+        });
         return (tables, figures);
     }
 

@@ -137,7 +137,6 @@ public static class PointRendReport
         var frontierFigure = Plots.Lines(paper, "frontier",
             $"Boundary IoU vs point-head evaluations at {side} px ({seeds} seeds)", "point-head evaluations per image (log scale)",
             "Boundary IoU", frontierCurves.Select(c => new Curve(c.Name, c.X, c.Y, Markers: true)), x: Scale.Log);
-        Ticks(frontierFigure, "xaxis", [10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]);
 
         var all = pointRend.Concat(dense).Concat(ablation).ToList();
         var runs = new DataFrame(

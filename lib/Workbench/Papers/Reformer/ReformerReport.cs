@@ -96,13 +96,13 @@ public static class ReformerReport
         figures.Add(Plots.Heatmap(paper, "buckets",
             $"Buckets per hash round, one test sequence ({lshModel.Mode}-trained, head 1, b = {r.Buckets}, seed {lshModel.Seed})",
             bucketGrid, "position in the sequence", "hash round", rowLabels: Enumerable.Range(1, rounds).Select(i => $"round {i}").ToList(),
-            colorScale: "Turbo"));
+            colorScale: "Turbo", colorBarTitle: "bucket id"));
         var sorted = new double[length, length];
         for (int i = 0; i < length; i++)
             for (int j = 0; j < length; j++) sorted[i, j] = r.SortedAttention[i][j];
         var sortedFigure = Plots.Image(paper, "sorted-attention",
             $"Round-1 LSH attention, sorted by (bucket, position); chunk {LshAttention.ChunkLength(length, r.Buckets)}", sorted,
-            colorScale: "Viridis", min: 0, max: 1);
+            colorScale: "Viridis", min: 0, max: 1, colorBarTitle: "attention weight (0–1)");
         sortedFigure.Spec["layout"]!["width"] = 560;
         sortedFigure.Spec["layout"]!["xaxis"]!["title"] = new JsonObject { ["text"] = "key (sorted slot)" };
         sortedFigure.Spec["layout"]!["yaxis"]!["title"] = new JsonObject { ["text"] = "query (sorted slot)" };
@@ -214,6 +214,13 @@ public static class ReformerReport
         tables.Add(("bad-input", BadInput(config)));
         tables.Add(("paper-vs-ours", PaperVsOursTable(config, trainedWith, Score, sharedStats, separateStats, r, crossover, oom,
             layers, Depth)));
+        figures = Figure.Captioned(figures, new Dictionary<string, string>
+        {
+            ["sorted-attention"] = $"1 trained model (seed {lshModel.Seed})",
+            ["time-vs-length"] = "deterministic inputs (no training); times measured on this machine",
+            ["memory-vs-length"] = "deterministic inputs (no training); peak resident memory on this machine",
+            ["memory-vs-depth"] = "deterministic setup: one training step per depth; peak resident memory on this machine",
+        });
         return new ExperimentReport(paper, config, tables, figures, elapsed);
     }
 
