@@ -67,9 +67,14 @@ public class UncertainPointsTests
         var fresh = UncertainPoints.Uniform(49, rng);
         Assert.True(fresh.SequenceEqual(coords[(2 * 147)..]), $"seed {seed}");
         // Near the edge, or within half a coarse cell of the border, where zero padding pulls the logit towards 0 (as
-        // grid_sample does in the reference too).
-        Assert.True(coords[..(2 * 147)].Where((_, i) => i % 2 == 0).All(x => Math.Abs(x - 0.5f) < 0.2f || x < 0.125f || x > 0.875f),
-            $"seed {seed}");
+        // grid_sample does in the reference too): across x (cells of 1/4) and across y (one row, so its half-cell is 1/2
+        // and the logit halves at y = 0 or 1).
+        for (int p = 0; p < 147; p++)
+        {
+            float x = coords[2 * p], y = coords[2 * p + 1];
+            bool nearEdge = Math.Abs(x - 0.5f) < 0.2f, nearBorder = x < 0.125f || x > 0.875f || y < 0.25f || y > 0.75f;
+            Assert.True(nearEdge || nearBorder, $"seed {seed}, point {p} at ({x}, {y})");
+        }
     }
 
     [Fact]
