@@ -96,7 +96,7 @@ public static partial class FigureLint
 
         if (requireCaption)
         {
-            string caption = figure.Caption, said = ((string?)layout["title"]?["text"] ?? "") + " " + caption;
+            string caption = figure.Caption, said = ((string?)layout["title"]?["text"] ?? "").Replace("<br>", " ") + " " + caption;
             if (!caption.Contains("preset", StringComparison.Ordinal))
                 Add("caption", "the caption does not state the preset.");
             if (!SeedsPattern().IsMatch(said))

@@ -90,7 +90,19 @@ public static class HouseStyle
             layout["showlegend"] = true;
         }
         if (title.Length > 0)
-            layout["title"] = new JsonObject { ["text"] = title, ["x"] = 0.02, ["font"] = new JsonObject { ["size"] = 16 } };
+        {
+            // A title longer than the figure is cut off by plotly.js: wrap it at words, with room for every line.
+            string wrapped = WrapTitle(title, (Ticks.Number(layout["width"]) ?? Width) - 40);
+            int lines = wrapped.Split("<br>").Length;
+            layout["title"] = new JsonObject { ["text"] = wrapped, ["x"] = 0.02, ["font"] = new JsonObject { ["size"] = 16 } };
+            var margins = layout["margin"]!.AsObject();
+            int top = (int)(Ticks.Number(margins["t"]) ?? 60), needed = 36 + 24 * lines;
+            if (needed > top)
+            {
+                margins["t"] = needed;
+                layout["height"] = (int)(Ticks.Number(layout["height"]) ?? Height) + needed - top;
+            }
+        }
         foreach (var key in layout.Select(p => p.Key)
                 .Where(k => k.StartsWith("xaxis", StringComparison.Ordinal) || k.StartsWith("yaxis", StringComparison.Ordinal))
                 .ToList())
@@ -98,8 +110,44 @@ public static class HouseStyle
         if (!layout.ContainsKey("xaxis")) layout["xaxis"] = StyleAxis(new JsonObject());
         if (!layout.ContainsKey("yaxis")) layout["yaxis"] = StyleAxis(new JsonObject());
         spec["layout"] = layout;
+        if (margin is null && layout["yaxis"]?["title"]?["text"] is JsonValue yTitle && (string?)yTitle is { } text)
+        {
+            // A y-axis title longer than the axis runs into the title lines above it: two lines, with room on the left.
+            double length = Ticks.PlotArea(layout).Height;
+            if (Ticks.Width(text) * 14 / 13 > length && !text.Contains("<br>", StringComparison.Ordinal))
+            {
+                layout["yaxis"]!["title"]!["text"] = WrapTitle(text, length);
+                layout["margin"]!["l"] = 90;
+            }
+        }
         Ticks.Apply(spec);
         return spec;
+    }
+
+    /// <summary>
+    /// Breaks a title into lines of at most <paramref name="widthPixels"/> (16 px text, about 9 px a character) at
+    /// spaces, keeping the builder's own line breaks.
+    /// </summary>
+    public static string WrapTitle(string title, double widthPixels)
+    {
+        int perLine = Math.Max(20, (int)(widthPixels / 9));
+        var lines = new List<string>();
+        foreach (var given in title.Split("<br>"))
+        {
+            var line = new System.Text.StringBuilder();
+            foreach (var word in given.Split(' '))
+            {
+                if (line.Length > 0 && line.Length + 1 + word.Length > perLine)
+                {
+                    lines.Add(line.ToString());
+                    line.Clear();
+                }
+                if (line.Length > 0) line.Append(' ');
+                line.Append(word);
+            }
+            lines.Add(line.ToString());
+        }
+        return string.Join("<br>", lines);
     }
 
     static JsonObject StyleAxis(JsonObject axis)

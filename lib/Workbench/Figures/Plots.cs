@@ -231,13 +231,15 @@ public static class Plots
         var heatmaps = data.Where(t => (string?)t!["type"] == "heatmap").ToList();
         foreach (var heatmap in heatmaps.SkipLast(1)) heatmap!["showscale"] = false;
         layout["annotations"] = annotations;
-        layout["width"] = (int)totalWidth + 40;
+        // The colour bar (and its title, drawn sideways) sits right of the panels: room for it outside them.
+        int colorBarRoom = heatmaps.Count > 0 && (bool?)heatmaps[^1]!["showscale"] != false ? 100 : 0;
+        layout["width"] = (int)totalWidth + 40 + colorBarRoom;
         layout["height"] = (int)Math.Ceiling(totalHeight) + (title.Length > 0 ? 70 : 30);
         foreach (var (key, legend) in legends) layout[key] = legend;
         var spec = new JsonObject { ["data"] = data, ["layout"] = layout };
         var styled = HouseStyle.Apply(spec, title, margin: new JsonObject
         {
-            ["l"] = 20, ["r"] = 20, ["t"] = title.Length > 0 ? 60 : 20, ["b"] = 10,
+            ["l"] = 20, ["r"] = 20 + colorBarRoom, ["t"] = title.Length > 0 ? 60 : 20, ["b"] = 10,
         });
         return new Figure(paper, name, styled);
     }

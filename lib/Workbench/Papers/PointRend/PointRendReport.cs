@@ -291,7 +291,7 @@ public static class PointRendReport
     static Figure MasksFigure(string paper, PointRendEvalResult pointRend, PointRendEvalResult dense, int side)
     {
         Figure Panel(string name, IEnumerable<double> values) =>
-            Plots.Image(paper, name, name, ToGrid([.. values], side), min: 0, max: 1, colorBarTitle: "intensity / mask probability (0–1)");
+            Plots.Image(paper, name, name, ToGrid([.. values], side), min: 0, max: 1, colorBarTitle: "pixel value (0–1)");
         var panels = new List<Figure> { Panel("input image", pointRend.ExampleImage.Select(v => (double)v)) };
         foreach (var name in new[] { "ground truth", "coarse (bilinear)", "PointRend" })
             panels.Add(Panel(name, pointRend.ExampleMasks[name].Select(v => (double)v)));

@@ -196,7 +196,7 @@ public static class RangeNetReport
                 var points = keep.Where(i => scan.Label[i] == c + 1).ToList();
                 return (className, (IReadOnlyList<double>)[.. points.Select(i => (double)scan.X[i])],
                     (IReadOnlyList<double>)[.. points.Select(i => (double)scan.Y[i])]);
-            }).Where(s => s.Item2.Count > 0));
+            })); // every class in every panel, even with no points: a class keeps its colour across the three panels
         foreach (var trace in figure.Spec["data"]!.AsArray())
         {
             var t = trace!.AsObject();
