@@ -5,6 +5,7 @@ using Workbench.Papers.PointRend;
 using Workbench.Runs;
 using Workbench.Torch;
 using static TorchSharp.torch;
+using Workbench.Tests.Torch;
 
 namespace Workbench.Tests.Papers.PointRend;
 
@@ -96,14 +97,6 @@ public class PointRendTests
 
 public class PointRendResumeTests
 {
-    sealed class CancelAt(long step, CancellationTokenSource source) : IProgress<RunProgress>
-    {
-        public void Report(RunProgress value)
-        {
-            if (value.Done >= step) source.Cancel();
-        }
-    }
-
     [Fact]
     public void An_interrupted_training_run_resumes_to_the_same_weights()
     {
@@ -112,31 +105,13 @@ public class PointRendResumeTests
         {
             ImageSize = 32, TrainScenes = 16, Steps = 12, BatchSize = 4, FineChannels = 8, HeadWidth = 16, TrainPoints = 32, Seed = 3,
         };
-        var root = Directory.CreateTempSubdirectory("pointrend-resume-");
-        try
-        {
-            string whole = Path.Combine(root.FullName, "whole"), parts = Path.Combine(root.FullName, "parts");
-            Directory.CreateDirectory(whole);
-            Directory.CreateDirectory(parts);
-            PointRendTraining.Train(run, new RunContext(whole, "whole", null, CancellationToken.None, []), checkpointEvery: 4);
-
-            // Cancelled once step 10 is reported (checkpoints at 4 and 8), then resumed from step 8 in a fresh context.
-            using var source = new CancellationTokenSource();
-            Assert.ThrowsAny<OperationCanceledException>(() =>
-                PointRendTraining.Train(run, new RunContext(parts, "parts", new CancelAt(10, source), source.Token, []),
-                    checkpointEvery: 4));
-            var resumed = new RunContext(parts, "parts", null, CancellationToken.None, []);
-            PointRendTraining.Train(run, resumed, checkpointEvery: 4);
-            Assert.Equal(8, resumed.ResumedFromStep);
-
-            var a = WeightFile.Read(Path.Combine(whole, PointRendTraining.WeightsFile));
-            var b = WeightFile.Read(Path.Combine(parts, PointRendTraining.WeightsFile));
-            Assert.Equal(a.Length, b.Length);
-            for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i]);
-        }
-        finally
-        {
-            root.Delete(recursive: true);
-        }
+        using var root = new TempFolder();
+        var (whole, parts, resumedFrom) = InterruptedTraining.Run(root,
+            context => PointRendTraining.Train(run, context, checkpointEvery: 4), cancelAtStep: 10);
+        Assert.Equal(8, resumedFrom);
+        var a = WeightFile.Read(Path.Combine(whole, PointRendTraining.WeightsFile));
+        var b = WeightFile.Read(Path.Combine(parts, PointRendTraining.WeightsFile));
+        Assert.Equal(a.Length, b.Length);
+        for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i]);
     }
 }

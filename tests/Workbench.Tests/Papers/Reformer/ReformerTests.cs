@@ -3,6 +3,7 @@ using Workbench.Papers.Reformer;
 using Workbench.Runs;
 using Workbench.Torch;
 using static TorchSharp.torch;
+using Workbench.Tests.Torch;
 
 namespace Workbench.Tests.Papers.Reformer;
 
@@ -94,14 +95,6 @@ public class ReformerModelTests
 
 public class ReformerResumeTests
 {
-    sealed class CancelAt(long step, CancellationTokenSource source) : IProgress<RunProgress>
-    {
-        public void Report(RunProgress value)
-        {
-            if (value.Done >= step) source.Cancel();
-        }
-    }
-
     [Fact]
     public void An_interrupted_training_run_resumes_to_the_same_weights()
     {
@@ -114,27 +107,13 @@ public class ReformerResumeTests
             FeedForwardChunks = 2, Buckets = 4, Steps = 16, BatchSize = 4, TrainSequences = 64, TestSequences = 8, Dropout = 0.1,
             EvalRounds = [1], Seed = 3,
         };
-        var root = Directory.CreateTempSubdirectory("reformer-resume-");
-        try
-        {
-            string whole = Path.Combine(root.FullName, "whole"), parts = Path.Combine(root.FullName, "parts");
-            Directory.CreateDirectory(whole);
-            Directory.CreateDirectory(parts);
-            ReformerTraining.Train(run, new RunContext(whole, "whole", null, CancellationToken.None, []), checkpointEvery: 5);
-            using var source = new CancellationTokenSource();
-            Assert.ThrowsAny<OperationCanceledException>(() =>
-                ReformerTraining.Train(run, new RunContext(parts, "parts", new CancelAt(12, source), source.Token, []),
-                    checkpointEvery: 5));
-            var resumed = new RunContext(parts, "parts", null, CancellationToken.None, []);
-            ReformerTraining.Train(run, resumed, checkpointEvery: 5);
-            Assert.Equal(10, resumed.ResumedFromStep);
-            var a = WeightFile.Read(Path.Combine(whole, ReformerTraining.WeightsFile));
-            var b = WeightFile.Read(Path.Combine(parts, ReformerTraining.WeightsFile));
-            for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i]);
-        }
-        finally
-        {
-            root.Delete(recursive: true);
-        }
+        using var root = new TempFolder();
+        var (whole, parts, resumedFrom) = InterruptedTraining.Run(root,
+            context => ReformerTraining.Train(run, context, checkpointEvery: 5), cancelAtStep: 12);
+        Assert.Equal(10, resumedFrom);
+        var a = WeightFile.Read(Path.Combine(whole, ReformerTraining.WeightsFile));
+        var b = WeightFile.Read(Path.Combine(parts, ReformerTraining.WeightsFile));
+        Assert.Equal(a.Length, b.Length);
+        for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i]);
     }
 }
