@@ -3,9 +3,9 @@ using Workbench.Kernels.Points;
 using Workbench.Papers;
 using Workbench.Papers.PointRend;
 using Workbench.Runs;
+using Workbench.Tests.Torch;
 using Workbench.Torch;
 using static TorchSharp.torch;
-using Workbench.Tests.Torch;
 
 namespace Workbench.Tests.Papers.PointRend;
 

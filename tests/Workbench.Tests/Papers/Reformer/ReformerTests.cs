@@ -1,9 +1,9 @@
 using Workbench.Papers;
 using Workbench.Papers.Reformer;
 using Workbench.Runs;
+using Workbench.Tests.Torch;
 using Workbench.Torch;
 using static TorchSharp.torch;
-using Workbench.Tests.Torch;
 
 namespace Workbench.Tests.Papers.Reformer;
 
