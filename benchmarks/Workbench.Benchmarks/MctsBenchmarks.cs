@@ -15,7 +15,10 @@ public class MctsBenchmarks
 {
     MuZeroNetwork? _net;
     List<TicTacToe> _positions = [];
-    readonly SearchOptions _options = new() { Kind = SearchKind.Puct, Simulations = 16, DirichletFraction = 0, ValueMin = -1, ValueMax = 1 };
+    readonly SearchOptions _options = new()
+    {
+        Kind = SearchKind.Puct, Simulations = 16, DirichletFraction = 0, ValueMin = -1, ValueMax = 1,
+    };
 
     /// <summary>Games searched per call.</summary>
     [Params(64)]

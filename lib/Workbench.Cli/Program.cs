@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using Microsoft.Data.Analysis;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -199,8 +200,7 @@ public sealed class RunCommand : Command<ExperimentSettings>
         df = Workbench.Notebooks.TableDisplay.Format(df); // the same display as in notebooks: "95.4 ± 0.3 %"
         foreach (var column in df.Columns) table.AddColumn(Markup.Escape(column.Name));
         for (long r = 0; r < df.Rows.Count; r++)
-            table.AddRow(df.Columns.Select(c => Markup.Escape(Convert.ToString(c[r], System.Globalization.CultureInfo.InvariantCulture) ?? ""))
-                .ToArray());
+            table.AddRow([.. df.Columns.Select(c => Markup.Escape(Convert.ToString(c[r], CultureInfo.InvariantCulture) ?? ""))]);
         return table;
     }
 
@@ -293,13 +293,15 @@ public sealed class FiguresCommand : Command<FiguresSettings>
             ? Catalogue.Entries.Where(e => e.IsImplemented).Select(e => e.Experiment!).ToList()
             : [Catalogue.Find(settings.Paper!)];
         // The gallery shows PNGs: --all always writes them.
-        if (settings.All && !options.Formats.Contains(FigureFormat.Png)) options = options with { Formats = [.. options.Formats, FigureFormat.Png] };
+        if (settings.All && !options.Formats.Contains(FigureFormat.Png))
+            options = options with { Formats = [.. options.Formats, FigureFormat.Png] };
         foreach (var experiment in papers)
         {
             AnsiConsole.MarkupLineInterpolated($"[bold]{experiment.Entry.Slug}[/] · preset {settings.Preset}");
             var report = experiment.Run(experiment.Configure(settings.Preset, settings.Set), store, null, cancellation);
             foreach (var figure in report.Figures)
-                foreach (var path in FigureExport.Export(figure, options, root)) AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {path}");
+                foreach (var path in FigureExport.Export(figure, options, root))
+                    AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {path}");
         }
         if (settings.All)
         {

@@ -238,7 +238,8 @@ public static class FigureExport
                 page.SetRequestInterceptionAsync(true).GetAwaiter().GetResult();
                 page.Request += async (_, e) =>
                 {
-                    if (e.Request.Url.StartsWith("file:", StringComparison.Ordinal) || e.Request.Url.StartsWith("data:", StringComparison.Ordinal))
+                    string url = e.Request.Url;
+                    if (url.StartsWith("file:", StringComparison.Ordinal) || url.StartsWith("data:", StringComparison.Ordinal))
                         await e.Request.ContinueAsync();
                     else await e.Request.AbortAsync();
                 };

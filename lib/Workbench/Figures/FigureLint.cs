@@ -85,7 +85,8 @@ public static partial class FigureLint
                 {
                     double lo = v.Min(), hi = v.Max(), span = Math.Max(hi - lo, 1e-12), rlo = Math.Min(r0, r1), rhi = Math.Max(r0, r1);
                     if (rhi > hi + 0.08 * span || rlo < lo - 0.08 * span)
-                        Add("range-past-data", $"{key} ('{title}') runs to {rlo:0.###}…{rhi:0.###} but the data span {lo:0.###}…{hi:0.###}.");
+                        Add("range-past-data",
+                            $"{key} ('{title}') runs to {rlo:0.###}…{rhi:0.###} but the data span {lo:0.###}…{hi:0.###}.");
                 }
             }
         }

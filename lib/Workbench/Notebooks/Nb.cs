@@ -174,7 +174,8 @@ public static class Html
         {
             sb.Append("<tr>");
             foreach (var column in df.Columns)
-                sb.Append("<td style=\"padding:2px 8px\">").Append(Encode(Convert.ToString(column[r], System.Globalization.CultureInfo.InvariantCulture) ?? "")).Append("</td>");
+                sb.Append("<td style=\"padding:2px 8px\">")
+                    .Append(Encode(Convert.ToString(column[r], System.Globalization.CultureInfo.InvariantCulture) ?? "")).Append("</td>");
             sb.Append("</tr>");
         }
         sb.Append("</tbody></table>");

@@ -29,15 +29,20 @@ public sealed class RunLock : IDisposable
     RunLock(FileStream stream) => _stream = stream;
 
     /// <summary>Takes the lock if nobody holds it; null when another process (or another stream here) holds it.</summary>
-    public static RunLock? TryAcquire(string runDirectory)
+    public static RunLock? TryAcquire(string runDirectory) => TryAcquire(runDirectory, writeOwner: true);
+
+    static RunLock? TryAcquire(string runDirectory, bool writeOwner)
     {
         Directory.CreateDirectory(runDirectory);
         try
         {
             var stream = new FileStream(Path.Combine(runDirectory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite,
                 FileShare.None);
-            var owner = new Owner(Environment.MachineName, Environment.ProcessId, DateTime.UtcNow);
-            AtomicFile.WriteAllText(Path.Combine(runDirectory, OwnerFile), JsonSerializer.Serialize(owner));
+            if (writeOwner)
+            {
+                var owner = new Owner(Environment.MachineName, Environment.ProcessId, DateTime.UtcNow);
+                AtomicFile.WriteAllText(Path.Combine(runDirectory, OwnerFile), JsonSerializer.Serialize(owner));
+            }
             return new RunLock(stream);
         }
         catch (IOException)
@@ -71,7 +76,7 @@ public sealed class RunLock : IDisposable
     public static bool IsHeld(string runDirectory)
     {
         if (!File.Exists(Path.Combine(runDirectory, FileName))) return false;
-        using var probe = TryAcquire(runDirectory);
+        using var probe = TryAcquire(runDirectory, writeOwner: false); // a probe leaves the last holder's name alone
         return probe is null;
     }
 

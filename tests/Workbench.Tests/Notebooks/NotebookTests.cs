@@ -62,7 +62,8 @@ public class NotebookTests
         Assert.DoesNotContain("https://cdn.plot.ly/plotly-", notebook); // (plotly.js itself names the CDN for map data)
 
         var convert = new System.Diagnostics.ProcessStartInfo("jupyter") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "nbconvert", "--to", "html", outcome.Output, "--output-dir", temp.File("html") }) convert.ArgumentList.Add(a);
+        foreach (var a in new[] { "nbconvert", "--to", "html", outcome.Output, "--output-dir", temp.File("html") })
+            convert.ArgumentList.Add(a);
         using (var process = System.Diagnostics.Process.Start(convert)!)
         {
             string log = await process.StandardError.ReadToEndAsync();

@@ -39,7 +39,9 @@ public sealed record FixMatchConfig : RunConfig
     [Knob("unlabelled loss weight λu", Min = 0, Max = 100)]
     public double LambdaU { get; init; } = 1;
 
-    /// <summary>Base learning rate η of η·cos(7πk/16K) (paper: 0.03 over 2^20 steps; 0.1 here, for runs of hundreds of steps).</summary>
+    /// <summary>
+    /// Base learning rate η of η·cos(7πk/16K) (paper: 0.03 over 2^20 steps; 0.1 here, for runs of hundreds of steps).
+    /// </summary>
     [Knob("base learning rate η", Min = 0, MinExclusive = true, Max = 10)]
     public double LearningRate { get; init; } = 0.1;
 

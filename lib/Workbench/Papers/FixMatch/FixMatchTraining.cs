@@ -210,7 +210,9 @@ public static class FixMatchTraining
         }
     }
 
-    /// <summary>A dataset's first <paramref name="count"/> images as N × 1 × 28 × 28 floats and N labels, in the caller's scope.</summary>
+    /// <summary>
+    /// A dataset's first <paramref name="count"/> images as N × 1 × 28 × 28 floats and N labels, in the caller's scope.
+    /// </summary>
     static (Tensor Images, Tensor Labels) Images(ImageDataset data, int count)
     {
         var (x, y) = TorchSetup.ToTensors(data.Take(count));

@@ -234,7 +234,8 @@ public static class MuZeroReport
         tables.Add(("paper-vs-ours", PaperVsOursTable(config, main, alpha, x, learned, truth, sims)));
         figures = Figure.Captioned(figures, new Dictionary<string, string>
         {
-            ["training-ablation"] = $"{config.Seeds} seeds for the main and AlphaZero runs, 1 seed (seed {config.Seed}) for the other variants",
+            ["training-ablation"] =
+                $"{config.Seeds} seeds for the main and AlphaZero runs, 1 seed (seed {config.Seed}) for the other variants",
         });
         return (tables, figures);
     }

@@ -196,7 +196,7 @@ public static class RangeNetReport
                 var points = keep.Where(i => scan.Label[i] == c + 1).ToList();
                 return (className, (IReadOnlyList<double>)[.. points.Select(i => (double)scan.X[i])],
                     (IReadOnlyList<double>)[.. points.Select(i => (double)scan.Y[i])]);
-            })); // every class in every panel, even with no points: a class keeps its colour across the three panels
+            })); // every class, even with no points: a class keeps its colour in every figure
         foreach (var trace in figure.Spec["data"]!.AsArray())
         {
             var t = trace!.AsObject();
@@ -269,7 +269,7 @@ public static class RangeNetReport
                 var points = keep.Where(i => labels[i] == c + 1).ToList();
                 return (className, (IReadOnlyList<double>)[.. points.Select(i => (double)scan.X[i])],
                     (IReadOnlyList<double>)[.. points.Select(i => (double)scan.Y[i])]);
-            }).Where(s => s.Item2.Count > 0));
+            })); // every class in every panel, even with no points: a class keeps its colour in every figure
         var figure = Plots.SmallMultiples(slug, "top-down",
             $"Test scan 0 from above (±25 m): truth, network back-projected, + KNN ({KnnText(config.Knn)})",
         [

@@ -120,7 +120,8 @@ internal sealed class SoftSortReport(string Name)
         {
             ["epsilon-sweep"] = "deterministic (one fixed input vector)",
             ["runtime"] = "deterministic inputs; median times on this machine",
-            ["applications"] = $"(a) and the method comparisons: {config.Seeds} seeds, mean ± std; ε ablations: 1 seed (seed {config.Seed})",
+            ["applications"] =
+                $"(a) and the method comparisons: {config.Seeds} seeds, mean ± std; ε ablations: 1 seed (seed {config.Seed})",
             ["epsilon-guidance"] = "deterministic (seeded random inputs, no training)",
         });
         return (tables, figures);
