@@ -5,9 +5,10 @@ namespace Workbench.Figures;
 
 /// <summary>
 /// Checks a figure's specification against the house rules a reader notices in a blog post: legends over data, SI
-/// suffixes on dimensionless axes, empty panels, overlapping tick labels, ranges past the data, colour bars without
-/// units and captions that do not say the preset and the seeds. Geometry is estimated from the spec (label widths
-/// from <see cref="Ticks.CharWidth"/>), so a rule can fail a figure that plotly.js would have drawn acceptably by luck.
+/// suffixes on dimensionless axes, empty panels, overlapping tick labels, fractional ticks on whole-number axes,
+/// ranges past the data, colour bars without units and captions that do not say the preset and the seeds. Geometry is
+/// estimated from the spec (label widths from <see cref="Ticks.CharWidth"/>), so a rule can fail a figure that
+/// plotly.js would have drawn acceptably by luck.
 /// </summary>
 public static partial class FigureLint
 {
@@ -42,6 +43,7 @@ public static partial class FigureLint
         foreach (var key in layout.Select(p => p.Key).Where(Ticks.IsAxisKey))
         {
             var axis = layout[key]!.AsObject();
+            if ((bool?)axis["visible"] == false) continue; // a message figure's hidden frame: nothing a reader sees
             string title = (string?)axis["title"]?["text"] ?? "";
             bool used = Ticks.TracesOn(data, key).Any(HasData);
             if (!used)
@@ -66,6 +68,9 @@ public static partial class FigureLint
                 // A little more lenient than the house style's own choice (8 px instead of 14 between x labels).
                 if (!angled && !Ticks.LabelsFit(ticks, lo, hi, log, length + (horizontal ? ticks.Count * 6 : length * 0.5), horizontal))
                     Add("tick-labels-overlap", $"{key} ('{title}'): {ticks.Count} labels overlap on {length:0} px.");
+                if (!log && NumericValues(data, key) is { Count: > 0 } whole && whole.All(IsWhole)
+                    && ticks.FirstOrDefault(t => !IsWhole(t.Value)) is { Label: not null } fraction)
+                    Add("fractional-ticks", $"{key} ('{title}') holds whole numbers only but has a tick at {fraction.Label}.");
             }
             else if (Ticks.CategoryLabels(data, key) is { Count: > 0 } categories)
             {
@@ -116,6 +121,8 @@ public static partial class FigureLint
 
     [GeneratedRegex(@"\b(\d+|one|two|three|four|five) seeds?\b|\bseed \d+|deterministic", RegexOptions.IgnoreCase)]
     private static partial Regex SeedsPattern();
+
+    static bool IsWhole(double v) => Math.Abs(v - Math.Round(v)) < 1e-9;
 
     static bool HasData(JsonObject trace) =>
         new[] { "x", "y", "z", "values" }.Any(k => trace[k] is JsonArray { Count: > 0 });

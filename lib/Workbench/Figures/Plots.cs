@@ -137,6 +137,66 @@ public static class Plots
         return figure;
     }
 
+    /// <summary>
+    /// A label image: one flat colour per class, the colours <see cref="HouseStyle.ColorsFor"/> gives the class names
+    /// (so a class looks the same here as in the paper's scatter plots), and a colour bar that names the classes.
+    /// </summary>
+    /// <param name="paper">Paper slug.</param>
+    /// <param name="name">Figure name.</param>
+    /// <param name="title">Title.</param>
+    /// <param name="labels">[row, column] class ids: 0 = <paramref name="noneName"/> (light grey), c ≥ 1 = classNames[c − 1].</param>
+    /// <param name="classNames">The classes, in id order from 1.</param>
+    /// <param name="noneName">What id 0 means, e.g. "empty pixel".</param>
+    /// <param name="squarePixels">Keep pixels square (false stretches the rows, e.g. for a wide range image).</param>
+    public static Figure ClassImage(string paper, string name, string title, int[,] labels, IReadOnlyList<string> classNames,
+        string noneName, bool squarePixels = true)
+    {
+        var pixels = new double[labels.GetLength(0), labels.GetLength(1)];
+        for (int r = 0; r < pixels.GetLength(0); r++)
+            for (int c = 0; c < pixels.GetLength(1); c++)
+                pixels[r, c] = labels[r, c] < 0 || labels[r, c] > classNames.Count
+                    ? throw new ArgumentOutOfRangeException(nameof(labels),
+                        $"label {labels[r, c]} at row {r}, column {c} is outside 0…{classNames.Count}.")
+                    : labels[r, c];
+        var figure = Image(paper, name, title, pixels, colorBarTitle: "class");
+        string[] colors = ["#eeeeee", .. HouseStyle.ColorsFor(classNames)];
+        int n = colors.Length;
+        // A stepped scale: id k owns [k/n, (k+1)/n] of it, with zmin/zmax half an id beyond the ends.
+        var scale = new JsonArray();
+        for (int k = 0; k < n; k++)
+        {
+            scale.Add(new JsonArray((double)k / n, colors[k]));
+            scale.Add(new JsonArray((double)(k + 1) / n, colors[k]));
+        }
+        var trace = figure.Spec["data"]![0]!.AsObject();
+        trace["colorscale"] = scale;
+        trace["zmin"] = -0.5;
+        trace["zmax"] = n - 0.5;
+        var colorBar = trace["colorbar"]!.AsObject();
+        colorBar["title"]!["side"] = "top"; // beside the class names it would run across them
+        colorBar["tickvals"] = new JsonArray([.. Enumerable.Range(0, n).Select(k => (JsonNode)k)]);
+        colorBar["ticktext"] = new JsonArray([.. new[] { noneName }.Concat(classNames).Select(l => (JsonNode)l)]);
+        if (!squarePixels) figure.Spec["layout"]!["yaxis"]!.AsObject().Remove("scaleanchor");
+        return figure;
+    }
+
+    /// <summary>
+    /// A figure with no axes that says in one sentence why there is nothing to draw (nothing qualified in this run), so
+    /// a notebook cell, an export and the gallery show the reason instead of an empty frame.
+    /// </summary>
+    public static Figure Message(string paper, string name, string title, string message)
+    {
+        var figure = Build(paper, name, title, [], new JsonObject { ["visible"] = false }, new JsonObject { ["visible"] = false });
+        var layout = figure.Spec["layout"]!.AsObject();
+        layout["annotations"] = new JsonArray(new JsonObject
+        {
+            ["text"] = HouseStyle.WrapTitle(message, 600), ["xref"] = "paper", ["yref"] = "paper", ["x"] = 0.5, ["y"] = 0.5,
+            ["showarrow"] = false, ["font"] = new JsonObject { ["size"] = 15, ["color"] = "#444444" },
+        });
+        layout["height"] = 300;
+        return figure;
+    }
+
     /// <summary>Grouped bars: one bar per group within each category, with optional error bars.</summary>
     public static Figure GroupedBars(string paper, string name, string title, string xTitle, string yTitle,
         IReadOnlyList<string> categories, IEnumerable<BarGroup> groups, Scale y = Scale.Linear)

@@ -44,7 +44,13 @@ public static class Ticks
             {
                 if (horizontal && categorical && !heatmap && !axis.ContainsKey("tickangle")
                     && CategoryLabels(data, key).Sum(l => Width(l) + Gap) > length)
+                {
+                    // Slanted labels reach further down than level ones: let plotly.js grow the margin and put the
+                    // axis title under the longest label instead of across it.
                     axis["tickangle"] = -30;
+                    axis["automargin"] = true;
+                    if (axis["title"] is JsonObject title) title["standoff"] = 12;
+                }
                 if (heatmap) axis["nticks"] = Math.Max(2, (int)(length / (horizontal ? 60 : RowHeight)));
                 continue;
             }
@@ -59,7 +65,9 @@ public static class Ticks
                 if (log && lo <= 0) lo = hi / 100;
                 axis["range"] = log ? new JsonArray(Math.Log10(lo), Math.Log10(hi)) : new JsonArray(lo, hi);
             }
-            var ticks = log ? LogTicks(lo, hi, length, horizontal) : LinearTicks(lo, hi, length, horizontal);
+            // An axis of whole numbers (iterations, counts, rounds) gets whole-number ticks only: 3, 4, not 3.0, 3.5.
+            double minStep = values.All(v => Math.Abs(v - Math.Round(v)) < 1e-9) ? 1 : 0;
+            var ticks = log ? LogTicks(lo, hi, length, horizontal) : LinearTicks(lo, hi, length, horizontal, minStep: minStep);
             if (ticks.Count == 0) continue;
             axis["tickvals"] = new JsonArray([.. ticks.Select(t => (JsonNode)JsonValue.Create(t.Value))]);
             axis["ticktext"] = new JsonArray([.. ticks.Select(t => (JsonNode)JsonValue.Create(t.Label))]);
@@ -176,16 +184,16 @@ public static class Ticks
         return (usable.Min(), usable.Max());
     }
 
-    /// <summary>Ticks at a 1-2-5 step, as many as fit.</summary>
+    /// <summary>Ticks at a 1-2-5 step no smaller than <paramref name="minStep"/>, as many as fit.</summary>
     public static IReadOnlyList<(double Value, string Label)> LinearTicks(double lo, double hi, double length, bool horizontal,
-        Func<double, double>? position = null)
+        Func<double, double>? position = null, double minStep = 0)
     {
         if (hi - lo < 1e-12 * Math.Max(1, Math.Abs(hi)))
         {
             double pad = lo == 0 ? 1 : Math.Abs(lo) * 0.1;
             (lo, hi) = (lo - pad, hi + pad);
         }
-        double step = NiceAtLeast((hi - lo) / 12);
+        double step = NiceAtLeast(Math.Max((hi - lo) / 12, minStep));
         List<(double, string)> best = [];
         for (int attempt = 0; attempt < 30; attempt++, step = NextNice(step))
         {

@@ -96,6 +96,20 @@ public static class Nb
         foreach (var figure in report.Figures) Show(figure);
     }
 
+    /// <summary>
+    /// Shows a report of whatever has finished (<see cref="Experiment{TConfig}.ReportFinished"/>): one sentence saying
+    /// how complete it is, then the named figures (all when none are named) of the part that has finished.
+    /// </summary>
+    public static FinishedReport Show(FinishedReport finished, params string[] figures)
+    {
+        var context = KernelInvocationContext.Current;
+        if (context is null) Console.WriteLine(finished.Summary);
+        else context.DisplayAs($"<p>{System.Net.WebUtility.HtmlEncode(finished.Summary)}</p>", "text/html");
+        if (finished.Report is { } report)
+            foreach (var figure in figures.Length == 0 ? report.Figures : [.. figures.Select(report.Figure)]) Show(figure, export: false);
+        return finished;
+    }
+
     /// <summary>Shows a table with a caption.</summary>
     public static DataFrame Show(DataFrame table, string caption = "")
     {

@@ -66,6 +66,9 @@ public interface IExperiment
     /// <exception cref="RunPlanException">The hash is not in the plan, or a run it starts from is not finished.</exception>
     RunOneOutcome RunOne(RunConfig config, RunStore store, string hash, IProgress<RunProgress>? progress = null,
         CancellationToken cancellation = default);
+
+    /// <summary>The report of whatever has finished, computing nothing (see <see cref="Experiment{TConfig}.ReportFinished"/>).</summary>
+    FinishedReport ReportFinished(RunConfig config, RunStore store, IProgress<RunProgress>? progress = null);
 }
 
 /// <summary>
@@ -118,6 +121,9 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfi
     ExperimentReport IExperiment.Run(RunConfig config, RunStore store, IProgress<RunProgress>? progress, CancellationToken cancellation) =>
         Run((TConfig)config, store, progress, cancellation);
 
+    FinishedReport IExperiment.ReportFinished(RunConfig config, RunStore store, IProgress<RunProgress>? progress) =>
+        ReportFinished((TConfig)config, store, progress);
+
     /// <inheritdoc/>
     public RunPlan Plan(RunConfig config, RunStore store) =>
         RunPlanner.Plan(Name, store, planStore => Run((TConfig)config, planStore));
@@ -140,6 +146,58 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfi
         {
             Figures = [.. report.Figures.Select(f => f.WithCaption(f.Caption.Length == 0 ? preset : $"{preset} · {f.Caption}"))],
         };
+    }
+
+    /// <summary>
+    /// The report of whatever has finished, computing nothing: the whole report when every run of
+    /// <paramref name="config"/>'s plan is finished, else the report of the largest smaller configuration along
+    /// <see cref="PartialAxes"/> (fewer seeds, fewer rounds) whose runs are all finished, else none. What a notebook's
+    /// report cells show while a plan submitted with <c>workbench submit</c> computes on a cluster.
+    /// </summary>
+    public FinishedReport ReportFinished(TConfig config, RunStore store, IProgress<RunProgress>? progress = null)
+    {
+        var plan = Plan(config, store);
+        bool Done(RunPlan p) => p.PartialAfter is null && p.Runs.All(r => r.Status == RunStatus.Finished);
+        if (Done(plan)) return new FinishedReport(Run(config, store, progress), config, config, plan);
+        foreach (var smaller in SmallerConfigs(config))
+            if (Done(Plan(smaller, store)))
+                return new FinishedReport(Run(smaller, store, progress), config, smaller, plan);
+        return new FinishedReport(null, config, null, plan);
+    }
+
+    /// <summary>
+    /// The knobs (snake_case) a partial report may show fewer of, most preferred first: "seeds" by default; a paper
+    /// whose runs form rounds (Lottery Ticket) adds its own. Only whole-number knobs of this config are used.
+    /// </summary>
+    protected virtual IReadOnlyList<string> PartialAxes => ["seeds"];
+
+    /// <summary>
+    /// Every valid configuration with smaller values along <see cref="PartialAxes"/> (each down to its smallest allowed
+    /// value), the ones covering the most runs first.
+    /// </summary>
+    IEnumerable<TConfig> SmallerConfigs(TConfig config)
+    {
+        var knobs = Configs.Knobs<TConfig>().Where(k => PartialAxes.Contains(k.Name) && Configs.Get(config, k.Name) is int).ToList();
+        var axes = knobs.Select(k => Enumerable.Range(1, (int)Configs.Get(config, k.Name)!).Reverse().ToArray()).ToList();
+        IEnumerable<int[]> combinations = [[]];
+        foreach (var axis in axes) combinations = [.. combinations.SelectMany(c => axis.Select(v => (int[])[.. c, v]))];
+        foreach (var values in combinations.OrderByDescending(c => c.Aggregate(1L, (a, v) => a * v)))
+        {
+            if (values.SequenceEqual(knobs.Select(k => (int)Configs.Get(config, k.Name)!))) continue;
+            TConfig candidate = config;
+            for (int i = 0; i < knobs.Count; i++) candidate = Configs.With(candidate, knobs[i].Name, values[i].ToString());
+            bool valid;
+            try
+            {
+                Configs.Validate(candidate);
+                valid = true;
+            }
+            catch (ConfigException)
+            {
+                valid = false; // below the knob's range (a paper that needs two seeds for its ± bands)
+            }
+            if (valid) yield return candidate;
+        }
     }
 
     /// <summary>The paper's orchestration: compute or load each run, hand the typed results to the report.</summary>

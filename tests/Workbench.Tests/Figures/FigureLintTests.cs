@@ -23,6 +23,9 @@ public class FigureLintTests
         var grid = Plots.SmallMultiples("test", "grid", "Five panels (1 seed)", [.. Enumerable.Range(0, 5).Select(_ => Good(Scale.Log))], 3)
             .WithCaption("preset smoke · 1 seed");
         Assert.Empty(FigureLint.Check(grid));
+        var nothing = Plots.Message("test", "none", "Nothing qualified (seed 0)", "No image stayed confidently wrong in this run.")
+            .WithCaption("preset smoke · 1 seed");
+        Assert.Empty(FigureLint.Check(nothing));
     }
 
     [Fact]
@@ -64,6 +67,21 @@ public class FigureLintTests
         axis["ticktext"] = new JsonArray([.. values.Select(v => (JsonNode)$"{v:0.00} units")]);
         axis.Remove(Ticks.AutoKey);
         Assert.Contains("tick-labels-overlap", Rules(figure));
+    }
+
+    [Fact]
+    public void Fractional_ticks_on_an_axis_of_whole_numbers_are_caught_and_the_house_style_avoids_them()
+    {
+        var iterations = Good(xs: [3, 4, 5, 6]); // a short run: four training iterations
+        var ticks = iterations.Spec["layout"]!["xaxis"]!["tickvals"]!.AsArray().Select(v => Ticks.Number(v)!.Value).ToList();
+        Assert.All(ticks, v => Assert.Equal(Math.Round(v), v));
+        Assert.DoesNotContain("fractional-ticks", Rules(iterations));
+
+        var axis = iterations.Spec["layout"]!["xaxis"]!.AsObject();
+        axis["tickvals"] = new JsonArray(3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0);
+        axis["ticktext"] = new JsonArray("3.0", "3.5", "4.0", "4.5", "5.0", "5.5", "6.0");
+        axis.Remove(Ticks.AutoKey);
+        Assert.Contains("fractional-ticks", Rules(iterations));
     }
 
     [Fact]

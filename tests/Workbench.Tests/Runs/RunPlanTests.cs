@@ -34,6 +34,36 @@ public class RunPlanTests
     }
 
     [Fact]
+    public void A_report_of_what_has_finished_shows_the_finished_seeds_and_computes_nothing()
+    {
+        using var temp = new TempFolder();
+        var store = new RunStore(temp.Path);
+        var tour = new TourExperiment();
+        var config = tour.Configure("smoke", "seeds=2");
+        int Finished() => Directory.EnumerateFiles(temp.Path, "result.json", SearchOption.AllDirectories).Count();
+
+        var nothing = tour.ReportFinished(config, store);
+        Assert.Null(nothing.Report);
+        Assert.StartsWith("No report of tour yet", nothing.Summary);
+        Assert.Equal(0, Finished());
+
+        tour.Run(tour.Configure("smoke", "seeds=1"), store); // what the cluster has finished so far: seed 0 and the sweep
+        int before = Finished();
+        var partial = tour.ReportFinished(config, store);
+        Assert.Equal(before, Finished()); // loaded, computed nothing
+        Assert.False(partial.IsComplete);
+        Assert.Equal(1, Assert.IsType<TourConfig>(partial.ReportedConfig).Seeds);
+        Assert.Contains("seeds=1 of 2", partial.Summary);
+        Assert.All(partial.Report!.Figures, f => Assert.StartsWith("preset smoke with seeds=1", f.Caption));
+
+        tour.Run(config, store);
+        var whole = tour.ReportFinished(config, store);
+        Assert.True(whole.IsComplete);
+        Assert.Equal(config, whole.ReportedConfig);
+        Assert.StartsWith("Every run of tour is finished", whole.Summary);
+    }
+
+    [Fact]
     public void Run_one_computes_exactly_that_run_and_names_a_missing_dependency_in_one_sentence()
     {
         using var temp = new TempFolder();

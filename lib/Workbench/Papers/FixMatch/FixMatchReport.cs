@@ -201,10 +201,13 @@ public static class FixMatchReport
             new StringDataFrameColumn("predicted_with_confidence_at_least_tau", stuck.Select(s => names[s.PredictedLabel])),
             new Int32DataFrameColumn("consecutive_evaluations", stuck.Select(s => s.Evaluations)),
             new Int32DataFrameColumn("of_evaluations", stuck.Select(_ => first.Record.Series("test_accuracy").Count)))));
-        figures.Add(Plots.Image(slug, "confidently-wrong", stuck.Count == 0
-                ? $"None confidently wrong (seed {first.Run.Seed}, {labels} labels)"
-                : $"Confidently wrong longest (seed {first.Run.Seed}, {labels} labels; row by row as in the table)",
-            FixMatchSamples.Tiles(FixMatchSplits.Of(FixMatchDataset.FashionMnist).Pool, stuck.Select(s => s.PoolIndex).ToList()),
+        figures.Add(stuck.Count == 0
+            ? Plots.Message(slug, "confidently-wrong", $"None confidently wrong (seed {first.Run.Seed}, {labels} labels)",
+                $"No audited unlabelled image was predicted with confidence ≥ τ = {first.Run.Threshold:0.##} and the wrong class "
+                + $"at any of the {first.Record.Series("test_accuracy").Count} evaluations of this run.")
+            : Plots.Image(slug, "confidently-wrong",
+                $"Confidently wrong longest (seed {first.Run.Seed}, {labels} labels; row by row as in the table)",
+                FixMatchSamples.Tiles(FixMatchSplits.Of(FixMatchDataset.FashionMnist).Pool, stuck.Select(s => s.PoolIndex).ToList()),
                 min: 0, max: 255, colorBarTitle: "pixel value (0–255)"));
     }
 

@@ -207,18 +207,32 @@ public static class RangeNetReport
             t["marker"]!["size"] = 1.5;
         }
         var layout = figure.Spec["layout"]!.AsObject();
+        layout["legend"]!["itemsizing"] = "constant"; // legend dots as large as the legend allows, not 1.5 px
         layout["scene"] = new System.Text.Json.Nodes.JsonObject
         {
-            ["aspectmode"] = "data",
+            // True proportions (plotly.js's "data" mode: side ratios whose product is 1), drawn at 0.85 of that size: the
+            // orthographic camera zooms with the ratios, and at full size it cuts off the box's corners.
+            ["aspectmode"] = "manual",
+            ["aspectratio"] = AspectRatio(0.85, [.. keep.Select(i => (double)scan.X[i])], [.. keep.Select(i => (double)scan.Y[i])],
+                [.. keep.Select(i => (double)scan.Z[i])]),
             ["xaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "x (m)" },
             ["yaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "y (m)" },
             ["zaxis"] = new System.Text.Json.Nodes.JsonObject { ["title"] = "z (m)" },
             ["camera"] = new System.Text.Json.Nodes.JsonObject
             {
-                ["eye"] = new System.Text.Json.Nodes.JsonObject { ["x"] = -1.4, ["y"] = -1.4, ["z"] = 0.9 },
+                ["eye"] = new System.Text.Json.Nodes.JsonObject { ["x"] = -1.5, ["y"] = -1.5, ["z"] = 1.3 },
+                // Orthographic: a perspective camera close enough to fill the frame cuts off the near corner.
+                ["projection"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "orthographic" },
             },
         };
         return figure.WithSize(1000, 700);
+    }
+
+    static System.Text.Json.Nodes.JsonObject AspectRatio(double zoom, double[] x, double[] y, double[] z)
+    {
+        double Span(double[] v) => Math.Max(1, v.Max() - v.Min());
+        double sx = Span(x), sy = Span(y), sz = Span(z), unit = Math.Cbrt(sx * sy * sz);
+        return new() { ["x"] = zoom * sx / unit, ["y"] = zoom * sy / unit, ["z"] = zoom * sz / unit };
     }
 
     static Figure RangeImageFigure(string slug, RangeNetConfig config, Evaluation main)
@@ -238,19 +252,21 @@ public static class RangeNetReport
     static Figure LabelImages(string slug, RangeNetConfig config, Evaluation main, RangeNetTrainResult run)
     {
         var p = main.Projections[0];
-        double[,] Image(Func<int, int> label)
+        int[,] Image(Func<int, int> label)
         {
-            var image = new double[p.Height, p.Width];
+            var image = new int[p.Height, p.Width];
             for (int r = 0; r < p.Height; r++)
                 for (int c = 0; c < p.Width; c++)
                     image[r, c] = p.Index[r * p.Width + c] >= 0 ? label(r * p.Width + c) : 0;
             return image;
         }
+        // The class colours of the 3D and top-down figures; rows stretched like the range image (angular bins, not square).
         return Plots.SmallMultiples(slug, "label-images", "Labels as images: ground truth (nearest point per pixel) and the 2D network",
         [
-            Plots.Image(slug, "truth", "ground truth", Image(q => main.TruthPixels[0][q]), "Jet", 0, 8),
-            Plots.Image(slug, "prediction", "network (argmax)", Image(q => run.TestPredictions[0][q]), "Jet", 0, 8,
-                colorBarTitle: "class id (0 = unlabelled)"),
+            Plots.ClassImage(slug, "truth", "ground truth", Image(q => main.TruthPixels[0][q]), ClassNames,
+                "empty or unlabelled", squarePixels: false),
+            Plots.ClassImage(slug, "prediction", "network (argmax)", Image(q => run.TestPredictions[0][q]), ClassNames,
+                "empty or unlabelled", squarePixels: false),
         ], columns: 1, panelWidth: 1100, panelHeight: 240);
     }
 

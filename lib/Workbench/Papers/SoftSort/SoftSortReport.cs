@@ -41,10 +41,11 @@ internal sealed class SoftSortReport(string Name)
             Plots.FitLogLogSlope([.. Measured(m.Method).Select(p => (double)p.N)], [.. Measured(m.Method).Select(p => p.Seconds)],
                 fitFrom: 1000));
         figures.Add(Plots.LogLog(Name, "runtime", "Forward + backward time of one soft rank vs n (slopes over n ≥ 1000)",
-            "n (values per row, log scale)", "seconds (log scale)",
+            "n (values per row, log scale)", "time (ms, log scale)",
             RuntimeMethods.Select(m => (m.Method == "sinkhorn" ? $"{m.Label} T={config.SinkhornIterations}" : m.Label,
                 (IReadOnlyList<double>)[.. Measured(m.Method).Select(p => (double)p.N)],
-                (IReadOnlyList<double>)[.. Measured(m.Method).Select(p => p.Seconds)])),
+                // Milliseconds: round labels (0.2, 1, 10) where seconds mix decimals with powers of ten (5×10⁻⁴).
+                (IReadOnlyList<double>)[.. Measured(m.Method).Select(p => p.Seconds * 1000)])),
             fitFrom: 1000));
 
         // (a) Top-k classification.
