@@ -7,7 +7,11 @@ using static TorchSharp.torch;
 
 namespace Workbench.Benchmarks;
 
-/// <summary>Stopwatch profile of one masked vs dense epoch, phase by phase (probe, not a benchmark).</summary>
+/// <summary>
+/// Stopwatch profile of the LotteryTraining epoch, phase by phase (forward + backward, gradient mask, Adam step, weight
+/// mask), with a census of zeros and subnormals in gradients, weights and Adam's state after each epoch. A probe, not a
+/// benchmark: <c>dotnet run -c Release --project benchmarks/Workbench.Benchmarks -- profile-lottery [dense|masked …]</c>.
+/// </summary>
 public static class LotteryStepProfile
 {
     public static void Run(string[] args)
@@ -18,7 +22,8 @@ public static class LotteryStepProfile
         var x = tensor(train.PixelsAsFloats()).reshape(train.Count, 784);
         var y = tensor(train.Labels.Select(l => (long)l).ToArray());
         var order = Workbench.Runs.Seeds.Permutation(train.Count, 0, "epoch:0");
-        var batches = Enumerable.Range(0, train.Count / 60).Select(b => order[(b * 60)..(b * 60 + 60)].Select(i => (long)i).ToArray()).ToArray();
+        var batches = Enumerable.Range(0, train.Count / 60)
+            .Select(b => order[(b * 60)..(b * 60 + 60)].Select(i => (long)i).ToArray()).ToArray();
         foreach (var mode in args.Length > 1 ? args[1..] : ["dense", "masked", "dense", "masked"])
         {
             using var net = TorchRandom.BuildWithSeed(0, () => new LeNet300100());
@@ -66,11 +71,15 @@ public static class LotteryStepProfile
                         }
                     return $"{sub} subnormal, {zero} zero of {all}";
                 }
-                var state = typeof(Workbench.Torch.Adam).GetField("_expAvg", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-                var stateSq = typeof(Workbench.Torch.Adam).GetField("_expAvgSq", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-                Console.WriteLine($"{mode} epoch {epoch}: fwd+bwd {t[0]:0} ms, mask grads {t[1]:0}, step {t[2]:0}, mask weights {t[3]:0}");
+                const System.Reflection.BindingFlags Private =
+                    System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+                var state = typeof(Workbench.Torch.Adam).GetField("_expAvg", Private)!;
+                var stateSq = typeof(Workbench.Torch.Adam).GetField("_expAvgSq", Private)!;
+                Console.WriteLine(
+                    $"{mode} epoch {epoch}: fwd+bwd {t[0]:0} ms, mask grads {t[1]:0}, step {t[2]:0}, mask weights {t[3]:0}");
                 Console.WriteLine($"   grads: {Census(net.parameters().Select(p => p.grad!))}; params: {Census(net.parameters())}");
-                Console.WriteLine($"   exp_avg: {Census((Tensor[])state.GetValue(opt)!)}; exp_avg_sq: {Census((Tensor[])stateSq.GetValue(opt)!)}");
+                Console.WriteLine(
+                    $"   exp_avg: {Census((Tensor[])state.GetValue(opt)!)}; exp_avg_sq: {Census((Tensor[])stateSq.GetValue(opt)!)}");
             }
         }
     }

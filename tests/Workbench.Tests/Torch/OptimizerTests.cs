@@ -77,7 +77,8 @@ public sealed class OptimizerTests
             }
         }
         foreach (var (a, b) in ours.parameters().Zip(theirs.parameters()))
-            Assert.True(a.allclose(b, rtol: 0, atol: 0), $"{type}: parameters differ (max |Δ| = {(a - b).abs().max().to_type(ScalarType.Float64).item<double>()})");
+            Assert.True(a.allclose(b, rtol: 0, atol: 0),
+                $"{type}: parameters differ (max |Δ| = {(a - b).abs().max().to_type(ScalarType.Float64).item<double>()})");
     }
 
     [Theory]

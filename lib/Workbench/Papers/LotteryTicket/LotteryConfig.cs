@@ -6,7 +6,7 @@ namespace Workbench.Papers.LotteryTicket;
 /// Knobs of the Lottery Ticket reproduction (Frankle &amp; Carbin, ICLR 2019). Defaults are the reading-group preset:
 /// LeNet-300-100 on the 10,000 MNIST digits, 20 % of the remaining weights pruned per round (output layer 10 %),
 /// fifteen rounds (down to about 3.6 % remaining, where the paper's tickets stop matching the dense network), three
-/// seeds; the controls (reinit, random mask) and the one-shot ablation every third round, on every seed.
+/// seeds; the controls (reinit, random mask) every third round and the one-shot ablation every sixth, on every seed.
 /// </summary>
 public sealed record LotteryConfig : RunConfig
 {
@@ -89,9 +89,13 @@ public sealed record LotteryConfig : RunConfig
     [Knob("rounds between control and one-shot runs (the last round always has them)", Unit = "rounds", Min = 1, Max = 60)]
     public int ControlEvery { get; init; } = 3;
 
-    /// <summary>Run the iterative-vs-one-shot ablation on every seed, at the control rounds.</summary>
-    [Knob("run the iterative-vs-one-shot ablation (every seed, at the control rounds)")]
+    /// <summary>Run the iterative-vs-one-shot ablation on every seed, at the one-shot rounds.</summary>
+    [Knob("run the iterative-vs-one-shot ablation (every seed)")]
     public bool Ablations { get; init; } = true;
+
+    /// <summary>Prune one-shot to the sparsity of every this many rounds (and of the last round).</summary>
+    [Knob("rounds between one-shot runs (the last round always has one)", Unit = "rounds", Min = 1, Max = 60)]
+    public int OneShotEvery { get; init; } = 6;
 
     /// <summary>
     /// Run the further ablations (pruning rates, global pruning, late rewinding) on <see cref="AblationSeeds"/> seeds.
@@ -126,6 +130,10 @@ public sealed record LotteryConfig : RunConfig
     /// <summary>The rounds at which the controls and the one-shot ablation run: every <see cref="ControlEvery"/>-th and the last.</summary>
     public IReadOnlyList<int> ControlRounds =>
         [.. Enumerable.Range(1, Rounds).Where(r => r % ControlEvery == 0 || r == Rounds)];
+
+    /// <summary>The rounds whose sparsity the one-shot ablation prunes to: every <see cref="OneShotEvery"/>-th and the last.</summary>
+    public IReadOnlyList<int> OneShotRounds =>
+        [.. Enumerable.Range(1, Rounds).Where(r => r % OneShotEvery == 0 || r == Rounds)];
 
     /// <summary>The validation split size actually used.</summary>
     public int ValidationCount => ValidationImages > 0 ? ValidationImages : Dataset == LotteryDataset.FashionMnist ? 5_000 : 1_000;

@@ -42,15 +42,16 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     /// <inheritdoc/>
     protected override LotteryConfig Smoke => new()
     {
-        Iterations = 150, EvalEvery = 25, Rounds = 2, Seeds = 2, ControlEvery = 1, MoreAblations = true, AblationRounds = 2,
-        AblationRates = [0.2, 0.4], AblationRewindIteration = 25, CheckpointEvery = 100,
+        Iterations = 150, EvalEvery = 25, Rounds = 2, Seeds = 2, ControlEvery = 1, OneShotEvery = 1, MoreAblations = true,
+        AblationRounds = 2, AblationRates = [0.2, 0.4], AblationRewindIteration = 25, CheckpointEvery = 100,
     };
 
     /// <inheritdoc/>
     protected override LotteryConfig Paper => new()
     {
         Dataset = LotteryDataset.FashionMnist, Iterations = 50_000, EvalEvery = 100, Rounds = 20, Seeds = 5, ControlEvery = 1,
-        MoreAblations = true, AblationSeeds = 5, AblationRounds = 20, AblationRewindIteration = 1_000, CheckpointEvery = 2_000,
+        OneShotEvery = 1, MoreAblations = true, AblationSeeds = 5, AblationRounds = 20, AblationRewindIteration = 1_000,
+        CheckpointEvery = 2_000,
     };
 
     /// <summary>The main pruning rule of a config.</summary>
@@ -139,7 +140,8 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         var controlRounds = c.ControlRounds;
         var armRuns = new List<(LotteryArm Arm, Func<int, int, RunRecord<LotteryRunResult>> Run, IReadOnlyList<int> Rounds)>
         {
-            (LotteryArm.Ticket, (s, r) => Ticket(c, s, r, Rule(c), c.RewindIteration, store, progress, ct), Enumerable.Range(1, c.Rounds).ToList()),
+            (LotteryArm.Ticket, (s, r) => Ticket(c, s, r, Rule(c), c.RewindIteration, store, progress, ct),
+                Enumerable.Range(1, c.Rounds).ToList()),
         };
         if (c.Controls)
         {
@@ -176,7 +178,8 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
             if (r < c.Rounds) next.Add(TicketJob(s, r + 1));
             foreach (var arm in armRuns.Skip(1).Where(a => a.Rounds.Contains(r)))
                 next.Add(new(2, () => { Keep(arm.Run(s, r)); return []; }));
-            if (c.Ablations && controlRounds.Contains(r)) next.Add(new(2, () => { Keep(OneShot(c, s, r, store, progress, ct)); return []; }));
+            if (c.Ablations && c.OneShotRounds.Contains(r))
+                next.Add(new(2, () => { Keep(OneShot(c, s, r, store, progress, ct)); return []; }));
             return next;
         });
         RunQueue.Job ChainJob(int chain, int s, int r) => new(1, () =>
@@ -192,7 +195,7 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         var ablations = new List<(string Panel, string Variant, int Seed, int Round, RunRecord<LotteryRunResult> Record)>();
         if (c.Ablations)
             foreach (int s in seeds)
-                foreach (int r in new[] { 0 }.Concat(controlRounds))
+                foreach (int r in new[] { 0 }.Concat(c.OneShotRounds))
                 {
                     ablations.Add(("iterative vs one-shot", "iterative", s, r, Keep(armRuns[0].Run(s, r))));
                     ablations.Add(("iterative vs one-shot", "one-shot", s, r, Keep(OneShot(c, s, r, store, progress, ct))));

@@ -36,7 +36,7 @@ internal sealed class LotteryReport(string Name)
         figures = Figure.Captioned(figures, new Dictionary<string, string>
         {
             ["first-layer-connections"] = $"1 seed (seed {c.Seed})",
-            ["ablations"] = $"mean ± std over {ablations.Select(a => a.Seed).Distinct().Count()} seeds at most (each panel names its own)",
+            ["ablations"] = $"{ablations.Select(a => a.Seed).Distinct().Count()} seeds at most",
         });
 
         var tables = new List<(string, DataFrame)>
@@ -113,21 +113,17 @@ internal sealed class LotteryReport(string Name)
     }
 
     /// <summary>
-    /// The sparsest level an arm keeps the dense network's accuracy at, walking from dense towards sparser levels:
-    /// the last % remaining whose mean accuracy is at least the dense mean − std before the first level below it
-    /// (null when it falls below at its first level), and that first level below (null when it never falls below).
+    /// The last sparsity at or above dense: the smallest fraction remaining among an arm's pruned levels whose mean
+    /// accuracy is at least the dense mean − std (null when none is), and the next sparser level, from which on every
+    /// level run is below (null when the sparsest level run is still at or above).
     /// </summary>
-    internal static (double? LastAtOrAbove, double? FirstBelow) LastAtOrAboveDense(List<SummaryRow> summary, LotteryArm arm)
+    internal static (double? LastAtOrAbove, double? FallsBelow) LastAtOrAboveDense(List<SummaryRow> summary, LotteryArm arm)
     {
         var dense = summary.First(s => s.Arm == LotteryArm.Ticket && s.Round == 0);
         double threshold = dense.Accuracy - dense.AccuracyStd;
-        double? last = null;
-        foreach (var row in summary.Where(s => s.Arm == arm && s.Round > 0).OrderBy(s => s.Round))
-        {
-            if (row.Accuracy < threshold) return (last, row.Remaining);
-            last = row.Remaining;
-        }
-        return (last, null);
+        var rows = summary.Where(s => s.Arm == arm && s.Round > 0).OrderBy(s => s.Round).ToList();
+        int last = rows.FindLastIndex(r => r.Accuracy >= threshold);
+        return (last < 0 ? null : rows[last].Remaining, last + 1 < rows.Count ? rows[last + 1].Remaining : null);
     }
 
     Figure SparsityFigure(string name, string title, string yTitle, List<SummaryRow> summary, Func<SummaryRow, double> value,
@@ -149,29 +145,33 @@ internal sealed class LotteryReport(string Name)
         figure.Spec["layout"]!["xaxis"]!["autorange"] = "reversed"; // pruning proceeds left to right, as in the paper
         if (markFalls)
         {
-            // A dotted vertical line in the arm's colour where it last keeps the dense accuracy (dense mean − std).
+            // A dotted vertical line in the arm's colour where it falls below the dense accuracy (dense mean − std) for good.
             var colors = HouseStyle.ColorsFor(curves.Select(k => k.Name).ToList());
             var shapes = new System.Text.Json.Nodes.JsonArray();
             var notes = new System.Text.Json.Nodes.JsonArray();
             for (int i = 0; i < arms.Count; i++)
             {
                 var (last, below) = LastAtOrAboveDense(summary, arms[i].Key);
-                if (arms[i].Key == LotteryArm.Ticket && arms[i].All(r => r.Round == 0) || below is null && last is null) continue;
-                double x = 100 * (last ?? 1.0);
-                shapes.Add(new System.Text.Json.Nodes.JsonObject
-                {
-                    ["type"] = "line", ["xref"] = "x", ["yref"] = "paper", ["x0"] = Math.Log10(x), ["x1"] = Math.Log10(x),
-                    ["y0"] = 0, ["y1"] = 1, ["line"] = new System.Text.Json.Nodes.JsonObject { ["color"] = colors[i], ["dash"] = "dot", ["width"] = 2 },
-                });
+                if (arms[i].All(r => r.Round == 0)) continue;
+                double x = 100 * (below ?? arms[i].Min(r => r.Remaining));
+                if (below is not null)
+                    shapes.Add(new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["type"] = "line", ["xref"] = "x", ["yref"] = "paper", ["x0"] = x, ["x1"] = x, // data units (annotations: log10)
+                        ["y0"] = 0, ["y1"] = 1,
+                        ["line"] = new System.Text.Json.Nodes.JsonObject { ["color"] = colors[i], ["dash"] = "dot", ["width"] = 2 },
+                    });
+                string label = Label(arms[i].Key);
                 notes.Add(new System.Text.Json.Nodes.JsonObject
                 {
-                    ["xref"] = "x", ["yref"] = "paper", ["x"] = Math.Log10(x), ["y"] = 0.02 + 0.07 * i, ["xanchor"] = "left",
+                    ["xref"] = "x", ["yref"] = "paper", ["x"] = Math.Log10(x), ["y"] = 0.02 + 0.07 * i,
+                    ["xanchor"] = x < 10 ? "right" : "left", // the x axis runs from 100 % on the left to sparse on the right
                     ["showarrow"] = false, ["font"] = new System.Text.Json.Nodes.JsonObject { ["color"] = colors[i], ["size"] = 11 },
                     ["text"] = below is null
-                        ? FormattableString.Invariant($" {Label(arms[i].Key)} ≥ dense at every level run")
+                        ? FormattableString.Invariant($" {label} ≥ dense at every level run ")
                         : last is null
-                            ? FormattableString.Invariant($" {Label(arms[i].Key)} below dense from {100 * below:0.#} %")
-                            : FormattableString.Invariant($" {Label(arms[i].Key)} ≥ dense down to {x:0.#} %"),
+                            ? FormattableString.Invariant($" {label} below dense from {x:0.#} % ")
+                            : FormattableString.Invariant($" {label} below dense from {x:0.#} % (≥ dense down to {100 * last:0.#} %) "),
                 });
             }
             figure.Spec["layout"]!["shapes"] = shapes;
@@ -249,7 +249,8 @@ internal sealed class LotteryReport(string Name)
             figure.Spec["layout"]!["xaxis"]!["autorange"] = "reversed";
             return figure;
         }).ToList();
-        return Plots.SmallMultiples(Name, "ablations", "Ablations: test accuracy at early stop vs weights remaining (mean ± std over seeds)",
+        return Plots.SmallMultiples(Name, "ablations",
+            "Ablations: test accuracy at early stop vs weights remaining (mean ± std over seeds)",
             panels, columns: Math.Min(2, panels.Count), panelWidth: 460, panelHeight: 340);
     }
 
@@ -286,11 +287,11 @@ internal sealed class LotteryReport(string Name)
             : FormattableString.Invariant($"{100 * remaining:0.#} %");
         string Falls(double? below) => below is null
             ? FormattableString.Invariant($", not below dense down to the sparsest level run ({100 * lowest.Remaining:0.#} %)")
-            : FormattableString.Invariant($", first below at {100 * below:0.#} %");
+            : FormattableString.Invariant($", below from {100 * below:0.#} % on");
         var (ticketLast, ticketBelow) = LastAtOrAboveDense(summary, LotteryArm.Ticket);
         string threshold = FormattableString.Invariant($"dense {100 * dense.Accuracy:0.0} ± {100 * dense.AccuracyStd:0.0} %");
         rows.Add(new("Winning tickets reach at least the dense network's test accuracy far below 21 % (LeNet: down to ~3.6 %); " +
-            "measured: the last % remaining, from dense down, whose mean accuracy is ≥ dense mean − std",
+            "measured: the smallest % remaining whose mean accuracy is ≥ dense mean − std",
             "ticket ≥ dense down to 3.6 % remaining (reported)",
             $"ticket ≥ dense down to {Level(ticketLast)}{Falls(ticketBelow)} ({threshold}; {preset})",
             ticketLast is null ? "does not hold at this scale"
@@ -331,13 +332,16 @@ internal sealed class LotteryReport(string Name)
                 "not run", "set ablations=true to compare"));
             return PaperVsOurs.Table(rows);
         }
-        var (it, itStd) = SeriesStats.MeanStd(pairs.Where(a => a.Variant == "iterative").Select(a => a.Record.Result.EarlyStopTestAccuracy));
-        var (os, osStd) = SeriesStats.MeanStd(pairs.Where(a => a.Variant == "one-shot").Select(a => a.Record.Result.EarlyStopTestAccuracy));
+        (double Mean, double Std) Accuracy(string variant) =>
+            SeriesStats.MeanStd(pairs.Where(a => a.Variant == variant).Select(a => a.Record.Result.EarlyStopTestAccuracy));
+        var (it, itStd) = Accuracy("iterative");
+        var (os, osStd) = Accuracy("one-shot");
         int pairSeeds = pairs.Select(a => a.Seed).Distinct().Count();
         rows.Add(new("Iterative pruning finds smaller winning tickets than one-shot pruning",
             "iterative pruning keeps dense accuracy at smaller sizes than one-shot (reported, Figure 4/Section 2)",
             FormattableString.Invariant($"at {100 * pairs.First().Record.Result.Remaining:0.#} % ({pairSeeds} seeds): ") +
-                FormattableString.Invariant($"iterative {100 * it:0.0} ± {100 * itStd:0.0} % vs one-shot {100 * os:0.0} ± {100 * osStd:0.0} %"),
+                FormattableString.Invariant($"iterative {100 * it:0.0} ± {100 * itStd:0.0} % ") +
+                FormattableString.Invariant($"vs one-shot {100 * os:0.0} ± {100 * osStd:0.0} %"),
             it - itStd > os + osStd ? "holds"
                 : it > os ? "partly: higher on average, within one std"
                 : "does not hold at this size"));

@@ -39,7 +39,8 @@ internal sealed class LotteryData
 
 /// <summary>
 /// Trains one masked network with Adam and records validation loss and accuracy every few iterations; the weights of
-/// the lowest validation loss are kept (best.weights) and tested once at the end, beside the final weights. Pruned weights stay exactly zero: their gradients are masked before each step (so Adam's moment
+/// the lowest validation loss are kept (best.weights) and tested once at the end, beside the final weights. Pruned
+/// weights stay exactly zero: their gradients are masked before each step (so Adam's moment
 /// estimates there stay zero, as the run starts with fresh optimizer state) and the mask is re-applied after it.
 /// </summary>
 internal static class Trainer
