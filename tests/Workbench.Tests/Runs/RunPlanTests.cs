@@ -12,7 +12,7 @@ public class RunPlanTests
     {
         using var temp = new TempFolder();
         var lottery = new LotteryExperiment();
-        var config = lottery.Configure("smoke", "ablations=false");
+        var config = lottery.Configure("smoke", "ablations=false; more_ablations=false");
         var plan = lottery.Plan(config, new RunStore(temp.Path));
 
         Assert.Null(plan.PartialAfter);
@@ -69,7 +69,8 @@ public class RunPlanTests
         using var temp = new TempFolder();
         var store = new RunStore(temp.Path);
         var lottery = new LotteryExperiment();
-        var config = lottery.Configure("smoke", "ablations=false; controls=false; seeds=1; rounds=1; iterations=30; eval_every=10");
+        var config = lottery.Configure("smoke",
+            "ablations=false; more_ablations=false; controls=false; seeds=1; rounds=1; iterations=30; eval_every=10");
         var plan = lottery.Plan(config, store);
         var dense = plan.Runs.Single(r => r.Level == 0);
         var ticket = plan.Runs.Single(r => r.Level == 1);

@@ -42,15 +42,16 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
     /// <inheritdoc/>
     protected override LotteryConfig Smoke => new()
     {
-        Iterations = 150, EvalEvery = 25, Rounds = 2, Seeds = 2, AblationRounds = 2, AblationRates = [0.2, 0.4],
-        AblationRewindIteration = 25, CheckpointEvery = 100,
+        Iterations = 150, EvalEvery = 25, Rounds = 2, Seeds = 2, ControlEvery = 1, OneShotEvery = 1, MoreAblations = true,
+        AblationRounds = 2, AblationRates = [0.2, 0.4], AblationRewindIteration = 25, CheckpointEvery = 100,
     };
 
     /// <inheritdoc/>
     protected override LotteryConfig Paper => new()
     {
-        Dataset = LotteryDataset.FashionMnist, Iterations = 50_000, EvalEvery = 100, Rounds = 20, Seeds = 5, AblationRounds = 20,
-        AblationRewindIteration = 1_000, CheckpointEvery = 2_000,
+        Dataset = LotteryDataset.FashionMnist, Iterations = 50_000, EvalEvery = 100, Rounds = 20, Seeds = 5, ControlEvery = 1,
+        OneShotEvery = 1, MoreAblations = true, AblationSeeds = 5, AblationRounds = 20, AblationRewindIteration = 1_000,
+        CheckpointEvery = 2_000,
     };
 
     /// <summary>The main pruning rule of a config.</summary>
@@ -136,47 +137,73 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         EnsureDataset(c.Dataset);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var seeds = Enumerable.Range(c.Seed, c.Seeds).ToArray();
-        var rounds = Enumerable.Range(0, c.Rounds + 1).ToArray();
-        var arms = new List<(LotteryArm Arm, Func<int, int, RunRecord<LotteryRunResult>> Run)>
+        var controlRounds = c.ControlRounds;
+        var armRuns = new List<(LotteryArm Arm, Func<int, int, RunRecord<LotteryRunResult>> Run, IReadOnlyList<int> Rounds)>
         {
-            (LotteryArm.Ticket, (s, r) => Ticket(c, s, r, Rule(c), c.RewindIteration, store, progress, ct)),
+            (LotteryArm.Ticket, (s, r) => Ticket(c, s, r, Rule(c), c.RewindIteration, store, progress, ct),
+                Enumerable.Range(1, c.Rounds).ToList()),
         };
         if (c.Controls)
         {
-            arms.Add((LotteryArm.Reinit, (s, r) => Reinit(c, s, r, store, progress, ct)));
-            arms.Add((LotteryArm.RandomMask, (s, r) => RandomMask(c, s, r, store, progress, ct)));
+            armRuns.Add((LotteryArm.Reinit, (s, r) => Reinit(c, s, r, store, progress, ct), controlRounds));
+            armRuns.Add((LotteryArm.RandomMask, (s, r) => RandomMask(c, s, r, store, progress, ct), controlRounds));
         }
-        // Seeds are independent chains: train them side by side (each run is deterministic whatever the schedule).
-        var bySeed = ParallelRuns.Map(seeds,
-            s => arms.SelectMany(a => rounds.Select(r => (a.Arm, Seed: s, Round: r, Record: a.Run(s, r)))).ToList(), ct);
-        var main = arms.SelectMany(a => seeds.SelectMany(s => rounds.Select(r =>
-            bySeed[Array.IndexOf(seeds, s)].First(m => m.Arm == a.Arm && m.Round == r)))).ToList();
-
-        var ablations = new List<(string Panel, string Variant, int Round, RunRecord<LotteryRunResult> Record)>();
-        if (c.Ablations)
+        var chains = new List<(string Panel, string Variant, int[] Seeds, int Rounds, Func<int, int, RunRecord<LotteryRunResult>> Run)>();
+        if (c.MoreAblations)
         {
-            int s0 = c.Seed;
-            var chains = new List<(string Panel, string Variant, Func<int, RunRecord<LotteryRunResult>> Run)>
-            {
-                ("iterative vs one-shot", "iterative", r => Ticket(c, s0, r, Rule(c), c.RewindIteration, store, progress, ct)),
-                ("iterative vs one-shot", "one-shot", r => OneShot(c, s0, r, store, progress, ct)),
-            };
+            var ablationSeeds = seeds.Take(c.AblationSeeds).ToArray();
+            void Chain(string panel, string variant, Func<int, int, RunRecord<LotteryRunResult>> run) =>
+                chains.Add((panel, variant, ablationSeeds, c.AblationRounds, run));
             foreach (var rate in c.AblationRates)
-                chains.Add(("pruning rate per round", FormattableString.Invariant($"{rate:0.##} per round"),
-                    r => Ticket(c, s0, r, Rule(c) with { FullyConnected = rate, Convolution = rate / 2, Output = rate / 2 },
-                        c.RewindIteration, store, progress, ct)));
-            chains.Add(("layer-wise vs global", c.GlobalPruning ? "global" : "layer-wise",
-                r => Ticket(c, s0, r, Rule(c), c.RewindIteration, store, progress, ct)));
-            chains.Add(("layer-wise vs global", c.GlobalPruning ? "layer-wise" : "global",
-                r => Ticket(c, s0, r, Rule(c) with { Global = !c.GlobalPruning }, c.RewindIteration, store, progress, ct)));
-            chains.Add(("reset vs late rewinding", "reset to θ0", r => Ticket(c, s0, r, Rule(c), 0, store, progress, ct)));
-            chains.Add(("reset vs late rewinding", $"rewind to iteration {c.AblationRewindIteration}",
-                r => Ticket(c, s0, r, Rule(c), c.AblationRewindIteration, store, progress, ct)));
-            var ablationRounds = Enumerable.Range(0, c.AblationRounds + 1).ToArray();
-            var results = ParallelRuns.Map(chains,
-                chain => ablationRounds.Select(r => (chain.Panel, chain.Variant, Round: r, Record: chain.Run(r))).ToList(), ct);
-            ablations.AddRange(results.SelectMany(x => x));
+                Chain("pruning rate per round", FormattableString.Invariant($"{rate:0.##} per round"),
+                    (s, r) => Ticket(c, s, r, Rule(c) with { FullyConnected = rate, Convolution = rate / 2, Output = rate / 2 },
+                        c.RewindIteration, store, progress, ct));
+            Chain("layer-wise vs global", c.GlobalPruning ? "global" : "layer-wise",
+                (s, r) => Ticket(c, s, r, Rule(c), c.RewindIteration, store, progress, ct));
+            Chain("layer-wise vs global", c.GlobalPruning ? "layer-wise" : "global",
+                (s, r) => Ticket(c, s, r, Rule(c) with { Global = !c.GlobalPruning }, c.RewindIteration, store, progress, ct));
+            Chain("reset vs late rewinding", "reset to θ0", (s, r) => Ticket(c, s, r, Rule(c), 0, store, progress, ct));
+            Chain("reset vs late rewinding", $"rewind to iteration {c.AblationRewindIteration}",
+                (s, r) => Ticket(c, s, r, Rule(c), c.AblationRewindIteration, store, progress, ct));
         }
+
+        // Train: ticket rounds first (each unlocks the next and its controls), then the controls and ablation chains,
+        // on every core. The lists below then ask for every run again in a fixed order (all cached by then).
+        var fresh = new System.Collections.Concurrent.ConcurrentDictionary<string, RunRecord<LotteryRunResult>>();
+        RunRecord<LotteryRunResult> Keep(RunRecord<LotteryRunResult> record) => fresh.GetOrAdd(record.Hash, record);
+        RunQueue.Job TicketJob(int s, int r) => new(0, () =>
+        {
+            Keep(armRuns[0].Run(s, r));
+            var next = new List<RunQueue.Job>();
+            if (r < c.Rounds) next.Add(TicketJob(s, r + 1));
+            foreach (var arm in armRuns.Skip(1).Where(a => a.Rounds.Contains(r)))
+                next.Add(new(2, () => { Keep(arm.Run(s, r)); return []; }));
+            if (c.Ablations && c.OneShotRounds.Contains(r))
+                next.Add(new(2, () => { Keep(OneShot(c, s, r, store, progress, ct)); return []; }));
+            return next;
+        });
+        RunQueue.Job ChainJob(int chain, int s, int r) => new(1, () =>
+        {
+            Keep(chains[chain].Run(s, r));
+            return r < chains[chain].Rounds ? [ChainJob(chain, s, r + 1)] : [];
+        });
+        RunQueue.Drain(seeds.Select(s => TicketJob(s, 0))
+            .Concat(chains.SelectMany((chain, i) => chain.Seeds.Select(s => ChainJob(i, s, 0)))), ct);
+
+        var main = armRuns.SelectMany(a => seeds.SelectMany(s => new[] { 0 }.Concat(a.Rounds)
+            .Select(r => (a.Arm, Seed: s, Round: r, Record: Keep(a.Run(s, r)))))).ToList();
+        var ablations = new List<(string Panel, string Variant, int Seed, int Round, RunRecord<LotteryRunResult> Record)>();
+        if (c.Ablations)
+            foreach (int s in seeds)
+                foreach (int r in new[] { 0 }.Concat(c.OneShotRounds))
+                {
+                    ablations.Add(("iterative vs one-shot", "iterative", s, r, Keep(armRuns[0].Run(s, r))));
+                    ablations.Add(("iterative vs one-shot", "one-shot", s, r, Keep(OneShot(c, s, r, store, progress, ct))));
+                }
+        foreach (var chain in chains)
+            foreach (int s in chain.Seeds)
+                for (int r = 0; r <= chain.Rounds; r++)
+                    ablations.Add((chain.Panel, chain.Variant, s, r, Keep(chain.Run(s, r))));
 
         store.AllRunsRequested();
         var (tables, figures) = new LotteryReport(Name).Build(c, main, ablations);

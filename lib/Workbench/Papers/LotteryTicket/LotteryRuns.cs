@@ -74,6 +74,15 @@ public sealed record LotteryRun : RunConfig
     /// <summary>Dense run: also save the weights after this many iterations; pruned runs: start from them (0 = θ0).</summary>
     public int RewindIteration { get; init; }
 
+    /// <summary>
+    /// Revision of what a run records; set explicitly by <see cref="LotteryConfig.TrainingRun"/> (non-default values
+    /// enter the hash) and raised when training or its records change, so runs cached by older code are retrained.
+    /// </summary>
+    public int Revision { get; init; }
+
+    /// <summary>The current <see cref="Revision"/> (1: validation curves only, test accuracy at the best-validation weights).</summary>
+    public const int CurrentRevision = 1;
+
     /// <inheritdoc/>
     public override void Validate()
     {

@@ -38,14 +38,15 @@ internal sealed class LotteryData
 }
 
 /// <summary>
-/// Trains one masked network with Adam and records validation loss, validation and test accuracy every few
-/// iterations. Pruned weights stay exactly zero: their gradients are masked before each step (so Adam's moment
+/// Trains one masked network with Adam and records validation loss and accuracy every few iterations; the weights of
+/// the lowest validation loss are kept (best.weights) and tested once at the end, beside the final weights. Pruned
+/// weights stay exactly zero: their gradients are masked before each step (so Adam's moment
 /// estimates there stay zero, as the run starts with fresh optimizer state) and the mask is re-applied after it.
 /// </summary>
 internal static class Trainer
 {
     /// <summary>What the loop carries between evaluations (and across a resume).</summary>
-    internal sealed record EarlyStop(double BestValidationLoss, long BestIteration, double TestAtBest);
+    internal sealed record EarlyStop(double BestValidationLoss, long BestIteration);
 
     /// <summary>Builds θ0 for a seed: PyTorch's default initialisation drawn from a seeded generator.</summary>
     public static PrunableNetwork Initial(LotteryModel model, int seed, string purpose = "init") =>
@@ -61,6 +62,7 @@ internal static class Trainer
         torch.set_num_threads(TorchSetup.Threads);
         var data = LotteryData.Get(run.Dataset, run.ValidationImages);
         var layers = net.Layers;
+        string bestWeights = Path.Combine(ctx.Directory, "best.weights");
         bool dense = masks.All(m => Array.TrueForAll(m, v => v != 0f));
         using var maskScope = NewDisposeScope();
         var maskTensors = layers.Select((l, i) => tensor(masks[i]).reshape(l.Weight.shape)).ToArray();
@@ -82,22 +84,28 @@ internal static class Trainer
             Evaluate = (done, best) =>
             {
                 var (valLoss, valAccuracy) = SupervisedTraining<EarlyStop>.Classify(net, data.ValX, data.ValY);
-                var (_, testAccuracy) = SupervisedTraining<EarlyStop>.Classify(net, data.TestX, data.TestY);
                 ctx.Log(done, "validation_loss", valLoss);
                 ctx.Log(done, "validation_accuracy", valAccuracy);
-                ctx.Log(done, "test_accuracy", testAccuracy);
-                if (valLoss < best.BestValidationLoss) best = new EarlyStop(valLoss, done, testAccuracy);
-                return (best, $"{EnumNames.Of(run.Arm)} r{run.Round} s{run.Seed} test {testAccuracy:P1}");
+                if (valLoss < best.BestValidationLoss)
+                {
+                    // Deterministic, so a resumed run rewrites the same file at the same iteration.
+                    WeightFile.Write(bestWeights, TorchSetup.ExportParameters(net));
+                    best = new EarlyStop(valLoss, done);
+                }
+                return (best, $"{EnumNames.Of(run.Arm)} r{run.Round} s{run.Seed} validation {valAccuracy:P1}");
             },
         };
-        var earlyStop = training.Run(ctx, new EarlyStop(double.PositiveInfinity, 0, 0));
+        var earlyStop = training.Run(ctx, new EarlyStop(double.PositiveInfinity, 0));
 
         var (_, finalTest) = SupervisedTraining<EarlyStop>.Classify(net, data.TestX, data.TestY);
-        WeightFile.Write(Path.Combine(ctx.Directory, "final.weights"),
-            layers.Select(l => l.Weight.detach().data<float>().ToArray()).ToArray());
+        var finalWeights = layers.Select(l => l.Weight.detach().data<float>().ToArray()).ToArray();
+        TorchSetup.ImportParameters(net, WeightFile.Read(bestWeights));
+        var (_, testAtBest) = SupervisedTraining<EarlyStop>.Classify(net, data.TestX, data.TestY);
+        File.Delete(bestWeights);
+        WeightFile.Write(Path.Combine(ctx.Directory, "final.weights"), finalWeights);
         WeightFile.Write(Path.Combine(ctx.Directory, "mask.weights"), masks);
         return new LotteryRunResult(MagnitudePruning.Remaining(masks), MagnitudePruning.RemainingPerLayer(masks), earlyStop.BestIteration,
-            earlyStop.TestAtBest, earlyStop.BestValidationLoss, finalTest, watch.Elapsed.TotalSeconds);
+            testAtBest, earlyStop.BestValidationLoss, finalTest, watch.Elapsed.TotalSeconds);
     }
 
     internal static void MaskGradients(IReadOnlyList<PrunableLayer> layers, Tensor[] masks)

@@ -12,7 +12,8 @@ public class LotteryTests
     static readonly LotteryExperiment Experiment = new();
 
     static LotteryConfig Tiny(params string[] overrides) =>
-        Experiment.Configure("smoke", ["iterations=60", "eval_every=20", "rounds=2", "seeds=1", "checkpoint_every=1000", .. overrides]);
+        Experiment.Configure("smoke",
+            ["iterations=60", "eval_every=20", "rounds=2", "seeds=1", "checkpoint_every=1000", "more_ablations=false", .. overrides]);
 
     [Fact]
     public void LeNet_300_100_has_the_papers_266k_weights()
@@ -157,6 +158,64 @@ public class LotteryTests
         foreach (var run in runs)
             Assert.Equal(File.ReadAllText(Path.Combine(serial.Path, "lottery-ticket", "lottery-run", run!, "metrics.csv")),
                          File.ReadAllText(Path.Combine(parallel.Path, "lottery-ticket", "lottery-run", run!, "metrics.csv")));
+    }
+
+    [Fact]
+    public void Controls_run_every_few_rounds_and_always_at_the_last()
+    {
+        var config = Experiment.Configure("reading-group", []);
+        Assert.Equal([3, 6, 9, 12, 15], config.ControlRounds);
+        Assert.Equal([2, 4, 5], (config with { Rounds = 5, ControlEvery = 2 }).ControlRounds);
+        Assert.InRange(Math.Pow(0.8, config.Rounds), 0.03, 0.036); // 3.5 % of the hidden weights remain, as the issue asks
+        Assert.Equal(2_000, config.IterationCount);
+        Assert.Equal(16_000, (config with { Dataset = LotteryDataset.FashionMnist }).IterationCount);
+        Assert.Equal(500, (config with { Iterations = 500 }).IterationCount);
+    }
+
+    [Fact]
+    public void Last_sparsity_at_or_above_dense_is_the_sparsest_level_at_or_above_dense_minus_std()
+    {
+        static LotteryReport.SummaryRow Row(LotteryArm arm, int round, double remaining, double accuracy, double std = 0) =>
+            new(arm, round, remaining, 0, 0, accuracy, std, 3);
+        var summary = new List<LotteryReport.SummaryRow>
+        {
+            Row(LotteryArm.Ticket, 0, 1.0, 0.95, 0.01),
+            Row(LotteryArm.Ticket, 1, 0.5, 0.96), Row(LotteryArm.Ticket, 2, 0.2, 0.94), // 0.94 ≥ 0.95 − 0.01
+            Row(LotteryArm.Ticket, 3, 0.1, 0.93), Row(LotteryArm.Ticket, 4, 0.05, 0.97), // a dip, then back above
+            Row(LotteryArm.Ticket, 5, 0.02, 0.90),
+            Row(LotteryArm.Reinit, 1, 0.5, 0.939),
+            Row(LotteryArm.RandomMask, 1, 0.5, 0.95),
+        };
+        Assert.Equal((0.05, 0.02), LotteryReport.LastAtOrAboveDense(summary, LotteryArm.Ticket));
+        Assert.Equal((null, 0.5), LotteryReport.LastAtOrAboveDense(summary, LotteryArm.Reinit));
+        Assert.Equal((0.5, null), LotteryReport.LastAtOrAboveDense(summary, LotteryArm.RandomMask));
+    }
+
+    [Fact]
+    public void Learning_speed_is_not_measurable_when_the_dense_early_stop_is_at_the_end_of_the_budget()
+    {
+        var config = Experiment.Configure("reading-group", ["iterations=1000"]);
+        LotteryReport.SummaryRow Dense(double earlyStop) => new(LotteryArm.Ticket, 0, 1, earlyStop, 50, 0.95, 0.01, 3);
+        Assert.True(LotteryReport.LearningSpeed.Of(config, [Dense(600)]).Measurable);
+        var end = LotteryReport.LearningSpeed.Of(config, [Dense(950)]);
+        Assert.False(end.Measurable);
+        Assert.StartsWith("not measurable at this budget", end.Why);
+    }
+
+    [Fact]
+    public void The_run_queue_runs_every_job_and_every_job_it_unlocks()
+    {
+        var done = new System.Collections.Concurrent.ConcurrentBag<(int, int)>();
+        RunQueue.Job Chain(int chain, int step) => new(chain, () =>
+        {
+            done.Add((chain, step));
+            return step < 4 ? [Chain(chain, step + 1)] : [];
+        });
+        RunQueue.Drain(Enumerable.Range(0, 3).Select(c => Chain(c, 0)), CancellationToken.None);
+        Assert.Equal(15, done.Count);
+        Assert.Equal(15, done.Distinct().Count());
+        var failing = new RunQueue.Job(0, () => throw new InvalidOperationException("boom"));
+        Assert.Equal("boom", Assert.Throws<InvalidOperationException>(() => RunQueue.Drain([failing, Chain(1, 0)], default)).Message);
     }
 
     sealed class Interrupt(CancellationTokenSource source, long afterDone) : IProgress<RunProgress>
