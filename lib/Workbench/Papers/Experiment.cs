@@ -166,26 +166,30 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfi
     }
 
     /// <summary>
-    /// The knobs (snake_case) a partial report may show fewer of, most preferred first: "seeds" by default; a paper
-    /// whose runs form rounds (Lottery Ticket) adds its own. Only whole-number knobs of this config are used.
+    /// The knobs (snake_case) a partial report may show fewer of: whole-number knobs go down to 1 (fewer seeds, fewer
+    /// rounds), switches from on to off (no ablations). "seeds" by default; a paper whose runs form rounds adds its own.
     /// </summary>
     protected virtual IReadOnlyList<string> PartialAxes => ["seeds"];
 
     /// <summary>
-    /// Every valid configuration with smaller values along <see cref="PartialAxes"/> (each down to its smallest allowed
-    /// value), the ones covering the most runs first.
+    /// Every valid configuration with smaller values along <see cref="PartialAxes"/>, the ones covering the most runs
+    /// first (a switch counts as two values when on).
     /// </summary>
     IEnumerable<TConfig> SmallerConfigs(TConfig config)
     {
-        var knobs = Configs.Knobs<TConfig>().Where(k => PartialAxes.Contains(k.Name) && Configs.Get(config, k.Name) is int).ToList();
-        var axes = knobs.Select(k => Enumerable.Range(1, (int)Configs.Get(config, k.Name)!).Reverse().ToArray()).ToList();
-        IEnumerable<int[]> combinations = [[]];
-        foreach (var axis in axes) combinations = [.. combinations.SelectMany(c => axis.Select(v => (int[])[.. c, v]))];
-        foreach (var values in combinations.OrderByDescending(c => c.Aggregate(1L, (a, v) => a * v)))
+        var knobs = Configs.Knobs<TConfig>().Where(k => PartialAxes.Contains(k.Name) && Configs.Get(config, k.Name) is int or true)
+            .ToList();
+        // Each axis as (value, weight): an int n gives n…1 weighted by itself, a switch that is on gives on (2) and off (1).
+        var axes = knobs.Select(k => Configs.Get(config, k.Name) is int n
+            ? [.. Enumerable.Range(1, n).Reverse().Select(v => (Value: (object)v, Weight: (long)v))]
+            : new[] { (Value: (object)true, Weight: 2L), (Value: (object)false, Weight: 1L) }).ToList();
+        IEnumerable<(object Value, long Weight)[]> combinations = [[]];
+        foreach (var axis in axes) combinations = [.. combinations.SelectMany(c => axis.Select(v => ((object Value, long Weight)[])[.. c, v]))];
+        foreach (var values in combinations.OrderByDescending(c => c.Aggregate(1L, (a, v) => a * v.Weight)).Skip(1))
         {
-            if (values.SequenceEqual(knobs.Select(k => (int)Configs.Get(config, k.Name)!))) continue;
             TConfig candidate = config;
-            for (int i = 0; i < knobs.Count; i++) candidate = Configs.With(candidate, knobs[i].Name, values[i].ToString());
+            for (int i = 0; i < knobs.Count; i++)
+                candidate = Configs.With(candidate, knobs[i].Name, values[i].Value is bool on ? (on ? "true" : "false") : $"{values[i].Value}");
             bool valid;
             try
             {

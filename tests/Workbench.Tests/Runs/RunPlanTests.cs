@@ -64,6 +64,21 @@ public class RunPlanTests
     }
 
     [Fact]
+    public void A_lottery_report_of_what_has_finished_shows_the_finished_rounds()
+    {
+        using var temp = new TempFolder();
+        var store = new RunStore(temp.Path);
+        var lottery = new LotteryExperiment();
+        const string cheap = "ablations=false; more_ablations=false; seeds=1; iterations=30; eval_every=10";
+        lottery.Run(lottery.Configure("smoke", cheap + "; rounds=1"), store); // the cluster's first two levels
+
+        var partial = lottery.ReportFinished(lottery.Configure("smoke", cheap + "; rounds=2"), store);
+        Assert.Equal(1, Assert.IsType<LotteryConfig>(partial.ReportedConfig).Rounds);
+        Assert.Contains("rounds=1 of 2", partial.Summary);
+        Assert.NotEmpty(partial.Report!.Figure("accuracy-vs-remaining").Spec["data"]!.AsArray());
+    }
+
+    [Fact]
     public void Run_one_computes_exactly_that_run_and_names_a_missing_dependency_in_one_sentence()
     {
         using var temp = new TempFolder();

@@ -54,6 +54,11 @@ public sealed class LotteryExperiment : Experiment<LotteryConfig>
         CheckpointEvery = 2_000,
     };
 
+    /// <inheritdoc/>
+    /// <remarks>A cluster finishes a plan round by round (round r starts from round r − 1): the partial report covering
+    /// the most runs is then usually every seed at fewer rounds, without the ablations while they lag.</remarks>
+    protected override IReadOnlyList<string> PartialAxes => ["rounds", "seeds", "ablations"];
+
     /// <summary>The main pruning rule of a config.</summary>
     public static PruneRule Rule(LotteryConfig c) => new(c.GlobalPruning, c.PruneRate, c.ConvPruneRate, c.OutputPruneRate);
 
