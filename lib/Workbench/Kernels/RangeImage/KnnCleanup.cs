@@ -20,7 +20,15 @@ namespace Workbench.Kernels.RangeImage;
 /// </summary>
 public static class KnnCleanup
 {
-    /// <summary>The fast path: parallel over points, window gathered on the stack, the K nearest kept by insertion.</summary>
+    /// <summary>
+    /// The fast path, exact (equal to <see cref="Reference"/>): the range and label images are copied once into a
+    /// zero-padded frame (empty pixels already +∞, the azimuth wrap already in the padding columns), so the window is
+    /// read without bounds tests; points are processed in parallel chunks. Three exact short cuts skip the K-nearest
+    /// search where it cannot change the vote: a pixel whose whole window holds one label (found per pixel by two
+    /// separable passes), a point whose non-"too far" neighbours all share one label, and a point with at most K such
+    /// neighbours (all of them are among the K nearest). Otherwise the K nearest are kept by insertion into a sorted
+    /// list of K on the stack. Ranges must be finite.
+    /// </summary>
     /// <param name="projection">The scan's projection (range image, and each point's pixel and range).</param>
     /// <param name="pixelLabels">The 2D prediction (argmax) per pixel, row-major, in [0, classes − 1].</param>
     /// <param name="classes">C: classes including unlabeled 0.</param>
@@ -37,62 +45,152 @@ public static class KnnCleanup
     {
         Check(rangeImage, height, width, pointRange, pointRow, pointColumn, pixelLabels, classes, options);
         var weights = options.InverseGaussianWeights();
-        var labels = pixelLabels.ToArray();
-        int n = pointRange.Length, s = options.Window, pad = (s - 1) / 2, center = (s * s - 1) / 2, k = options.K;
+        int n = pointRange.Length, s = options.Window, pad = (s - 1) / 2, k = options.K, stride = width + 2 * pad;
+        var (range, label) = Padded(rangeImage, pixelLabels, height, width, pad, options.WrapAzimuth);
+        var uniform = UniformWindows(label, height, width, s);
         float cutoff = (float)options.Cutoff;
-        bool wrap = options.WrapAzimuth;
         var result = new int[n];
-        Parallel.For(0, (n + 2047) / 2048, chunk =>
-        {
-            Span<float> distance = stackalloc float[s * s];
-            Span<int> label = stackalloc int[s * s];
-            Span<int> votes = stackalloc int[classes + 1];
-            Span<int> order = stackalloc int[s * s];
-            int end = Math.Min(n, (chunk + 1) * 2048);
-            for (int i = chunk * 2048; i < end; i++)
-            {
-                float r = pointRange[i];
-                int row = pointRow[i], column = pointColumn[i];
-                for (int a = 0; a < s; a++)
-                {
-                    int y = row + a - pad;
-                    for (int b = 0; b < s; b++)
-                    {
-                        int q = a * s + b, x = column + b - pad;
-                        if (wrap) x = ((x % width) + width) % width;
-                        float neighbour;
-                        if ((uint)y >= (uint)height || (uint)x >= (uint)width) { neighbour = 0f; label[q] = 0; }
-                        else
-                        {
-                            int p = y * width + x;
-                            neighbour = rangeImage[p] < 0 ? float.PositiveInfinity : rangeImage[p];
-                            label[q] = labels[p];
-                        }
-                        if (q == center) neighbour = r;
-                        distance[q] = MathF.Abs(neighbour - r) * weights[q];
-                    }
-                }
-                // The k nearest by insertion into a sorted list of k (window positions are visited in increasing
-                // order, so an equal distance never displaces an earlier position: ties go to the lower position).
-                int kept = 0;
-                for (int q = 0; q < s * s; q++)
-                {
-                    float d = distance[q];
-                    if (kept == k && !(d < distance[order[k - 1]])) continue;
-                    int at = kept == k ? k - 1 : kept++;
-                    while (at > 0 && d < distance[order[at - 1]]) { order[at] = order[at - 1]; at--; }
-                    order[at] = q;
-                }
-                votes.Clear();
-                for (int t = 0; t < k; t++)
-                {
-                    int q = order[t];
-                    votes[cutoff > 0 && distance[q] > cutoff ? classes : label[q]]++;
-                }
-                result[i] = Vote(votes, classes);
-            }
-        });
+        const int Chunk = 4096;
+        int chunks = (n + Chunk - 1) / Chunk;
+        if (chunks <= 1) Points(0, n);
+        else Parallel.For(0, chunks, c => Points(c * Chunk, Math.Min(n, (c + 1) * Chunk)));
         return result;
+
+        void Points(int start, int end)
+        {
+            int window = s * s, center = (window - 1) / 2;
+            bool cut = cutoff > 0;
+            Span<float> distance = stackalloc float[window];
+            Span<int> candidateLabel = stackalloc int[window];
+            Span<float> bestDistance = stackalloc float[k];
+            Span<int> bestLabel = stackalloc int[k];
+            Span<int> votes = stackalloc int[classes + 1];
+            ReadOnlySpan<float> w = weights, image = range;
+            ReadOnlySpan<int> labels = label;
+            Span<int> offset = stackalloc int[window];
+            for (int a = 0; a < s; a++)
+                for (int b = 0; b < s; b++) offset[a * s + b] = a * stride + b;
+            float limit = cut ? cutoff : float.PositiveInfinity;
+            float centerWeight = w[center];
+            float centerDistance(float r) => MathF.Abs(r - r) * centerWeight;
+            float[] ranges = pointRange;
+            int[] rows = pointRow, columns = pointColumn, results = result;
+            bool[] same = uniform;
+            for (int i = start; i < end; i++)
+            {
+                // The window's top-left pixel in the padded frame is the point's own pixel in the image.
+                int origin = rows[i] * stride + columns[i];
+                int own = labels[origin + pad * stride + pad];
+                // One label in the whole window: every vote is for it or for "too far", whatever the distances.
+                if (same[rows[i] * width + columns[i]] && own != 0) { results[i] = own; continue; }
+                float r = ranges[i];
+                // Candidates: the window positions whose vote is not "too far" (all of them without a cutoff), in
+                // position order. The centre takes the point's own range (KNN.py overwrites that row of the unfolded
+                // matrix), so its distance is 0 and it is always a candidate.
+                int candidates = 0, mixed = 0;
+                for (int q = 0; q < window; q++)
+                {
+                    int at = origin + offset[q];
+                    float d = MathF.Abs(image[at] - r) * w[q];
+                    if (q == center) d = centerDistance(r);
+                    int l = labels[at];
+                    // Branch-free: write every position, advance only for a candidate (NaN is one, as in the reference).
+                    int keep = d > limit ? 0 : 1;
+                    distance[candidates] = d;
+                    candidateLabel[candidates] = l;
+                    candidates += keep;
+                    mixed |= keep & (l != own ? 1 : 0);
+                }
+                // Every vote that counts goes to one class (the nearest of them, distance 0, is always among the K):
+                // that class wins, or class 1 when it is unlabeled 0 (no vote at all).
+                if (mixed == 0) { results[i] = own == 0 ? 1 : own; continue; }
+                votes.Clear();
+                if (candidates <= k)
+                {
+                    // All candidates are among the K nearest (the others are beyond the cutoff and vote for the extra
+                    // class, which never wins).
+                    for (int t = 0; t < candidates; t++) votes[candidateLabel[t]]++;
+                }
+                else
+                {
+                    // More candidates than K: the K nearest are all candidates. Insertion into the sorted K best;
+                    // an equal distance never displaces an earlier position (ties go to the lower position).
+                    int kept = 0;
+                    for (int t = 0; t < candidates; t++)
+                    {
+                        float d = distance[t];
+                        if (kept == k && !(d < bestDistance[k - 1])) continue;
+                        int at = kept == k ? k - 1 : kept++;
+                        while (at > 0 && d < bestDistance[at - 1])
+                        {
+                            bestDistance[at] = bestDistance[at - 1];
+                            bestLabel[at] = bestLabel[at - 1];
+                            at--;
+                        }
+                        bestDistance[at] = d;
+                        bestLabel[at] = candidateLabel[t];
+                    }
+                    for (int t = 0; t < k; t++) votes[bestLabel[t]]++;
+                }
+                results[i] = Vote(votes, classes);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Per image pixel: whether every label in its window (padding included) equals its own, from two separable passes
+    /// over the padded label frame (a row run of the window's width, then the window's height of such runs).
+    /// </summary>
+    static bool[] UniformWindows(int[] label, int height, int width, int window)
+    {
+        int pad = (window - 1) / 2, stride = width + 2 * pad, paddedHeight = height + 2 * pad;
+        // rowSame[y, x]: the window's row run starting at padded column x holds one label.
+        var rowSame = new bool[paddedHeight * width];
+        for (int y = 0; y < paddedHeight; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int start = y * stride + x, first = label[start];
+                bool same = true;
+                for (int b = 1; b < window && same; b++) same = label[start + b] == first;
+                rowSame[y * width + x] = same;
+            }
+        var result = new bool[height * width];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int own = label[(y + pad) * stride + x + pad];
+                bool same = true;
+                for (int a = 0; a < window && same; a++) same = rowSame[(y + a) * width + x] && label[(y + a) * stride + x] == own;
+                result[y * width + x] = same;
+            }
+        return result;
+    }
+
+    /// <summary>
+    /// The range and label images in a frame padded by <paramref name="pad"/> on every side, as F.unfold's zero padding
+    /// sees them: padding holds range 0 and label 0 (or, with <paramref name="wrap"/>, the columns from the other azimuth
+    /// border; rows are always zero-padded); an empty pixel (range &lt; 0) holds +∞.
+    /// </summary>
+    static (float[] Range, int[] Label) Padded(float[] rangeImage, ReadOnlySpan<int> pixelLabels, int height, int width, int pad,
+        bool wrap)
+    {
+        int stride = width + 2 * pad;
+        var range = new float[stride * (height + 2 * pad)];
+        var label = new int[range.Length];
+        for (int y = 0; y < height; y++)
+        {
+            int row = (y + pad) * stride;
+            for (int x = -pad; x < width + pad; x++)
+            {
+                int source = x;
+                if (wrap) source = ((x % width) + width) % width;
+                else if ((uint)x >= (uint)width) continue;
+                float value = rangeImage[y * width + source];
+                range[row + x + pad] = value < 0 ? float.PositiveInfinity : value;
+                label[row + x + pad] = pixelLabels[y * width + source];
+            }
+        }
+        return (range, label);
     }
 
     /// <summary>

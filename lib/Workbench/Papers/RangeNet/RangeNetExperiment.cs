@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using TorchSharp;
 using Workbench.Data;
 using Workbench.Kernels.Gpu;
 using Workbench.Kernels.RangeImage;
 using Workbench.Runs;
+using Workbench.Torch;
 
 namespace Workbench.Papers.RangeNet;
 
@@ -92,54 +94,86 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
         }).ToList();
     }
 
-    /// <summary>Milliseconds per scan of each step at the main width (median over the test scans).</summary>
-    static List<(string Stage, double Ms)> Runtime(RangeNetConfig config, Evaluation main, List<RunRecord<RangeNetTrainResult>> runs)
+    /// <summary>
+    /// Time per scan of each step at the main width, all measured here in one interleaved loop (scan by scan:
+    /// projection with the normalised input, network, unprojection, KNN), so every stage sees the same machine load:
+    /// one warm-up pass over the test scans is not counted (JIT, libtorch's first-call allocations), then the median
+    /// of 3 passes. The network is the trained architecture at batch 1 (forward, argmax, copy of the labels), built here
+    /// with fresh weights: its cost does not depend on their values. The unprojection and KNN label the trained
+    /// network's own predictions (the KNN's cost depends on how mixed the labels are). Wall time and the process's CPU
+    /// time (all threads) are both kept: libtorch runs on <see cref="TorchSetup.Threads"/> thread(s), the kernels on
+    /// every core.
+    /// </summary>
+    static List<RuntimeRow> Runtime(RangeNetConfig config, Evaluation main, List<RunRecord<RangeNetTrainResult>> runs)
     {
         var run = config.TrainRun(config.Width, config.Seed);
-        double Median(Func<int, Action> work)
-        {
-            var times = new List<double>();
-            for (int repeat = 0; repeat < 3; repeat++)
-                for (int i = 0; i < main.Scans.Count; i++)
-                {
-                    var action = work(i);
-                    var clock = Stopwatch.StartNew();
-                    action();
-                    times.Add(clock.Elapsed.TotalMilliseconds);
-                }
-            times.Sort();
-            return times[times.Count / 2];
-        }
-        var predictions = runs[0].Result.TestPredictions;
+        var geometry = new RangeImageGeometry(run.Beams, run.Width, run.FovUp, run.FovDown);
+        var predictions = runs[0].Result.TestPredictions.Select(Evaluation.Ints).ToList();
         var knn = config.Knn;
-        var gpu = GpuRow(main, predictions, knn);
+        var (mean, std) = RangeNetData.Statistics(main.Projections);
+        int pixels = run.Beams * run.Width;
+        var input = new float[RangeNetData.Channels * pixels];
+        TorchSetup.Initialize();
+        using var model = TorchRandom.Build(config.Seed, "init",
+            () => new RangeSegNet(RangeNetData.Channels, RangeNetData.Classes, run.Channels));
+        model.eval();
+        var stages = new (string Name, Action<int> Work)[]
+        {
+            ("projection", i => RangeNetData.Normalise(RangeNetData.Project(run, main.Scans[i]), mean, std, input)),
+            ($"network (forward, batch 1, {TorchSetup.Threads} libtorch thread{(TorchSetup.Threads == 1 ? "" : "s")})", i =>
+            {
+                using var noGrad = torch.no_grad();
+                using var scope = torch.NewDisposeScope();
+                var logits = model.forward(torch.tensor(input, [1, RangeNetData.Channels, run.Beams, run.Width]));
+                _ = logits.argmax(1).to_type(torch.ScalarType.Byte).data<byte>().ToArray();
+            }),
+            ("unprojection", i => Unprojection.Labels(predictions[i], main.Projections[i])),
+            ("KNN", i => KnnCleanup.Apply(main.Projections[i], predictions[i], RangeNetData.Classes, knn)),
+            ("projection, plain reference", i => SphericalProjection.ProjectReference(main.Scans[i].X, main.Scans[i].Y,
+                main.Scans[i].Z, main.Scans[i].Remission, geometry)),
+            ("KNN, plain reference (unfold)", i => KnnCleanup.Reference(main.Projections[i], predictions[i], RangeNetData.Classes, knn)),
+        };
+        var wall = stages.Select(_ => new List<double>()).ToArray();
+        var cpu = stages.Select(_ => new List<double>()).ToArray();
+        using var process = Process.GetCurrentProcess();
+        for (int pass = 0; pass < 4; pass++)
+            for (int i = 0; i < main.Scans.Count; i++)
+                for (int s = 0; s < stages.Length; s++)
+                {
+                    process.Refresh();
+                    var cpuStart = process.TotalProcessorTime;
+                    var clock = Stopwatch.StartNew();
+                    stages[s].Work(i);
+                    double ms = clock.Elapsed.TotalMilliseconds;
+                    process.Refresh();
+                    if (pass == 0) continue; // warm-up
+                    wall[s].Add(ms);
+                    cpu[s].Add((process.TotalProcessorTime - cpuStart).TotalMilliseconds);
+                }
+        static double Median(List<double> values)
+        {
+            values.Sort();
+            return values[values.Count / 2];
+        }
         return
         [
-            .. gpu,
-            ("projection", Median(i => () => RangeNetData.Project(run, main.Scans[i]))),
-            ("network (forward, batch 1)", SeriesStats.MeanStd(runs.Select(r => r.Result.NetworkMsPerScan)).Mean),
-            ("unprojection", Median(i => () => Unprojection.Labels(Evaluation.Ints(predictions[i]), main.Projections[i]))),
-            ("KNN", Median(i => () => KnnCleanup.Apply(main.Projections[i], Evaluation.Ints(predictions[i]), RangeNetData.Classes, knn))),
-            ("projection, plain reference", Median(i => () => SphericalProjection.ProjectReference(main.Scans[i].X, main.Scans[i].Y,
-                main.Scans[i].Z, main.Scans[i].Remission, new RangeImageGeometry(run.Beams, run.Width, run.FovUp, run.FovDown)))),
-            ("KNN, plain reference (unfold)", Median(i => () => KnnCleanup.Reference(main.Projections[i], Evaluation.Ints(predictions[i]),
-                RangeNetData.Classes, knn))),
+            .. GpuRow(main, predictions, knn),
+            .. stages.Select((stage, s) => new RuntimeRow(stage.Name, Median(wall[s]), Median(cpu[s]))),
         ];
     }
 
     /// <summary>The KNN kernel's time on a CUDA GPU when there is one (median over the test scans); none otherwise.</summary>
-    static List<(string Stage, double Ms)> GpuRow(Evaluation main, byte[][] predictions, KnnOptions knn)
+    static List<RuntimeRow> GpuRow(Evaluation main, List<int[]> predictions, KnnOptions knn)
     {
         try
         {
             using var gpu = new GpuKnnCleanup(AcceleratorChoice.Auto);
             if (!gpu.IsCuda || knn.K > GpuKnnCleanup.MaxK) return [];
-            gpu.Apply(main.Projections[0], Evaluation.Ints(predictions[0]), RangeNetData.Classes, knn); // compile the kernel
+            gpu.Apply(main.Projections[0], predictions[0], RangeNetData.Classes, knn); // compile the kernel
             var times = Enumerable.Range(0, main.Scans.Count)
-                .Select(i => gpu.Apply(main.Projections[i], Evaluation.Ints(predictions[i]), RangeNetData.Classes, knn)
-                    .Kernel.TotalMilliseconds)
+                .Select(i => gpu.Apply(main.Projections[i], predictions[i], RangeNetData.Classes, knn).Kernel.TotalMilliseconds)
                 .Order().ToList();
-            return [($"KNN, CUDA kernel ({gpu.DeviceName})", times[times.Count / 2])];
+            return [new($"KNN, CUDA kernel ({gpu.DeviceName})", times[times.Count / 2], double.NaN)];
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException or ILGPU.Runtime.AcceleratorException)
         {
@@ -147,6 +181,12 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
         }
     }
 }
+
+/// <summary>Time per scan of one pipeline stage.</summary>
+/// <param name="Stage">The stage.</param>
+/// <param name="Ms">Median wall time, milliseconds.</param>
+/// <param name="CpuMs">Median CPU time of the process over the stage (all threads), milliseconds; NaN for a GPU kernel.</param>
+public sealed record RuntimeRow(string Stage, double Ms, double CpuMs);
 
 /// <summary>Scores of one trained network at one width.</summary>
 /// <param name="Width">Range image width.</param>

@@ -4,6 +4,7 @@ using Workbench.Data;
 using Workbench.Figures;
 using Workbench.Kernels.RangeImage;
 using Workbench.Runs;
+using Workbench.Torch;
 
 namespace Workbench.Papers.RangeNet;
 
@@ -16,7 +17,7 @@ public static class RangeNetReport
     public static ExperimentReport Build(RangeNetExperiment experiment, RangeNetConfig config, int[] widths, int[] seeds,
         Dictionary<(int Width, int Seed), RunRecord<RangeNetTrainResult>> runs, List<WidthSeedResult> results,
         Dictionary<int, (PointScores Before, PointScores After)> ceilings, Evaluation main,
-        List<(string Parameter, double Value, double MeanIoU, double Gain, double GainStd)> sweeps, List<(string Stage, double Ms)> runtime,
+        List<(string Parameter, double Value, double MeanIoU, double Gain, double GainStd)> sweeps, List<RuntimeRow> runtime,
         List<RowFill> rows, TimeSpan elapsed)
     {
         string slug = experiment.Name;
@@ -81,10 +82,13 @@ public static class RangeNetReport
             new DoubleDataFrameColumn("gain_std", sweeps.Select(s => 100 * s.GainStd)));
 
         double network = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).Ms;
+        double networkCpu = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).CpuMs;
         var runtimeTable = new DataFrame(
             new StringDataFrameColumn("stage", runtime.Select(r => r.Stage)),
             new DoubleDataFrameColumn("ms_per_scan", runtime.Select(r => r.Ms)),
-            new DoubleDataFrameColumn("percent_of_network", runtime.Select(r => 100 * r.Ms / network)));
+            new DoubleDataFrameColumn("percent_of_network", runtime.Select(r => 100 * r.Ms / network)),
+            new DoubleDataFrameColumn("cpu_ms_per_scan", runtime.Select(r => r.CpuMs)),
+            new DoubleDataFrameColumn("cpu_percent_of_network", runtime.Select(r => 100 * r.CpuMs / networkCpu)));
 
         var rowsTable = new DataFrame(
             new StringDataFrameColumn("projection", rows.Select(r => r.Projection)),
@@ -123,7 +127,7 @@ public static class RangeNetReport
             ["label-images"] = $"network of seed {seeds[0]} (1 seed)",
             ["top-down"] = $"network of seed {seeds[0]} (1 seed)",
             ["miou-vs-width"] = $"{seeds.Length} seeds per width, mean ± std",
-            ["runtime"] = "1 seed; median times on this machine",
+            ["runtime"] = "1 seed; medians of 3 passes over the test scans after a warm-up pass, all stages in one loop",
             ["ceiling-gap"] = $"{seeds.Length} seeds, mean",
             ["spherical-vs-ring"] = $"deterministic (simulated scene seed {config.SceneSeed})",
         });
@@ -136,7 +140,7 @@ public static class RangeNetReport
     }
 
     static List<PaperVsOurs.Row> PaperRows(RangeNetConfig config, int[] widths, List<WidthSeedResult> results,
-        Dictionary<int, (PointScores Before, PointScores After)> ceilings, List<(string Stage, double Ms)> runtime, string knnText,
+        Dictionary<int, (PointScores Before, PointScores After)> ceilings, List<RuntimeRow> runtime, string knnText,
         int seeds)
     {
         string scale = $"{config.Beams} × {config.Width}, simulated streets, {config.TrainScans} training scans, {config.Steps} steps";
@@ -157,7 +161,9 @@ public static class RangeNetReport
         string gainsText = string.Join(", ", gainByWidth.Select(g => F($"{g.Width}: {100 * g.Gain:+0.0;-0.0} pts")));
         var ceiling = ceilings[config.Width];
         double network = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).Ms;
-        double post = runtime.Where(r => r.Stage is "projection" or "unprojection" or "KNN").Sum(r => r.Ms);
+        double networkCpu = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).CpuMs;
+        var postRows = runtime.Where(r => r.Stage is "projection" or "unprojection" or "KNN").ToList();
+        double post = postRows.Sum(r => r.Ms), postCpu = postRows.Sum(r => r.CpuMs);
         return
         [
             new("KNN post-processing raises point mIoU on SemanticKITTI (RangeNet53, 64 × 2048)",
@@ -179,8 +185,12 @@ public static class RangeNetReport
                 ceiling.After.MeanIoU > ceiling.Before.MeanIoU ? "KNN also lifts the ceiling" : "KNN does not lift the ceiling here"),
             new("Projection, back-projection and KNN are cheap next to the network",
                 "the GPU post-processing keeps the whole pipeline faster than the sensor's frame rate (reported, not re-checked)",
-                F($"{post:0.0} ms vs network {network:0.0} ms per scan ({100 * post / network:0}%), CPU, {config.Beams} × {config.Width}"),
-                post < 0.1 * network ? "holds (under 10 %)" : "partly: above the 10 % goal on this CPU"),
+                F($"projection + unprojection + KNN {post:0.00} ms vs network {network:0.0} ms per scan ({100 * post / network:0.0} %); ")
+                    + F($"CPU time {postCpu:0.00} vs {networkCpu:0.0} ms ({100 * postCpu / networkCpu:0.0} %); ")
+                    + F($"{config.Beams} × {config.Width}, {Environment.ProcessorCount} cores, libtorch {TorchSetup.Threads} thread(s)"),
+                post < 0.1 * network && postCpu < 0.1 * networkCpu ? "holds (under 10 % of the network, wall and CPU time)"
+                    : post < 0.1 * network ? "partly: under 10 % in wall time, not in CPU time"
+                    : "partly: above the 10 % goal on this CPU"),
         ];
     }
 

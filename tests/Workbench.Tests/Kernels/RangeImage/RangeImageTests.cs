@@ -165,6 +165,28 @@ public class KnnCleanupTests
         Assert.True(fast.SequenceEqual(reference), $"seed {seed}: {fast.Zip(reference).Count(t => t.First != t.Second)} points differ");
     }
 
+    [Theory]
+    [InlineData(5, 5, 1.0, 1.0, false)]
+    [InlineData(5, 5, 1.0, 0.0, true)]
+    [InlineData(9, 7, 2.0, 0.5, true)]
+    public void Fast_path_equals_the_reference_on_blocky_labels_where_its_short_cuts_apply(int k, int window, double sigma,
+        double cutoff, bool wrap)
+    {
+        // Labels in 8 × 8 blocks with one pixel in 7 left random (a network's prediction is mostly uniform windows), on a
+        // wide image and on a 6 × 12 one where the window covers much of the image and its wrap.
+        int seed = TestPaths.FreshSeed();
+        foreach (var (height, width) in new[] { (16, 64), (6, 12) })
+        {
+            var p = RandomScene(seed, height, width, out var noise);
+            var labels = noise.Select((l, q) => q % 7 == 0 ? l : (q / width / 8 * 5 + q % width / 8 * 3) % Classes).ToArray();
+            var options = new KnnOptions(k, window, sigma, cutoff, wrap);
+            var fast = KnnCleanup.Apply(p, labels, Classes, options);
+            var reference = KnnCleanup.Reference(p, labels, Classes, options);
+            Assert.True(fast.SequenceEqual(reference),
+                $"seed {seed}, {height} × {width}: {fast.Zip(reference).Count(t => t.First != t.Second)} points differ");
+        }
+    }
+
     [Fact]
     public void Inverse_gaussian_weights_only_span_about_084_to_1()
     {
