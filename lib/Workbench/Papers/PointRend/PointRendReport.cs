@@ -199,12 +199,16 @@ public static class PointRendReport
         string[] labels = ["coarse (bilinear ×)", "PointRend (subdivision, top-2 margin)", "point head on every pixel"];
         var rows = methods.Select(m => semantic.Select(t => t.Eval.Result.Scores.Single(s => s.Method == m && s.OutputSide == side))
             .ToList()).ToList();
+        // The same predictions scored as foreground vs background.
+        List<string> foreground = semantic.Count == 0 ? [] : [.. methods.Select(m => MeanStd(semantic.Select(t => t.Eval.Result.Scores
+            .Single(s => s.Method == m + PointRendTraining.ForegroundSuffix && s.OutputSide == side).BoundaryIou)))];
         var methodsTable = new DataFrame(
             new StringDataFrameColumn("method", semantic.Count == 0 ? [] : labels),
             new StringDataFrameColumn("class_mean_mask_iou",
                 semantic.Count == 0 ? [] : rows.Select(r => MeanStd(r.Select(s => s.MaskIou)))),
             new StringDataFrameColumn("class_mean_boundary_iou",
                 semantic.Count == 0 ? [] : rows.Select(r => MeanStd(r.Select(s => s.BoundaryIou)))),
+            new StringDataFrameColumn("foreground_boundary_iou", semantic.Count == 0 ? [] : foreground),
             new DoubleDataFrameColumn("point_evaluations", semantic.Count == 0 ? [] : rows.Select(r => r.Average(s => s.PointEvaluations))),
             new Int32DataFrameColumn("seeds", semantic.Count == 0 ? [] : rows.Select(r => r.Count)));
         return (methodsTable, PerStepTable(semantic, pointsPerStep));

@@ -118,12 +118,13 @@ public sealed record PointRendEvalRun : RunConfig
     /// </summary>
     public int Revision { get; init; }
 
-    /// <summary>The current <see cref="Revision"/>.</summary>
-    public const int CurrentRevision = 2;
+    /// <summary>The current <see cref="Revision"/> (3: semantic runs also score their foreground).</summary>
+    public const int CurrentRevision = 3;
 }
 
 /// <summary>Mean metrics of one method at one output side over the test scenes.</summary>
-/// <param name="Method">coarse, pointrend, dense, uniform or oracle.</param>
+/// <param name="Method">coarse, pointrend or dense (semantic runs add the same with
+/// <see cref="PointRendTraining.ForegroundSuffix"/>: the foreground mask scored like a binary run).</param>
 /// <param name="OutputSide">Output side, px.</param>
 /// <param name="MaskIou">Mean mask IoU against the exact mask at that side (semantic runs: the per-image mean over the
 /// foreground classes present, <see cref="Kernels.Points.BoundaryIoU.ClassMean"/>).</param>

@@ -159,6 +159,12 @@ public static class PointRendTraining
         return new PointRendTrainResult(losses.TakeLast(20).Average(), watch.Elapsed.TotalSeconds, parameters);
     }
 
+    /// <summary>
+    /// Suffix of the extra score rows a semantic evaluation records per method: the foreground mask (any class against
+    /// background) scored like a binary run.
+    /// </summary>
+    public const string ForegroundSuffix = ":foreground";
+
     /// <summary>The network of a run (seeded initialisation is the caller's: <see cref="TorchRandom.Build{T}"/>).</summary>
     public static PointRendNetwork NewNetwork(PointRendTrainRun run) =>
         new(run.FineChannels, run.HeadWidth, classes: run.Classes, trunkChannels: run.TrunkChannels);
@@ -304,6 +310,13 @@ public static class PointRendTraining
             sums.TryGetValue((method, side), out var t);
             var (mask, boundary) = Score(gt, prediction, classes, side);
             sums[(method, side)] = (t.Mask + mask, t.Boundary + boundary, t.Points + points, t.Ms + ms, t.Count + 1);
+            if (!semantic) return;
+            // Semantic runs also score the foreground (any class against background), which separates finding the
+            // shapes' boundaries from telling their kinds apart.
+            string key = method + ForegroundSuffix;
+            sums.TryGetValue((key, side), out var f);
+            var (fm, fb) = Score(gt, prediction, 1, side);
+            sums[(key, side)] = (f.Mask + fm, f.Boundary + fb, f.Points + points, f.Ms + ms, f.Count + 1);
         }
 
         void AddFrontier(string key, double points, int[] gt, int[] prediction)

@@ -88,7 +88,8 @@ public class PointRendTests
         var trial = new PointRendExperiment().Trial(config with { TestScenes = 2 }, run, frontier: true, extraSteps: 0, store);
         var result = trial.Eval.Result;
         Assert.True(double.IsFinite(trial.Train.Result.FinalLoss));
-        foreach (var method in new[] { "coarse", "pointrend", "dense" })
+        string[] methods = ["coarse", "pointrend", "dense"];
+        foreach (var method in methods.SelectMany(m => new[] { m, m + PointRendTraining.ForegroundSuffix }))
         {
             var score = result.Scores.Single(s => s.Method == method && s.OutputSide == config.ImageSize);
             Assert.InRange(score.MaskIou, 0, 1);
