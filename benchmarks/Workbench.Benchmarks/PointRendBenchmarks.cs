@@ -73,3 +73,74 @@ public class BoundaryIoUBenchmarks
     [Benchmark(Description = "ours: Chebyshev distance band")]
     public double Ours() => BoundaryIoU.Compute(_a, _b, 256, 256);
 }
+
+/// <summary>
+/// PointRend inference at equal output resolution: adaptive subdivision (N = 384 points per step at 64 px, scaled with the
+/// output side, from the 8 × 8 coarse logits) against the same point head evaluated on every output pixel (a dense head),
+/// for one 64 px image of the test stream through the reading-group network (fine 32, head width 64; seeded
+/// initialisation: the cost does not depend on the weights, since N per step is fixed). The backbone, the same for both,
+/// is run once in the setup and timed separately.
+/// </summary>
+[MemoryDiagnoser]
+public class SubdivisionBenchmarks
+{
+    const int Image = 64, Coarse = Image / 8, PointsPerStep = 384;
+    Workbench.Papers.PointRend.PointRendNetwork? _model;
+    Tensor? _image, _fine;
+    float[] _coarse = [];
+    float[] _grid = [];
+    Subdivision.PointHead _head = (c, a) => a;
+
+    /// <summary>Output side (64: the image side; 256: 4× it, the rendering test).</summary>
+    [Params(64, 256)]
+    public int Side { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        TorchSetup.Initialize();
+        _model = TorchRandom.Build(0, "init", () => new Workbench.Papers.PointRend.PointRendNetwork(32, 64));
+        var scene = Workbench.Data.SceneGenerator.Scene(0, 0);
+        _image = tensor(scene.Render(Image, 0.05, new Random(0)), [1, 1, Image, Image]);
+        using var noGrad = no_grad();
+        var (coarse, fine) = _model.Features(_image);
+        _coarse = coarse.data<float>().ToArray();
+        coarse.Dispose();
+        _fine = fine;
+        _grid = PointSampling.Grid(Side, Side);
+        _head = (coords, coarseAtPoints) =>
+        {
+            using var scope = NewDisposeScope();
+            using var inner = no_grad();
+            int p = coords.Length / 2;
+            return _model.PointLogits(_fine!, tensor(coarseAtPoints, [1, p, 1]), tensor(coords, [1, p, 2])).data<float>().ToArray();
+        };
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _fine?.Dispose();
+        _image?.Dispose();
+        _model?.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "dense: point head on every output pixel")]
+    public float[] Dense() => _head(_grid, PointSampling.Bilinear(_coarse, 1, Coarse, Coarse, _grid));
+
+    [Benchmark(Description = "PointRend: adaptive subdivision")]
+    public float[] Adaptive()
+    {
+        int steps = (int)Math.Log2(Side / Coarse);
+        int n = Workbench.Papers.PointRend.PointRendTraining.PointsAt(PointsPerStep, Image, Side);
+        return Subdivision.Run(_coarse, 1, Coarse, Coarse, steps, n, _head).Logits;
+    }
+
+    [Benchmark(Description = "backbone (shared by both, once per image)")]
+    public float Backbone()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return _model!.forward(_image!).sum().item<float>();
+    }
+}

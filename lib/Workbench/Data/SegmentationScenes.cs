@@ -162,6 +162,42 @@ public sealed class SegmentationScene
     }
 
     /// <summary>
+    /// Classes of the semantic labelling: 0 background, then 1 + <see cref="ShapeKind"/> (1 ellipse, 2 star, 3 thin arms).
+    /// </summary>
+    public const int SemanticClasses = 4;
+
+    /// <summary>
+    /// Exact semantic label at a continuous point of [0, 1]²: 1 + the kind of the topmost shape containing it (the last
+    /// painted, as in <see cref="Render"/>), 0 outside every shape. Nonzero exactly where <see cref="Label"/> is true.
+    /// </summary>
+    public int ClassAt(double x, double y)
+    {
+        for (int k = Shapes.Count - 1; k >= 0; k--)
+            if (Shapes[k].Contains(x, y)) return 1 + (int)Shapes[k].Kind;
+        return 0;
+    }
+
+    /// <summary>Exact semantic labels (<see cref="ClassAt"/>) at P points given as (x, y) pairs.</summary>
+    public int[] ClassLabels(ReadOnlySpan<float> coords)
+    {
+        var labels = new int[coords.Length / 2];
+        for (int p = 0; p < labels.Length; p++) labels[p] = ClassAt(coords[2 * p], coords[2 * p + 1]);
+        return labels;
+    }
+
+    /// <summary>The exact semantic mask at a resolution: <see cref="ClassAt"/> at each pixel centre, row-major, H × W.</summary>
+    /// <exception cref="ArgumentException">A side below 1.</exception>
+    public int[] ClassMask(int height, int width)
+    {
+        if (height < 1 || width < 1)
+            throw new ArgumentException($"A mask of {height} × {width} pixels: both sides must be at least 1.");
+        var mask = new int[height * width];
+        for (int i = 0; i < height; i++)
+            for (int j = 0; j < width; j++) mask[i * width + j] = ClassAt((j + 0.5) / width, (i + 0.5) / height);
+        return mask;
+    }
+
+    /// <summary>
     /// The exact mask at a resolution: pixel (i, j) is the label at its centre ((j + 0.5)/W, (i + 0.5)/H), the same
     /// centres the subdivision grid uses. Row-major, H × W.
     /// </summary>

@@ -52,6 +52,29 @@ public class SegmentationScenesTests
     }
 
     [Fact]
+    public void Semantic_labels_are_the_kind_of_the_topmost_shape_and_zero_outside()
+    {
+        // An ellipse under a star at the same centre: the star (painted last) wins where both cover the point.
+        var ellipse = new SceneShape(ShapeKind.Ellipse, 0.5, 0.5, 0.3, 0.8, 0, 0, 0.6);
+        var star = new SceneShape(ShapeKind.Star, 0.5, 0.5, 0.2, 0.5, 0, 5, 0.9);
+        var scene = new SegmentationScene([ellipse, star], 0.2, 0, 0);
+        Assert.Equal(1 + (int)ShapeKind.Star, scene.ClassAt(0.5, 0.5));
+        Assert.Equal(1 + (int)ShapeKind.Ellipse, scene.ClassAt(0.75, 0.5)); // inside the ellipse, beyond the star's tip
+        Assert.Equal(0, scene.ClassAt(0.02, 0.02));
+        // On generated scenes: nonzero exactly where the binary label is true, and the mask is ClassAt at pixel centres.
+        var generated = SceneGenerator.Scene(5, 2);
+        var classes = generated.ClassMask(40, 24);
+        var binary = generated.Mask(40, 24);
+        for (int k = 0; k < classes.Length; k++)
+        {
+            Assert.Equal(binary[k], classes[k] != 0);
+            Assert.Equal(generated.ClassAt((k % 24 + 0.5) / 24, (k / 24 + 0.5) / 40), classes[k]);
+            Assert.InRange(classes[k], 0, SegmentationScene.SemanticClasses - 1);
+        }
+        Assert.Equal([generated.ClassAt(0.3, 0.6)], generated.ClassLabels([0.3f, 0.6f]));
+    }
+
+    [Fact]
     public void An_empty_scene_is_one_sentence()
     {
         var e = Assert.Throws<ArgumentException>(() => new SegmentationScene([], 0.2, 0, 0));

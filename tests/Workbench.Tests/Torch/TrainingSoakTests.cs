@@ -24,7 +24,7 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
 
     public static TheoryData<string> Models => [
         "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root",
-        "rangenet", "pointrend", "pointrend-dense", "muzero", "fixmatch", "reformer-lsh", "reformer-full"];
+        "rangenet", "pointrend", "pointrend-dense", "pointrend-semantic", "muzero", "fixmatch", "reformer-lsh", "reformer-full"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -123,14 +123,14 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                     Seed = seed,
                 }, context);
                 break;
-            case "pointrend" or "pointrend-dense":
+            case "pointrend" or "pointrend-dense" or "pointrend-semantic":
             {
                 // Training, then the evaluation (subdivision calls the point head from the kernel) on the same weights.
                 var run = new PointRendTrainRun
                 {
                     Head = model == "pointrend" ? MaskHead.PointRend : MaskHead.Dense, ImageSize = 32, TrainScenes = 16, Steps = 4,
                     BatchSize = 4,
-                    FineChannels = 8, HeadWidth = 16, TrainPoints = 64, Seed = seed,
+                    FineChannels = 8, HeadWidth = 16, TrainPoints = 64, Seed = seed, Classes = model == "pointrend-semantic" ? 4 : 1,
                 };
                 PointRendTraining.Train(run, context, checkpointEvery: 2);
                 PointRendTraining.Evaluate(

@@ -59,6 +59,50 @@ public static class BoundaryIoU
     }
 
     /// <summary>
+    /// Semantic masks (class indices 0 … C − 1 per pixel, 0 background): mask IoU and Boundary IoU of each foreground
+    /// class's binary masks, averaged over the foreground classes present in the ground truth or the prediction (a class
+    /// predicted but absent from the ground truth scores 0 on both, as in a per-image mean IoU). With C = 2 this is the
+    /// binary foreground score of <see cref="MaskIou"/> and <see cref="Compute"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A mask has the wrong size, a label is outside [0, C), C is below 2, or the
+    /// ground truth has no foreground pixel (an empty scene).</exception>
+    public static (double MaskIou, double BoundaryIou) ClassMean(ReadOnlySpan<int> groundTruth, ReadOnlySpan<int> prediction,
+        int classes, int height, int width, double dilationRatio = DefaultDilationRatio)
+    {
+        if (classes < 2)
+            throw new ArgumentException($"classes = {classes}: a semantic mask needs background and at least one foreground class.");
+        CheckSize(groundTruth.Length, height, width, "ground-truth mask");
+        CheckSize(prediction.Length, height, width, "predicted mask");
+        var presentInTruth = new bool[classes];
+        var present = new bool[classes];
+        for (int i = 0; i < groundTruth.Length; i++)
+        {
+            int g = groundTruth[i], p = prediction[i];
+            if ((uint)g >= (uint)classes || (uint)p >= (uint)classes)
+                throw new ArgumentException(
+                    $"Pixel {i} has label {((uint)g >= (uint)classes ? g : p)}: class labels must be in [0, {classes}).");
+            presentInTruth[g] = present[g] = present[p] = true;
+        }
+        if (!presentInTruth.Skip(1).Contains(true))
+            throw new ArgumentException(
+                $"The {height} × {width} ground-truth mask is empty (an empty scene): IoU is undefined without a foreground pixel.");
+        double mask = 0, boundary = 0;
+        int counted = 0;
+        var g1 = new bool[groundTruth.Length];
+        var p1 = new bool[groundTruth.Length];
+        for (int c = 1; c < classes; c++)
+        {
+            if (!present[c]) continue;
+            counted++;
+            if (!presentInTruth[c]) continue; // predicted only: 0 on both
+            for (int i = 0; i < g1.Length; i++) (g1[i], p1[i]) = (groundTruth[i] == c, prediction[i] == c);
+            mask += Iou(g1, p1);
+            boundary += Iou(Band(g1, height, width, dilationRatio), Band(p1, height, width, dilationRatio));
+        }
+        return (mask / counted, boundary / counted);
+    }
+
+    /// <summary>
     /// Chebyshev (chessboard) distance from each pixel to the nearest background pixel, where everything outside the
     /// H × W mask is background: 0 on background, 1 on mask pixels touching background or the border, and so on.
     /// </summary>

@@ -4,8 +4,9 @@ namespace Workbench.Papers.PointRend;
 
 /// <summary>
 /// Knobs of the PointRend reproduction: binary (foreground vs background) segmentation of generated scenes with exact
-/// ground truth, a small backbone with stride-8 coarse logits and stride-2 fine features, and a point head. The
-/// defaults are the reading-group preset.
+/// ground truth, a small backbone with stride-8 coarse logits and stride-2 fine features, and a point head; plus a
+/// semantic variant (background and three shape kinds, the top-2 margin as uncertainty). The defaults are the
+/// reading-group preset.
 /// </summary>
 public sealed record PointRendConfig : RunConfig
 {
@@ -44,6 +45,10 @@ public sealed record PointRendConfig : RunConfig
     /// <summary>Channels of the stride-2 fine features the point head samples.</summary>
     [Knob("fine feature channels (stride 2)", Unit = "channels", Min = 4, Max = 512)]
     public int FineChannels { get; init; } = 32;
+
+    /// <summary>Width of the stride-8 trunk of the backbone (its first layer has three quarters of it).</summary>
+    [Knob("backbone trunk channels (stride 8)", Unit = "channels", Min = 8, Max = 1024)]
+    public int TrunkChannels { get; init; } = 64;
 
     /// <summary>Width of the point head's hidden layers (the paper: 3 layers of 256).</summary>
     [Knob("point head hidden width", Unit = "units", Min = 4, Max = 1024)]
@@ -89,6 +94,14 @@ public sealed record PointRendConfig : RunConfig
     /// <summary>Seeds per method (mean ± std are reported over them).</summary>
     [Knob("seeds per method", Unit = "seeds", Min = 1, Max = 20)]
     public int Seeds { get; init; } = 2;
+
+    /// <summary>
+    /// Seeds of the semantic variant: PointRend runs with 4 classes (background, ellipse, star, thin arms; the
+    /// uncertainty is the margin between the two best classes), trained like the main runs and evaluated at the image
+    /// side (0: none).
+    /// </summary>
+    [Knob("semantic variant (4 classes): seeds (0 = none)", Unit = "seeds", Min = 0, Max = 20)]
+    public int SemanticSeeds { get; init; } = 2;
 
     /// <summary>Oversampling ratios k of the ablation grid.</summary>
     [Knob("ablation: oversampling ratios k", Min = 1, Max = 100)]

@@ -8,7 +8,8 @@ namespace Workbench.Papers.PointRend;
 
 /// <summary>
 /// A small segmentation network in PointRend's shape (paper Sec. 3): a convolutional backbone giving stride-2 fine
-/// features and stride-8 coarse logits (one binary mask logit per coarse cell), and a point head, an MLP applied
+/// features and stride-8 coarse logits (C logits per coarse cell: C = 1 for a binary mask, one per class for a semantic
+/// mask), and a point head, an MLP applied
 /// independently at each point to the fine features sampled there concatenated with the coarse prediction sampled
 /// there, the coarse prediction being concatenated again at the input of every layer (detectron2
 /// StandardPointHead, coarse_pred_each_layer).
@@ -22,37 +23,49 @@ public sealed class PointRendNetwork : Module<Tensor, Tensor>
     private readonly Linear predictor;
 
     /// <summary>Creates the network; build it through <see cref="TorchRandom.Build{T}"/> for a seeded initialisation.</summary>
-    public PointRendNetwork(int fineChannels, int headWidth, int headLayerCount = 3) : base(nameof(PointRendNetwork))
+    /// <param name="fineChannels">Channels of the stride-2 fine features.</param>
+    /// <param name="headWidth">Width of the point head's hidden layers.</param>
+    /// <param name="headLayerCount">Hidden layers of the point head (the paper: 3).</param>
+    /// <param name="classes">Logits per point: 1 for a binary mask, the number of classes (background included) for a
+    /// semantic mask.</param>
+    /// <param name="trunkChannels">Width of the stride-8 trunk (its first layer has three quarters of it).</param>
+    public PointRendNetwork(int fineChannels, int headWidth, int headLayerCount = 3, int classes = 1, int trunkChannels = 64)
+        : base(nameof(PointRendNetwork))
     {
         FineChannels = fineChannels;
+        Classes = classes;
+        int t = trunkChannels, first = 3 * trunkChannels / 4;
         stem = Sequential(
             Conv2d(1, 16, 3, padding: 1), ReLU(),
             Conv2d(16, fineChannels, 3, stride: 2, padding: 1), ReLU());
         trunk = Sequential(
-            Conv2d(fineChannels, 48, 3, stride: 2, padding: 1), ReLU(),
-            Conv2d(48, 64, 3, stride: 2, padding: 1), ReLU(),
-            Conv2d(64, 64, 3, padding: 1), ReLU(),
-            Conv2d(64, 64, 3, padding: 2, dilation: 2), ReLU());
-        coarseHead = Conv2d(64, 1, 1);
+            Conv2d(fineChannels, first, 3, stride: 2, padding: 1), ReLU(),
+            Conv2d(first, t, 3, stride: 2, padding: 1), ReLU(),
+            Conv2d(t, t, 3, padding: 1), ReLU(),
+            Conv2d(t, t, 3, padding: 2, dilation: 2), ReLU());
+        coarseHead = Conv2d(t, classes, 1);
         var layers = new List<Linear>();
-        int inputs = fineChannels + 1;
+        int inputs = fineChannels + classes;
         for (int i = 0; i < headLayerCount; i++)
         {
             layers.Add(Linear(inputs, headWidth));
-            inputs = headWidth + 1; // the coarse prediction again at every layer
+            inputs = headWidth + classes; // the coarse prediction again at every layer
         }
         headLayers = ModuleList(layers.ToArray());
-        predictor = Linear(inputs, 1);
+        predictor = Linear(inputs, classes);
         RegisterComponents();
     }
 
     /// <summary>Channels of the fine features.</summary>
     public int FineChannels { get; }
 
-    /// <summary>Coarse logits, B × 1 × S/8 × S/8, of B × 1 × S × S images.</summary>
+    /// <summary>Logits per point (1: binary mask; otherwise classes, background included).</summary>
+    public int Classes { get; }
+
+    /// <summary>Coarse logits, B × K × S/8 × S/8 (K = <see cref="Classes"/>), of B × 1 × S × S images.</summary>
     public override Tensor forward(Tensor images) => Features(images).Coarse;
 
-    /// <summary>Coarse logits (B × 1 × S/8 × S/8) and fine features (B × C × S/2 × S/2).</summary>
+    /// <summary>Coarse logits (B × K × S/8 × S/8) and fine features (B × C × S/2 × S/2).</summary>
     public (Tensor Coarse, Tensor Fine) Features(Tensor images)
     {
         var fine = stem.forward(images);
@@ -60,15 +73,17 @@ public sealed class PointRendNetwork : Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Point logits B × P at points B × P × 2 ((x, y) in [0, 1]²), from the fine features sampled there and the coarse
-    /// prediction at the points, B × P × 1 (sampled from the ORIGINAL coarse logits, at inference too).
+    /// Point logits at points B × P × 2 ((x, y) in [0, 1]²), from the fine features sampled there and the coarse
+    /// prediction at the points, B × P × K (sampled from the ORIGINAL coarse logits, at inference too): B × P for a
+    /// binary mask (K = 1), B × P × K for a semantic one.
     /// </summary>
     public Tensor PointLogits(Tensor fine, Tensor coarseAtPoints, Tensor coords)
     {
         var fineAtPoints = Sample(fine, coords);
         var x = cat([fineAtPoints, coarseAtPoints], 2);
         foreach (var layer in headLayers) x = cat([functional.relu(layer.forward(x)), coarseAtPoints], 2);
-        return predictor.forward(x).squeeze(2);
+        var logits = predictor.forward(x);
+        return Classes == 1 ? logits.squeeze(2) : logits;
     }
 
     /// <summary>

@@ -47,6 +47,16 @@ public sealed record PointRendTrainRun : RunConfig
     /// <summary>Point head width.</summary>
     public int HeadWidth { get; init; } = 64;
 
+    /// <summary>Width of the stride-8 trunk (default 64; non-default values enter the hash).</summary>
+    public int TrunkChannels { get; init; } = 64;
+
+    /// <summary>
+    /// Logits per point: 1 for the binary (foreground) mask; <see cref="Data.SegmentationScene.SemanticClasses"/> for the
+    /// semantic mask (background, ellipse, star, thin arms), whose uncertainty is the margin between the two best classes.
+    /// The default 1 stays out of the hash, so binary runs keep the hashes they had before classes existed.
+    /// </summary>
+    public int Classes { get; init; } = 1;
+
     /// <summary>N training points per image (PointRend only).</summary>
     public int TrainPoints { get; init; } = 196;
 
@@ -73,7 +83,7 @@ public sealed record PointRendTrainRun : RunConfig
     {
         Head = head, ImageSize = c.ImageSize, TrainScenes = c.TrainScenes, MaxShapes = c.MaxShapes, Noise = c.Noise, Steps = c.Steps,
         BatchSize = c.BatchSize, LearningRate = c.LearningRate, FineChannels = c.FineChannels, HeadWidth = c.HeadWidth, Seed = seed,
-        Revision = CurrentRevision,
+        TrunkChannels = c.TrunkChannels, Revision = CurrentRevision,
         // The dense head never samples points: its run does not depend on N, k or β.
         TrainPoints = head == MaskHead.PointRend ? c.TrainPoints : 0,
         OversampleRatio = head == MaskHead.PointRend ? c.OversampleRatio : 1,
@@ -108,15 +118,17 @@ public sealed record PointRendEvalRun : RunConfig
     /// </summary>
     public int Revision { get; init; }
 
-    /// <summary>The current <see cref="Revision"/>.</summary>
-    public const int CurrentRevision = 2;
+    /// <summary>The current <see cref="Revision"/> (3: semantic runs also score their foreground).</summary>
+    public const int CurrentRevision = 3;
 }
 
 /// <summary>Mean metrics of one method at one output side over the test scenes.</summary>
-/// <param name="Method">coarse, pointrend, dense, uniform or oracle.</param>
+/// <param name="Method">coarse, pointrend or dense (semantic runs add the same with
+/// <see cref="PointRendTraining.ForegroundSuffix"/>: the foreground mask scored like a binary run).</param>
 /// <param name="OutputSide">Output side, px.</param>
-/// <param name="MaskIou">Mean mask IoU against the exact mask at that side.</param>
-/// <param name="BoundaryIou">Mean Boundary IoU (d = 2 % of the diagonal).</param>
+/// <param name="MaskIou">Mean mask IoU against the exact mask at that side (semantic runs: the per-image mean over the
+/// foreground classes present, <see cref="Kernels.Points.BoundaryIoU.ClassMean"/>).</param>
+/// <param name="BoundaryIou">Mean Boundary IoU (d = 2 % of the diagonal; semantic runs: the per-image class mean).</param>
 /// <param name="PointEvaluations">Mean point-head evaluations per image.</param>
 /// <param name="MillisecondsPerImage">Mean wall time per image (shared machine: a rough figure).</param>
 /// <param name="Scenes">Scenes counted (a scene whose exact mask is empty at this side is left out).</param>
@@ -134,7 +146,8 @@ public sealed record StepPoints(int Step, int Side, bool Skipped, float[] Coords
 /// <summary>What one evaluation run measured.</summary>
 /// <param name="Scores">One row per method and output side.</param>
 /// <param name="ExampleImage">The first test scene's image, row-major, image side².</param>
-/// <param name="ExampleMasks">Masks of the first test scene at the image side by method (ground-truth included), 0/1.</param>
+/// <param name="ExampleMasks">Masks of the first test scene at the image side by method (ground-truth included): 0/1 for a
+/// binary run, class indices 0 … C − 1 for a semantic one.</param>
 /// <param name="ExampleSteps">The points of each subdivision step on the first test scene (PointRend only).</param>
 /// <param name="HitErrorByStep">Mean over test scenes of the share of refined points that hit a real error, per step.</param>
 /// <param name="Frontier">Point-budget frontier at the image side (empty unless the run asked for it).</param>

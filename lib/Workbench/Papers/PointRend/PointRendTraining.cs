@@ -58,27 +58,33 @@ public static class PointRendTraining
     {
         TorchSetup.Initialize();
         var watch = Stopwatch.StartNew();
-        int s = run.ImageSize, c = s / 8, n = run.TrainScenes, b = run.BatchSize;
+        int s = run.ImageSize, c = s / 8, n = run.TrainScenes, b = run.BatchSize, classes = run.Classes;
+        bool semantic = classes > 1;
         var (scenes, imageData) = TrainingData.GetOrAdd((run.Seed, run.TrainScenes, run.MaxShapes, s, run.Noise), _ =>
         {
             var generated = TrainScenes(run);
             return (generated, Images(generated, s, run.Noise, Seeds.Derive(run.Seed, "train-noise")));
         });
-        var coarseLabels = scenes.SelectMany(sc => sc.Mask(c, c)).Select(v => v ? 1f : 0f).ToArray();
         var losses = new List<double>();
         long start = 0;
 
         using var scope = NewDisposeScope();
         var images = tensor(imageData, [n, 1, s, s]);
-        var coarseTargets = tensor(coarseLabels, [n, 1, c, c]);
+        // Targets: the exact label at each coarse cell centre (binary: 0/1 floats for the logistic loss; semantic: class
+        // indices for the cross-entropy).
+        var coarseTargets = semantic
+            ? tensor(scenes.SelectMany(sc => sc.ClassMask(c, c)).Select(v => (long)v).ToArray(), [n, c, c])
+            : tensor(scenes.SelectMany(sc => sc.Mask(c, c)).Select(v => v ? 1f : 0f).ToArray(), [n, 1, c, c]);
         Tensor? denseCoords = null, denseTargets = null;
         if (run.Head == MaskHead.Dense)
         {
             // The dense head's targets: the exact label at every pixel centre of the output grid (the image side).
             denseCoords = tensor(PointSampling.Grid(s, s), [1, s * s, 2]);
-            denseTargets = tensor(scenes.SelectMany(sc => sc.Mask(s, s)).Select(v => v ? 1f : 0f).ToArray(), [n, s * s]);
+            denseTargets = semantic
+                ? tensor(scenes.SelectMany(sc => sc.ClassMask(s, s)).Select(v => (long)v).ToArray(), [n, s * s])
+                : tensor(scenes.SelectMany(sc => sc.Mask(s, s)).Select(v => v ? 1f : 0f).ToArray(), [n, s * s]);
         }
-        using var model = TorchRandom.Build(run.Seed, "init", () => new PointRendNetwork(run.FineChannels, run.HeadWidth));
+        using var model = TorchRandom.Build(run.Seed, "init", () => NewNetwork(run));
         using var optimizer = new Adam(model.parameters(), run.LearningRate);
         var schedule = new MinibatchSchedule(n, b, run.Seed);
         if (TrainingCheckpoint.TryResume(ctx, model, optimizer, out long resumed, out TrainCheckpoint checkpoint))
@@ -95,25 +101,32 @@ public static class PointRendTraining
                 var batch = schedule.Batch(step);
                 var index = tensor(batch);
                 var (coarse, fine) = model.Features(images.index_select(0, index));
-                var coarseLoss = nn.functional.binary_cross_entropy_with_logits(coarse, coarseTargets.index_select(0, index));
+                var coarseLoss = Loss(coarse, coarseTargets.index_select(0, index), semantic);
                 Tensor coords, targets;
                 if (run.Head == MaskHead.PointRend)
                 {
-                    // Point selection (k, β) on the detached coarse logits, by the compiled kernel; targets are the exact
-                    // labels of the generated shapes at the chosen continuous points.
+                    // Point selection (k, β) on the detached coarse logits, by the compiled kernel (uncertainty −|logit| for
+                    // one logit, the top-2 margin for classes); targets are the exact labels of the generated shapes at the
+                    // chosen continuous points.
                     var coarseHost = coarse.detach().cpu().data<float>().ToArray();
-                    int points = run.TrainPoints;
+                    int points = run.TrainPoints, plane = classes * c * c;
                     var coordData = new float[batch.Length * points * 2];
-                    var labelData = new float[batch.Length * points];
+                    var labelData = new float[semantic ? 0 : batch.Length * points];
+                    var classData = new long[semantic ? batch.Length * points : 0];
                     for (int i = 0; i < batch.Length; i++)
                     {
-                        var chosen = UncertainPoints.ForTraining(coarseHost.AsSpan(i * c * c, c * c), 1, c, c, points,
+                        var chosen = UncertainPoints.ForTraining(coarseHost.AsSpan(i * plane, plane), classes, c, c, points,
                             run.OversampleRatio, run.ImportanceRatio, pointRandom);
                         chosen.CopyTo(coordData, i * points * 2);
-                        scenes[(int)batch[i]].Labels(chosen).CopyTo(labelData, i * points);
+                        if (semantic)
+                        {
+                            var labels = scenes[(int)batch[i]].ClassLabels(chosen);
+                            for (int p = 0; p < points; p++) classData[i * points + p] = labels[p];
+                        }
+                        else scenes[(int)batch[i]].Labels(chosen).CopyTo(labelData, i * points);
                     }
                     coords = tensor(coordData, [batch.Length, points, 2]);
-                    targets = tensor(labelData, [batch.Length, points]);
+                    targets = semantic ? tensor(classData, [batch.Length, points]) : tensor(labelData, [batch.Length, points]);
                 }
                 else
                 {
@@ -121,7 +134,8 @@ public static class PointRendTraining
                     targets = denseTargets!.index_select(0, index);
                 }
                 var logits = model.PointLogits(fine, PointRendNetwork.Sample(coarse, coords), coords);
-                var pointLoss = nn.functional.binary_cross_entropy_with_logits(logits, targets);
+                // Semantic logits are B × P × K; the cross-entropy wants the classes second.
+                var pointLoss = Loss(semantic ? logits.permute(0, 2, 1) : logits, targets, semantic);
                 var loss = coarseLoss.add(pointLoss, Scalars.One);
                 optimizer.zero_grad();
                 loss.backward();
@@ -145,19 +159,42 @@ public static class PointRendTraining
         return new PointRendTrainResult(losses.TakeLast(20).Average(), watch.Elapsed.TotalSeconds, parameters);
     }
 
+    /// <summary>
+    /// Suffix of the extra score rows a semantic evaluation records per method: the foreground mask (any class against
+    /// background) scored like a binary run.
+    /// </summary>
+    public const string ForegroundSuffix = ":foreground";
+
+    /// <summary>The network of a run (seeded initialisation is the caller's: <see cref="TorchRandom.Build{T}"/>).</summary>
+    public static PointRendNetwork NewNetwork(PointRendTrainRun run) =>
+        new(run.FineChannels, run.HeadWidth, classes: run.Classes, trunkChannels: run.TrunkChannels);
+
+    /// <summary>
+    /// Binary: logistic loss on one logit against 0/1; semantic: cross-entropy on B × K × … logits against class indices.
+    /// </summary>
+    static Tensor Loss(Tensor logits, Tensor targets, bool semantic) => semantic
+        ? nn.functional.cross_entropy(logits, targets)
+        : nn.functional.binary_cross_entropy_with_logits(logits, targets);
+
     /// <summary>Points per subdivision step at an output side: linear in the side, as boundary length is.</summary>
     public static int PointsAt(int pointsPerStep, int imageSize, int outputSide) =>
         Math.Max(1, (int)Math.Round((double)pointsPerStep * outputSide / imageSize));
 
-    /// <summary>Evaluates a trained model on the test scenes at output sides coarse × 2^1 … coarse × 2^(steps + extra).</summary>
+    /// <summary>
+    /// Evaluates a trained model on the test scenes at output sides coarse × 2^1 … coarse × 2^(steps + extra). A binary run
+    /// is scored on the foreground mask; a semantic run (<see cref="PointRendTrainRun.Classes"/> &gt; 1) on its class
+    /// labels (argmax), with the per-image class means of <see cref="BoundaryIoU.ClassMean"/>; subdivision then picks the
+    /// cells with the smallest margin between the two best classes.
+    /// </summary>
     public static PointRendEvalResult Evaluate(PointRendEvalRun eval,
         PointRendTrainRun train, string weightsPath, RunContext ctx)
     {
         TorchSetup.Initialize();
-        int s = train.ImageSize, c = s / 8;
+        int s = train.ImageSize, c = s / 8, classes = train.Classes;
+        bool semantic = classes > 1;
         var scenes = TestScenes(eval.TestScenes, train.MaxShapes);
         var imageData = Images(scenes, s, train.Noise, Seeds.Derive(0, "test-noise"));
-        using var model = TorchRandom.Build(train.Seed, "init", () => new PointRendNetwork(train.FineChannels, train.HeadWidth));
+        using var model = TorchRandom.Build(train.Seed, "init", () => NewNetwork(train));
         TorchSetup.ImportParameters(model, WeightFile.Read(weightsPath));
         using var noGrad = no_grad();
 
@@ -175,53 +212,59 @@ public static class PointRendTraining
             ctx.Report(i, scenes.Count, train.Head.ToString());
             using var scope = NewDisposeScope();
             var (coarseT, fine) = model.Features(tensor(imageData.AsSpan(i * s * s, s * s).ToArray(), [1, 1, s, s]));
-            var coarse = coarseT.data<float>().ToArray();
+            var coarse = coarseT.data<float>().ToArray(); // K × c × c
             float[] Head(float[] coords, float[] coarseAtPoints)
             {
                 using var inner = NewDisposeScope();
                 int p = coords.Length / 2;
-                return model.PointLogits(fine, tensor(coarseAtPoints, [1, p, 1]), tensor(coords, [1, p, 2])).data<float>().ToArray();
+                if (!semantic)
+                    return model.PointLogits(fine, tensor(coarseAtPoints, [1, p, 1]), tensor(coords, [1, p, 2])).data<float>().ToArray();
+                // The kernels lay logits out K × P; the network takes and returns P × K.
+                var atPoints = tensor(coarseAtPoints, [1, classes, p]).permute(0, 2, 1);
+                return model.PointLogits(fine, atPoints, tensor(coords, [1, p, 2])).permute(0, 2, 1).contiguous().data<float>().ToArray();
             }
-            // Exact masks at every side first, so the timings below measure only the methods.
-            var truths = Enumerable.Range(1, maxSteps).ToDictionary(k => c << k, k => scenes[i].Mask(c << k, c << k));
+            // Exact labels at every side first, so the timings below measure only the methods.
+            var truths = Enumerable.Range(1, maxSteps).ToDictionary(k => c << k,
+                k => semantic ? scenes[i].ClassMask(c << k, c << k) : [.. scenes[i].Mask(c << k, c << k).Select(v => v ? 1 : 0)]);
             for (int steps = 1; steps <= maxSteps; steps++)
             {
                 int side = c << steps;
                 var gt = truths[side];
-                if (!gt.Contains(true)) continue; // too small to hit a pixel centre at this side: IoU undefined
+                if (!gt.Any(v => v != 0)) continue; // too small to hit a pixel centre at this side: IoU undefined
                 bool atImageSide = steps == eval.SubdivisionSteps;
                 int n = PointsAt(eval.PointsPerStep, s, side);
 
                 var watch = Stopwatch.StartNew();
-                var upsampled = BilinearResize.Resize(coarse, 1, c, c, side, side);
-                Add("coarse", side, gt, Threshold(upsampled), 0, watch.Elapsed.TotalMilliseconds);
+                var upsampled = BilinearResize.Resize(coarse, classes, c, c, side, side);
+                Add("coarse", side, gt, Predict(upsampled, classes), 0, watch.Elapsed.TotalMilliseconds);
 
                 watch.Restart();
-                var result = Subdivision.Run(coarse, 1, c, c, steps, n, Head, atImageSide ? (step, logits) =>
+                var result = Subdivision.Run(coarse, classes, c, c, steps, n, Head, atImageSide ? (step, logits) =>
                 {
                     // How many of the cells chosen as uncertain are really wrong before refinement (exact labels).
                     var truth = truths[step.Height];
-                    double wrong = step.Indices.Count(k => logits[k] > 0 != truth[k]);
+                    var predicted = Predict(logits, classes);
+                    double wrong = step.Indices.Count(k => predicted[k] != truth[k]);
                     hitErrors[step.Step - 1] += wrong / step.Indices.Length;
                     double wrongCells = 0;
-                    for (int k = 0; k < truth.Length; k++) if (logits[k] > 0 != truth[k]) wrongCells++;
+                    for (int k = 0; k < truth.Length; k++) if (predicted[k] != truth[k]) wrongCells++;
                     cellErrors[step.Step - 1] += wrongCells / truth.Length;
                     hitCounts[step.Step - 1]++;
                 } : null);
-                var pointRend = Threshold(result.Logits);
+                var pointRend = Predict(result.Logits, classes);
                 Add("pointrend", side, gt, pointRend, result.PointEvaluations, watch.Elapsed.TotalMilliseconds);
 
                 watch.Restart();
                 var grid = PointSampling.Grid(side, side);
-                var denseLogits = Head(grid, PointSampling.Bilinear(coarse, 1, c, c, grid));
-                var dense = Threshold(denseLogits);
+                var denseLogits = Head(grid, PointSampling.Bilinear(coarse, classes, c, c, grid));
+                var dense = Predict(denseLogits, classes);
                 Add("dense", side, gt, dense, side * side, watch.Elapsed.TotalMilliseconds);
 
                 if (!atImageSide) continue;
                 if (i == 0)
                 {
                     exampleMasks["ground truth"] = ToBytes(gt);
-                    exampleMasks["coarse (bilinear)"] = ToBytes(Threshold(upsampled));
+                    exampleMasks["coarse (bilinear)"] = ToBytes(Predict(upsampled, classes));
                     exampleMasks[train.Head == MaskHead.PointRend ? "PointRend" : "dense head (PointRend net)"] = ToBytes(pointRend);
                     exampleMasks[train.Head == MaskHead.Dense ? "dense head" : "point head on every pixel"] = ToBytes(dense);
                     foreach (var st in result.Steps)
@@ -230,16 +273,19 @@ public static class PointRendTraining
                 if (!eval.Frontier) continue;
                 AddFrontier("dense", side * side, gt, dense);
                 // The oracle refines exactly the cells the bilinear-upsampled coarse mask gets wrong (exact ground truth).
-                var wrongCells = Enumerable.Range(0, side * side).Where(k => upsampled[k] > 0 != gt[k]).ToArray();
-                AddFrontier("oracle", wrongCells.Length, gt, Threshold(Refine(upsampled, wrongCells, side, coarse, c, Head)));
+                var coarseLabels = Predict(upsampled, classes);
+                var wrongCells = Enumerable.Range(0, side * side).Where(k => coarseLabels[k] != gt[k]).ToArray();
+                var oracle = Refine(upsampled, classes, wrongCells, side, coarse, c, Head);
+                AddFrontier("oracle", wrongCells.Length, gt, Predict(oracle, classes));
                 for (int budget = 0; budget < FrontierBudgets.Length; budget++)
                 {
                     int nb = Math.Max(1, (int)Math.Round(FrontierBudgets[budget] * n));
-                    var adaptive = Subdivision.Run(coarse, 1, c, c, steps, nb, Head);
-                    AddFrontier($"pointrend:{budget}", adaptive.PointEvaluations, gt, Threshold(adaptive.Logits));
+                    var adaptive = Subdivision.Run(coarse, classes, c, c, steps, nb, Head);
+                    AddFrontier($"pointrend:{budget}", adaptive.PointEvaluations, gt, Predict(adaptive.Logits, classes));
                     // Uniform: the same number of point-head evaluations on cells drawn uniformly at random.
                     var cells = Seeds.Permutation(side * side, i, $"uniform-{budget}")[..Math.Min(adaptive.PointEvaluations, side * side)];
-                    AddFrontier($"uniform:{budget}", cells.Length, gt, Threshold(Refine(upsampled, cells, side, coarse, c, Head)));
+                    AddFrontier($"uniform:{budget}", cells.Length, gt,
+                        Predict(Refine(upsampled, classes, cells, side, coarse, c, Head), classes));
                 }
             }
         }
@@ -259,34 +305,67 @@ public static class PointRendTraining
             .Select(k => hitCounts[k] > 0 ? cellErrors[k] / hitCounts[k] : double.NaN).ToArray();
         return new PointRendEvalResult(scores, imageData[..(s * s)], exampleMasks, exampleSteps, hit, frontierPoints, cellError);
 
-        void Add(string method, int side, bool[] gt, bool[] prediction, double points, double ms)
+        void Add(string method, int side, int[] gt, int[] prediction, double points, double ms)
         {
             sums.TryGetValue((method, side), out var t);
-            sums[(method, side)] = (t.Mask + BoundaryIoU.MaskIou(gt, prediction, side, side),
-                t.Boundary + BoundaryIoU.Compute(gt, prediction, side, side), t.Points + points, t.Ms + ms, t.Count + 1);
+            var (mask, boundary) = Score(gt, prediction, classes, side);
+            sums[(method, side)] = (t.Mask + mask, t.Boundary + boundary, t.Points + points, t.Ms + ms, t.Count + 1);
+            if (!semantic) return;
+            // Semantic runs also score the foreground (any class against background), which separates finding the
+            // shapes' boundaries from telling their kinds apart.
+            string key = method + ForegroundSuffix;
+            sums.TryGetValue((key, side), out var f);
+            var (fm, fb) = Score(gt, prediction, 1, side);
+            sums[(key, side)] = (f.Mask + fm, f.Boundary + fb, f.Points + points, f.Ms + ms, f.Count + 1);
         }
 
-        void AddFrontier(string key, double points, bool[] gt, bool[] prediction)
+        void AddFrontier(string key, double points, int[] gt, int[] prediction)
         {
             int side = (int)Math.Sqrt(gt.Length);
             frontier.TryGetValue((key, 0), out var t);
-            frontier[(key, 0)] = (t.Points + points, t.Mask + BoundaryIoU.MaskIou(gt, prediction, side, side),
-                t.Boundary + BoundaryIoU.Compute(gt, prediction, side, side), t.Count + 1);
+            var (mask, boundary) = Score(gt, prediction, classes, side);
+            frontier[(key, 0)] = (t.Points + points, t.Mask + mask, t.Boundary + boundary, t.Count + 1);
         }
     }
 
-    static float[] Refine(float[] upsampled, int[] cells, int side, float[] coarse, int c, Subdivision.PointHead head)
+    /// <summary>
+    /// Mask IoU and Boundary IoU of predicted labels against exact ones at a side: the foreground mask for a binary run,
+    /// the per-image class means for a semantic one.
+    /// </summary>
+    static (double Mask, double Boundary) Score(int[] gt, int[] prediction, int classes, int side)
+    {
+        if (classes > 1) return BoundaryIoU.ClassMean(gt, prediction, classes, side, side);
+        bool[] g = [.. gt.Select(v => v != 0)], p = [.. prediction.Select(v => v != 0)];
+        return (BoundaryIoU.MaskIou(g, p, side, side), BoundaryIoU.Compute(g, p, side, side));
+    }
+
+    /// <summary>Labels of K × H·W logits: logit &gt; 0 for one logit, the best class (first on ties) otherwise.</summary>
+    public static int[] Predict(float[] logits, int classes)
+    {
+        if (classes == 1) return [.. logits.Select(v => v > 0 ? 1 : 0)];
+        int cells = logits.Length / classes;
+        var labels = new int[cells];
+        for (int k = 0; k < cells; k++)
+        {
+            int best = 0;
+            for (int cls = 1; cls < classes; cls++)
+                if (logits[cls * cells + k] > logits[best * cells + k]) best = cls;
+            labels[k] = best;
+        }
+        return labels;
+    }
+
+    static float[] Refine(float[] upsampled, int classes, int[] cells, int side, float[] coarse, int c, Subdivision.PointHead head)
     {
         var logits = (float[])upsampled.Clone();
         if (cells.Length == 0) return logits;
         var coords = new float[2 * cells.Length];
         for (int p = 0; p < cells.Length; p++) (coords[2 * p], coords[2 * p + 1]) = PointSampling.CellCentre(cells[p], side, side);
-        var refined = head(coords, PointSampling.Bilinear(coarse, 1, c, c, coords));
-        for (int p = 0; p < cells.Length; p++) logits[cells[p]] = refined[p];
+        var refined = head(coords, PointSampling.Bilinear(coarse, classes, c, c, coords));
+        for (int cls = 0; cls < classes; cls++)
+            for (int p = 0; p < cells.Length; p++) logits[cls * side * side + cells[p]] = refined[cls * cells.Length + p];
         return logits;
     }
 
-    static bool[] Threshold(float[] logits) => [.. logits.Select(v => v > 0)];
-
-    static byte[] ToBytes(bool[] mask) => [.. mask.Select(v => v ? (byte)1 : (byte)0)];
+    static byte[] ToBytes(int[] labels) => [.. labels.Select(v => (byte)v)];
 }

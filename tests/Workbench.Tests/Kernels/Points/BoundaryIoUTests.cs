@@ -71,8 +71,35 @@ public class BoundaryIoUTests
     }
 
     [Fact]
+    public void Class_mean_with_one_foreground_class_is_the_binary_score_and_a_class_predicted_only_scores_zero()
+    {
+        int seed = TestPaths.FreshSeed();
+        var rng = new Random(seed);
+        int h = 20, w = 30;
+        var gt = Enumerable.Range(0, h * w).Select(k => Math.Pow(k / w - 10, 2) + Math.Pow(k % w - 15, 2) <= 40 ? 1 : 0).ToArray();
+        var prediction = gt.Select(v => rng.NextDouble() < 0.1 ? 1 - v : v).ToArray();
+        bool[] g = [.. gt.Select(v => v == 1)], p = [.. prediction.Select(v => v == 1)];
+        var (mask, boundary) = BoundaryIoU.ClassMean(gt, prediction, 2, h, w);
+        Assert.True(mask == BoundaryIoU.MaskIou(g, p, h, w), $"seed {seed}");
+        Assert.True(boundary == BoundaryIoU.Compute(g, p, h, w), $"seed {seed}");
+        // A perfect class 1 plus a stray pixel of class 2 (absent from the ground truth): the mean of 1 and 0 — except that
+        // the stray pixel also left class 1, so compute class 1's score on the changed prediction.
+        var stray = (int[])gt.Clone();
+        int at = Array.IndexOf(stray, 1);
+        stray[at] = 2;
+        bool[] s1 = [.. stray.Select(v => v == 1)];
+        var (m3, b3) = BoundaryIoU.ClassMean(gt, stray, 3, h, w);
+        Assert.Equal((BoundaryIoU.MaskIou(g, s1, h, w) + 0) / 2, m3, 12);
+        Assert.Equal((BoundaryIoU.Compute(g, s1, h, w) + 0) / 2, b3, 12);
+    }
+
+    [Fact]
     public void Bad_masks_are_one_sentence_each()
     {
+        var label = Assert.Throws<ArgumentException>(() => BoundaryIoU.ClassMean(new int[4], [0, 0, 5, 0], 4, 2, 2));
+        Assert.Equal("Pixel 2 has label 5: class labels must be in [0, 4).", label.Message);
+        var none = Assert.Throws<ArgumentException>(() => BoundaryIoU.ClassMean(new int[4], new int[4], 4, 2, 2));
+        Assert.Equal("The 2 × 2 ground-truth mask is empty (an empty scene): IoU is undefined without a foreground pixel.", none.Message);
         var wrong = Assert.Throws<ArgumentException>(() => BoundaryIoU.Compute(new bool[16], new bool[15], 4, 4));
         Assert.Equal("The predicted mask has 15 pixels but 4 × 4 = 16 were expected.", wrong.Message);
         var empty = Assert.Throws<ArgumentException>(() => BoundaryIoU.Compute(new bool[16], new bool[16], 4, 4));

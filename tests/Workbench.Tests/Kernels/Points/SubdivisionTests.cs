@@ -63,4 +63,24 @@ public class SubdivisionTests
         Assert.True(expected.SequenceEqual(result.Steps[0].Indices), $"seed {seed}");
         Assert.All(expected, i => Assert.Equal(0f, result.Logits[i]));
     }
+
+    [Fact]
+    public void With_classes_the_refined_cells_have_the_smallest_margin_between_the_two_best_classes()
+    {
+        // Semantic masks (detectron2 calculate_uncertainty for C > 1): uncertainty = −(best − second best) logit of the
+        // upsampled logits, and every class of a refined cell is replaced by the head's prediction.
+        int seed = TestPaths.FreshSeed();
+        var rng = new Random(seed);
+        int classes = 3;
+        var coarse = Enumerable.Range(0, classes * 36).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        var result = Subdivision.Run(coarse, classes, 6, 6, 1, 30, (c, a) => Enumerable.Repeat(7f, a.Length).ToArray());
+        var upsampled = BilinearResize.Resize(coarse, classes, 6, 6, 12, 12);
+        var margin = new float[144];
+        PointUncertainty.Margin(upsampled, classes, margin);
+        var expected = UncertainPoints.TopK(margin, 30);
+        Assert.True(expected.SequenceEqual(result.Steps[0].Indices), $"seed {seed}");
+        Assert.All(expected, i => Assert.All(Enumerable.Range(0, classes), c => Assert.Equal(7f, result.Logits[c * 144 + i])));
+        // Not the binary rule on the first class's logit.
+        Assert.False(UncertainPoints.TopK(PointUncertainty.Of(upsampled.AsSpan(0, 144), 1), 30).SequenceEqual(expected), $"seed {seed}");
+    }
 }
