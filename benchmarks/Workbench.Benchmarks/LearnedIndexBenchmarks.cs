@@ -54,25 +54,34 @@ public class LearnedIndexLookups
     [Params("lognormal-10M", "geoip", "normal-270k", "lognormal-20k")]
     public string KeySet { get; set; } = "lognormal-10M";
 
+    sealed record State(ulong[] Probes, ulong[] Chase, int[] Gather, BinarySearchIndex Bs, BinarySearchIndex Branchy,
+        StaticBPlusTree Tree, RecursiveModelIndex Rmi, RecursiveModelIndex Large);
+
+    // With --inProcess every benchmark of a key set shares one build (and one print of the miss model).
+    static readonly Dictionary<string, State> Built = [];
+
     /// <summary>Builds the indexes and prints their sizes, strategies and simulated misses per lookup.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        var keys = LearnedIndexBench.Keys(KeySet);
-        _probes = LearnedIndexBench.Probes(keys, Batch);
+        if (!Built.TryGetValue(KeySet, out var state))
+        {
+            var keys = LearnedIndexBench.Keys(KeySet);
+            var probes = LearnedIndexBench.Probes(keys, Batch);
+            var chase = MemoryLimits.ChaseArray(Math.Max(16, keys.Length));
+            state = new State(probes, chase, MemoryLimits.GatherPositions(chase.Length, Batch), new BinarySearchIndex(keys),
+                new BinarySearchIndex(keys, BinarySearchKind.Branchy), new StaticBPlusTree(keys, 128),
+                RmiChoice.BestRoot(keys, RmiChoice.TenthOfBPlusTreeLeaves(keys)), RmiChoice.BestRoot(keys, Math.Max(1024, keys.Length / 32)));
+            Built[KeySet] = state;
+            long llc = MemoryLimits.LastLevelCacheBytes();
+            foreach (var index in new ISortedIndex[] { state.Bs, state.Branchy, state.Tree, state.Rmi, state.Large })
+                Console.WriteLine($"// SIZE {KeySet} ({keys.Length:N0} keys): {index.Name} = {index.SizeBytes / 1024.0:0.0} KB, " +
+                    $"strategy {index.Strategy}, misses/lookup {CacheMissModel.MissesPerLookup(index, probes, llc):0.00} " +
+                    $"(LLC {llc >> 20} MB)" + (index is RecursiveModelIndex r ? $", AvgLg2 {r.AvgLg2:0.00}, MaxLg2 {r.MaxLg2:0.00}" : ""));
+        }
+        (_probes, _chase, _gather, _bs, _branchy, _tree, _rmi, _large) =
+            (state.Probes, state.Chase, state.Gather, state.Bs, state.Branchy, state.Tree, state.Rmi, state.Large);
         _out = new int[Batch];
-        _chase = MemoryLimits.ChaseArray(Math.Max(16, keys.Length));
-        _gather = MemoryLimits.GatherPositions(_chase.Length, Batch);
-        _bs = new BinarySearchIndex(keys);
-        _branchy = new BinarySearchIndex(keys, BinarySearchKind.Branchy);
-        _tree = new StaticBPlusTree(keys, 128);
-        _rmi = RmiChoice.BestRoot(keys, RmiChoice.TenthOfBPlusTreeLeaves(keys));
-        _large = RmiChoice.BestRoot(keys, Math.Max(1024, keys.Length / 32));
-        long llc = MemoryLimits.LastLevelCacheBytes();
-        foreach (var index in new ISortedIndex[] { _bs, _branchy, _tree, _rmi, _large })
-            Console.WriteLine($"// SIZE {KeySet} ({keys.Length:N0} keys): {index.Name} = {index.SizeBytes / 1024.0:0.0} KB, " +
-                $"strategy {index.Strategy}, misses/lookup {CacheMissModel.MissesPerLookup(index, _probes, llc):0.00} " +
-                $"(LLC {llc >> 20} MB)" + (index is RecursiveModelIndex r ? $", AvgLg2 {r.AvgLg2:0.00}, MaxLg2 {r.MaxLg2:0.00}" : ""));
     }
 
     long Loop(ISortedIndex index)
