@@ -61,13 +61,20 @@ public sealed class RecursiveModelIndex : ISortedIndex
             }
         }
         FitLeaves(keys);
-        Strategy = BatchedSearch.ByDataSize(_n);
+        Strategy = (long)_n * sizeof(ulong) <= LoopBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
     }
 
     /// <summary>
-    /// <see cref="BatchStrategy.Loop"/> while the keys are cache-resident, else <see cref="BatchStrategy.Interleaved"/>
-    /// (whose lock-step bisection or per-probe galloping is chosen by the model's error, see
-    /// <see cref="FindMany(ReadOnlySpan{ulong}, Span{int}, BatchStrategy)"/>).
+    /// Key arrays up to this many bytes (the last-level cache's share here) are searched by a loop of <see cref="Find"/>:
+    /// a single lookup already prefetches its whole window, and from L3 that costs less than the lock-step bookkeeping
+    /// (measured: 270,000 normal keys, 2.1 MB, 75 ns looped vs 98 ns interleaved; 4M lognormal keys, 32 MB, 268 vs 121).
+    /// </summary>
+    public const long LoopBytes = 8L << 20;
+
+    /// <summary>
+    /// <see cref="BatchStrategy.Loop"/> while the keys fit in <see cref="LoopBytes"/>, else
+    /// <see cref="BatchStrategy.Interleaved"/> (whose lock-step bisection or per-probe galloping is chosen by the
+    /// model's error, see <see cref="FindMany(ReadOnlySpan{ulong}, Span{int}, BatchStrategy)"/>).
     /// </summary>
     public BatchStrategy Strategy { get; }
 

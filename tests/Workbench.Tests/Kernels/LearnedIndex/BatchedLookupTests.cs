@@ -52,12 +52,15 @@ public class BatchedLookupTests
             var expected = keys.Length * 8L <= BatchedSearch.CacheResidentBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
             Assert.Equal(expected, new BinarySearchIndex(keys).Strategy);
             Assert.Equal(expected, new StaticBPlusTree(keys, 128).Strategy);
-            Assert.Equal(expected, new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.LogLinear, 256)).Strategy);
+            var rmiExpected = keys.Length * 8L <= RecursiveModelIndex.LoopBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
+            Assert.Equal(rmiExpected, new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.LogLinear, 256)).Strategy);
             Assert.Equal(BatchStrategy.Loop, new BinarySearchIndex(keys, BinarySearchKind.Branchy).Strategy);
             Assert.Equal(BatchStrategy.Loop, new PiecewiseLinearIndex(keys, 64).Strategy);
         }
         Assert.Equal(BatchStrategy.Loop, new BinarySearchIndex(small).Strategy);
         Assert.Equal(BatchStrategy.Interleaved, new BinarySearchIndex(large).Strategy);
+        var beyondLoop = KeySets.UniformDense((int)(RecursiveModelIndex.LoopBytes / sizeof(ulong)) + 1, 1);
+        Assert.Equal(BatchStrategy.Interleaved, new RecursiveModelIndex(beyondLoop, new RmiOptions(RootModelKind.Linear, 1024)).Strategy);
     }
 
     [Fact]
