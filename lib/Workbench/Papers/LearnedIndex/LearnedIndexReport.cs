@@ -252,7 +252,8 @@ public static class LearnedIndexReport
         string ours;
         if (batched is null || double.IsNaN(main.IndependentNs))
         {
-            verdict = "not measured: no RMI at ≤ 1/10 of the B+tree's size has a simulated miss count";
+            verdict = "not measured in this sweep: its RMIs at ≤ 1/10 of the B+tree's size gallop (AvgLg2 > 8), a path the " +
+                "miss model does not simulate; benchmarks/README.md measures the goal's RMI against its bound";
             ours = "n/a";
         }
         else
