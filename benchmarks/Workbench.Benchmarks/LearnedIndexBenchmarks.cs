@@ -8,8 +8,17 @@ namespace Workbench.Benchmarks;
 /// <summary>Shared set-up of the learned-index benchmarks: key sets, probes and the indexes compared.</summary>
 public static class LearnedIndexBench
 {
-    /// <summary>The key sets: 10M lognormal(0, 2) keys (seed 0) or the real GeoIP range starts.</summary>
-    public static ulong[] Keys(string keySet) => keySet == "geoip" ? KeySets.GeoIp() : KeySets.Lognormal(10_000_000, 0);
+    /// <summary>
+    /// The key sets: "lognormal-10M" (10M lognormal(0, 2) keys, seed 0), "geoip" (the real GeoIP range starts), and two
+    /// cache-resident sets standing in for small public key lists: "lognormal-20k" and "normal-270k" (seed 0).
+    /// </summary>
+    public static ulong[] Keys(string keySet) => keySet switch
+    {
+        "geoip" => KeySets.GeoIp(),
+        "lognormal-20k" => KeySets.Lognormal(20_000, 0),
+        "normal-270k" => KeySets.Normal(270_000, 0),
+        _ => KeySets.Lognormal(10_000_000, 0),
+    };
 
     /// <summary>Random present keys (uniform over positions), seeded.</summary>
     public static ulong[] Probes(ulong[] keys, int count, int seed = 1)
@@ -23,7 +32,11 @@ public static class LearnedIndexBench
 
 /// <summary>
 /// Random present-key lookups, warm caches: ns per lookup of an RMI (≤ 1/10 the B+tree's size, and a large one),
-/// the page-128 B+tree, and binary search (branch-free baseline; branchy = std::lower_bound as in SOSD), single and batched.
+/// the page-128 B+tree, and binary search (branch-free baseline; branchy = std::lower_bound as in SOSD), each as a loop
+/// of single lookups and through <c>FindMany</c> (its default strategy for the key set). In the same run, the machine's
+/// random-access limits over an array as large as the keys: one dependent access (pointer chase) and one access of a
+/// batch of independent random reads (gather). The set-up prints each index's size and its simulated last-level-cache
+/// misses per lookup (<see cref="CacheMissModel"/>), from which benchmarks/README.md computes the memory bound.
 /// </summary>
 [MemoryDiagnoser(false)]
 public class LearnedIndexLookups
@@ -31,29 +44,44 @@ public class LearnedIndexLookups
     const int Batch = 200_000;
     ulong[] _probes = [];
     int[] _out = [];
+    ulong[] _chase = [];
+    int[] _gather = [];
     BinarySearchIndex _bs = null!, _branchy = null!;
     StaticBPlusTree _tree = null!;
     RecursiveModelIndex _rmi = null!, _large = null!;
 
     /// <summary>Key set.</summary>
-    [Params("lognormal-10M", "geoip")]
+    [Params("lognormal-10M", "geoip", "normal-270k", "lognormal-20k")]
     public string KeySet { get; set; } = "lognormal-10M";
 
-    /// <summary>Builds the indexes and prints their sizes.</summary>
+    sealed record State(ulong[] Probes, ulong[] Chase, int[] Gather, BinarySearchIndex Bs, BinarySearchIndex Branchy,
+        StaticBPlusTree Tree, RecursiveModelIndex Rmi, RecursiveModelIndex Large);
+
+    // With --inProcess every benchmark of a key set shares one build (and one print of the miss model).
+    static readonly Dictionary<string, State> Built = [];
+
+    /// <summary>Builds the indexes and prints their sizes, strategies and simulated misses per lookup.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        var keys = LearnedIndexBench.Keys(KeySet.StartsWith("geoip") ? "geoip" : "lognormal");
-        _probes = LearnedIndexBench.Probes(keys, Batch);
+        if (!Built.TryGetValue(KeySet, out var state))
+        {
+            var keys = LearnedIndexBench.Keys(KeySet);
+            var probes = LearnedIndexBench.Probes(keys, Batch);
+            var chase = MemoryLimits.ChaseArray(Math.Max(16, keys.Length));
+            state = new State(probes, chase, MemoryLimits.GatherPositions(chase.Length, Batch), new BinarySearchIndex(keys),
+                new BinarySearchIndex(keys, BinarySearchKind.Branchy), new StaticBPlusTree(keys, 128),
+                RmiChoice.BestRoot(keys, RmiChoice.TenthOfBPlusTreeLeaves(keys)), RmiChoice.BestRoot(keys, Math.Max(1024, keys.Length / 32)));
+            Built[KeySet] = state;
+            long llc = MemoryLimits.LastLevelCacheBytes();
+            foreach (var index in new ISortedIndex[] { state.Bs, state.Branchy, state.Tree, state.Rmi, state.Large })
+                Console.WriteLine($"// SIZE {KeySet} ({keys.Length:N0} keys): {index.Name} = {index.SizeBytes / 1024.0:0.0} KB, " +
+                    $"strategy {index.Strategy}, misses/lookup {CacheMissModel.MissesPerLookup(index, probes, llc):0.00} " +
+                    $"(LLC {llc >> 20} MB)" + (index is RecursiveModelIndex r ? $", AvgLg2 {r.AvgLg2:0.00}, MaxLg2 {r.MaxLg2:0.00}" : ""));
+        }
+        (_probes, _chase, _gather, _bs, _branchy, _tree, _rmi, _large) =
+            (state.Probes, state.Chase, state.Gather, state.Bs, state.Branchy, state.Tree, state.Rmi, state.Large);
         _out = new int[Batch];
-        _bs = new BinarySearchIndex(keys);
-        _branchy = new BinarySearchIndex(keys, BinarySearchKind.Branchy);
-        _tree = new StaticBPlusTree(keys, 128);
-        _rmi = RmiChoice.BestRoot(keys, RmiChoice.TenthOfBPlusTreeLeaves(keys));
-        _large = RmiChoice.BestRoot(keys, Math.Max(1024, keys.Length / 32));
-        foreach (var index in new ISortedIndex[] { _tree, _rmi, _large })
-            Console.WriteLine($"// SIZE {KeySet}: {index.Name} = {index.SizeBytes / 1024.0:0.0} KB" +
-                (index is RecursiveModelIndex r ? $", AvgLg2 {r.AvgLg2:0.00}, MaxLg2 {r.MaxLg2:0.00}" : ""));
     }
 
     long Loop(ISortedIndex index)
@@ -84,13 +112,29 @@ public class LearnedIndexLookups
     [Benchmark(OperationsPerInvoke = Batch, Description = "RMI n/32 leaves")]
     public long RmiLarge() => Loop(_large);
 
-    /// <summary>Batched (interleaved, prefetching) binary search.</summary>
+    /// <summary>Batched binary search (its default strategy).</summary>
     [Benchmark(OperationsPerInvoke = Batch, Description = "binary search, batched")]
     public int BinarySearchBatched() { _bs.FindMany(_probes, _out); return _out[^1]; }
 
-    /// <summary>Batched RMI (models first, window prefetch, then searches).</summary>
+    /// <summary>Batched B+tree (its default strategy).</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "B+tree page 128, batched")]
+    public int BPlusTreeBatched() { _tree.FindMany(_probes, _out); return _out[^1]; }
+
+    /// <summary>Batched RMI at ≤ 1/10 of the B+tree's size (its default strategy).</summary>
     [Benchmark(OperationsPerInvoke = Batch, Description = "RMI ≤ 1/10 B+tree size, batched")]
     public int RmiBatched() { _rmi.FindMany(_probes, _out); return _out[^1]; }
+
+    /// <summary>Batched RMI with one leaf per 32 keys (its default strategy).</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "RMI n/32 leaves, batched")]
+    public int RmiLargeBatched() { _large.FindMany(_probes, _out); return _out[^1]; }
+
+    /// <summary>One dependent random access into an array as large as the keys.</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "memory: dependent access (pointer chase)")]
+    public ulong PointerChase() => MemoryLimits.Chase(_chase, Batch);
+
+    /// <summary>One of a batch of independent random accesses into an array as large as the keys.</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "memory: independent access (gather)")]
+    public ulong Gather() => MemoryLimits.Gather(_chase, _gather);
 }
 
 /// <summary>
@@ -114,7 +158,7 @@ public class LearnedIndexColdLookups
     [GlobalSetup]
     public void Setup()
     {
-        var keys = LearnedIndexBench.Keys(KeySet.StartsWith("geoip") ? "geoip" : "lognormal");
+        var keys = LearnedIndexBench.Keys(KeySet);
         _probes = LearnedIndexBench.Probes(keys, Batch, seed: 2);
         _evict = new byte[96 << 20];
         _bs = new BinarySearchIndex(keys);
@@ -157,7 +201,7 @@ public class LearnedIndexBuild
 
     /// <summary>Generates the keys.</summary>
     [GlobalSetup]
-    public void Setup() => _keys = LearnedIndexBench.Keys("lognormal");
+    public void Setup() => _keys = LearnedIndexBench.Keys("lognormal-10M");
 
     /// <summary>B+tree page 128.</summary>
     [Benchmark(Baseline = true, Description = "B+tree page 128")]

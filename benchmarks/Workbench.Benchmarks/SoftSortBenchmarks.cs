@@ -4,9 +4,11 @@ using Workbench.Kernels.SoftSort;
 namespace Workbench.Benchmarks;
 
 /// <summary>
-/// Forward + backward soft rank (L2, ε = 0.1) of a batch of 128 rows × 1000 values: the PAV kernel against the plain
-/// reference (explicit n × n Jacobian). The peer — scikit-learn's isotonic_regression row by row, on the same data — is
-/// timed by benchmarks/peers/soft_rank_sklearn.py, which reads the file this benchmark writes in its setup.
+/// Soft rank (L2, ε = 0.1) of a batch of 128 rows × 1000 values: the PAV kernel's forward pass, backward pass and both,
+/// against the plain reference (explicit n × n Jacobian). Rows run in parallel on the cores the process may use: run
+/// under <c>taskset -c 0</c> for the per-core numbers. The peer — numpy's argsort and scikit-learn's isotonic_regression
+/// row by row forward, a vectorised numpy backward, on the same data — is timed by
+/// benchmarks/peers/soft_rank_sklearn.py, which reads the file this benchmark writes in its setup.
 /// </summary>
 [MemoryDiagnoser]
 public class SoftRankBatch
@@ -19,13 +21,19 @@ public class SoftRankBatch
     const int Rows = 128, N = 1000;
     static readonly SoftSortOptions Options = new(0.1);
 
+    SoftSortResult _forward = null!;
+    double[] _gradInput = [];
+
     [GlobalSetup]
     public void Setup()
     {
         var rng = new Random(42);
         _values = Enumerable.Range(0, Rows * N).Select(_ => rng.NextDouble() * 100).ToArray();
         _grad = Enumerable.Range(0, Rows * N).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        _gradInput = new double[Rows * N];
+        _forward = PermutahedronProjection.Rank(_values, N, Options);
         File.WriteAllBytes(DataPath, System.Runtime.InteropServices.MemoryMarshal.AsBytes(_values.AsSpan()).ToArray());
+        Console.WriteLine($"// CORES {Environment.ProcessorCount} (the kernel's rows run in parallel on these)");
     }
 
     [Benchmark(Baseline = true, Description = "reference: stable LINQ sort, repeated pooling, explicit Jacobian")]
@@ -45,6 +53,16 @@ public class SoftRankBatch
     {
         var result = PermutahedronProjection.Rank(_values, N, Options);
         return result.Backward(_grad)[0];
+    }
+
+    [Benchmark(Description = "PAV kernel: forward only")]
+    public double PavForward() => PermutahedronProjection.Rank(_values, N, Options).Values[0];
+
+    [Benchmark(Description = "PAV kernel: backward only (of one stored forward)")]
+    public double PavBackward()
+    {
+        _forward.Backward(_grad, _gradInput);
+        return _gradInput[0];
     }
 }
 

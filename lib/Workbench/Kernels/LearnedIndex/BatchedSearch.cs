@@ -13,6 +13,18 @@ public static class BatchedSearch
     /// <summary>Probes per group: enough independent misses in flight to cover DRAM latency.</summary>
     public const int Group = 16;
 
+    /// <summary>
+    /// Key arrays up to this many bytes are searched by a plain loop of single lookups: they live in the caches, where
+    /// the out-of-order core overlaps neighbouring searches by itself and lock-step groups only add work (measured:
+    /// benchmarks/README.md, "batched lookups").
+    /// </summary>
+    public const long CacheResidentBytes = 1L << 20;
+
+    /// <summary><see cref="BatchStrategy.Loop"/> for key arrays of at most <see cref="CacheResidentBytes"/>, else
+    /// <see cref="BatchStrategy.Interleaved"/>.</summary>
+    public static BatchStrategy ByDataSize(int keyCount) =>
+        (long)keyCount * sizeof(ulong) <= CacheResidentBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
+
     /// <summary>Prefetches the cache line holding <paramref name="address"/> into all cache levels (no-op off x86).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Prefetch(void* address)

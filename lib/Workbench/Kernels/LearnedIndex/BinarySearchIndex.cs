@@ -11,7 +11,11 @@ public sealed class BinarySearchIndex : ISortedIndex
         IndexInput.Check(keys, "Binary search", checkSorted: validate);
         Keys = keys;
         Kind = kind;
+        Strategy = kind == BinarySearchKind.Branchy ? BatchStrategy.Loop : BatchedSearch.ByDataSize(keys.Length);
     }
+
+    /// <inheritdoc/>
+    public BatchStrategy Strategy { get; }
 
     /// <summary>Branchy or branch-free.</summary>
     public BinarySearchKind Kind { get; }
@@ -31,7 +35,10 @@ public sealed class BinarySearchIndex : ISortedIndex
         : LowerBound.Reference(Keys, key);
 
     /// <inheritdoc/>
-    public void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions)
+    public void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions) => FindMany(probes, positions, Strategy);
+
+    /// <inheritdoc/>
+    public void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions, BatchStrategy strategy)
     {
         IndexInput.CheckBatch(probes, positions);
         if (Kind == BinarySearchKind.Branchy)
@@ -39,6 +46,9 @@ public sealed class BinarySearchIndex : ISortedIndex
             for (int i = 0; i < probes.Length; i++) positions[i] = LowerBound.Reference(Keys, probes[i]);
             return;
         }
-        BatchedSearch.Interleaved(Keys, probes, positions);
+        if (strategy == BatchStrategy.Interleaved) { BatchedSearch.Interleaved(Keys, probes, positions); return; }
+        ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
+        int n = Keys.Length;
+        for (int i = 0; i < probes.Length; i++) positions[i] = LowerBound.BranchFree(ref keys, 0, n, probes[i]);
     }
 }

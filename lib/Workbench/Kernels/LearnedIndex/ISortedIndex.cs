@@ -21,8 +21,22 @@ public interface ISortedIndex
     int Find(ulong key);
 
     /// <summary>
-    /// Lower-bound positions of many keys at once (<paramref name="positions"/>[i] for <paramref name="probes"/>[i]);
-    /// implementations overlap the memory accesses of neighbouring probes.
+    /// The strategy <see cref="FindMany(ReadOnlySpan{ulong}, Span{int})"/> uses, chosen at construction from the size of
+    /// the data (and, for models, their error), by the rule measured in benchmarks/README.md.
     /// </summary>
+    BatchStrategy Strategy { get; }
+
+    /// <summary>
+    /// Lower-bound positions of many keys at once (<paramref name="positions"/>[i] for <paramref name="probes"/>[i]) with
+    /// <see cref="Strategy"/>: a plain loop of <see cref="Find"/> while the keys are cache-resident, lock-step groups that
+    /// overlap their cache misses when they are not. Answers equal <see cref="Find"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="positions"/> is shorter than <paramref name="probes"/>.</exception>
     void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions);
+
+    /// <summary>
+    /// <see cref="FindMany(ReadOnlySpan{ulong}, Span{int})"/> with the strategy forced (tests and benchmarks compare
+    /// them). An index without a lock-step path runs the loop for both.
+    /// </summary>
+    void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions, BatchStrategy strategy);
 }

@@ -116,7 +116,13 @@ public sealed class PiecewiseLinearIndex : ISortedIndex
     }
 
     /// <inheritdoc/>
-    public void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions)
+    public void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions) => FindMany(probes, positions, Strategy);
+
+    /// <summary>The PGM index has no lock-step path: it always loops (each level's search is over 2ε + 3 entries).</summary>
+    public BatchStrategy Strategy => BatchStrategy.Loop;
+
+    /// <inheritdoc/>
+    public void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions, BatchStrategy strategy)
     {
         IndexInput.CheckBatch(probes, positions);
         for (int i = 0; i < probes.Length; i++) positions[i] = Find(probes[i]);

@@ -41,10 +41,17 @@ public sealed class StaticBPlusTree : ISortedIndex
             below = level;
         }
         _levels = [.. levels];
+        Strategy = BatchedSearch.ByDataSize(keys.Length);
     }
+
+    /// <inheritdoc/>
+    public BatchStrategy Strategy { get; }
 
     /// <summary>Keys per page (node fan-out).</summary>
     public int PageSize => _pageSize;
+
+    /// <summary>The inner levels, bottom first (for <see cref="CacheMissModel"/>).</summary>
+    internal ulong[][] Levels => _levels;
 
     /// <summary>Inner levels above the keys.</summary>
     public int Height => _levels.Length;
@@ -76,9 +83,55 @@ public sealed class StaticBPlusTree : ISortedIndex
     }
 
     /// <inheritdoc/>
-    public void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions)
+    public void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions) => FindMany(probes, positions, Strategy);
+
+    /// <summary>
+    /// <see cref="BatchStrategy.Interleaved"/>: groups of <see cref="BatchedSearch.Group"/> probes descend the tree one
+    /// level at a time; after a probe picks its child page it prefetches the line that page's first halving step reads,
+    /// so the group's misses on a level overlap.
+    /// </summary>
+    public unsafe void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions, BatchStrategy strategy)
     {
         IndexInput.CheckBatch(probes, positions);
-        for (int i = 0; i < probes.Length; i++) positions[i] = Find(probes[i]);
+        int n = Keys.Length;
+        if (strategy == BatchStrategy.Loop || n == 0)
+        {
+            for (int i = 0; i < probes.Length; i++) positions[i] = Find(probes[i]);
+            return;
+        }
+        const int group = BatchedSearch.Group;
+        int* nodes = stackalloc int[group];
+        ulong last = Keys[n - 1];
+        for (int s = 0; s < probes.Length; s += group)
+        {
+            int g = Math.Min(group, probes.Length - s);
+            var q = probes.Slice(s, g);
+            for (int j = 0; j < g; j++) nodes[j] = q[j] > last ? -1 : 0;
+            for (int l = _levels.Length - 1; l >= 0; l--)
+            {
+                var level = _levels[l];
+                var below = l > 0 ? _levels[l - 1] : Keys;
+                ref ulong data = ref MemoryMarshal.GetArrayDataReference(level);
+                fixed (ulong* next = below)
+                {
+                    for (int j = 0; j < g; j++)
+                    {
+                        if (nodes[j] < 0) continue;
+                        int lo = nodes[j] * _pageSize;
+                        int node = LowerBound.Page(ref data, lo, Math.Min(lo + _pageSize, level.Length), q[j]);
+                        nodes[j] = node;
+                        int start = node * _pageSize, count = Math.Min(_pageSize, below.Length - start);
+                        BatchedSearch.Prefetch(next + start + Math.Max((count >> 1) - 1, 0));
+                    }
+                }
+            }
+            ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
+            for (int j = 0; j < g; j++)
+            {
+                if (nodes[j] < 0) { positions[s + j] = n; continue; }
+                int start = nodes[j] * _pageSize;
+                positions[s + j] = LowerBound.Page(ref keys, start, Math.Min(start + _pageSize, n), q[j]);
+            }
+        }
     }
 }

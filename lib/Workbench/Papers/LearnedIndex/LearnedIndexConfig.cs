@@ -94,6 +94,7 @@ public sealed record LearnedIndexConfig : RunConfig
     {
         Keys = Keys, KeyCount = KeyCount, Root = Root, Leaves = Leaves, Search = Search, Branching = Branching, Roots = Roots,
         PageSizes = PageSizes, Epsilons = Epsilons, Probes = Probes, MlpHidden = MlpHidden, MlpSteps = MlpSteps, Seed = Seed,
+        Revision = global::Workbench.Papers.LearnedIndex.MainRun.CurrentRevision,
     };
 
     /// <summary>One comparison key set's run (binary last mile, at most a million probes).</summary>
@@ -101,6 +102,7 @@ public sealed record LearnedIndexConfig : RunConfig
     {
         Keys = keySet, KeyCount = CompareCount, Root = Root, Leaves = Leaves, Roots = Roots, Probes = Math.Min(Probes, 1_000_000),
         MlpHidden = MlpHidden, MlpSteps = MlpSteps, HashSlotsPerKey = HashSlotsPerKey, HashLeaves = HashLeaves, Seed = Seed,
+        Revision = global::Workbench.Papers.LearnedIndex.KeySetRun.CurrentRevision,
     };
 
     /// <summary>The Bloom comparison's run.</summary>

@@ -10,8 +10,9 @@ public static class LearnedIndexReport
 {
     static string F(double v, string format) => double.IsNaN(v) ? "n/a" : v.ToString(format, CultureInfo.InvariantCulture);
 
-    /// <summary>A measurement list as a table.</summary>
-    public static DataFrame Table(IEnumerable<IndexMeasurement> rows, string? keySet = null)
+    /// <summary>A measurement list as a table; with <paramref name="independentNs"/> (one independent memory access, ns) it
+    /// adds each index's simulated misses per lookup, its memory bound (misses × access) and batched time / bound.</summary>
+    public static DataFrame Table(IEnumerable<IndexMeasurement> rows, string? keySet = null, double? independentNs = null)
     {
         var list = rows.ToList();
         var columns = new List<DataFrameColumn>();
@@ -26,6 +27,13 @@ public static class LearnedIndexReport
             new DoubleDataFrameColumn("avg_lg2", list.Select(r => (double?)Math.Round(r.AvgLg2, 2))),
             new DoubleDataFrameColumn("max_lg2", list.Select(r => (double?)Math.Round(r.MaxLg2, 2))),
         ]);
+        if (independentNs is double access && list.Any(r => !double.IsNaN(r.MissesPerLookup)))
+        {
+            columns.Add(new DoubleDataFrameColumn("misses_per_lookup", list.Select(r => (double?)Math.Round(r.MissesPerLookup, 2))));
+            columns.Add(new DoubleDataFrameColumn("bound_ns", list.Select(r => (double?)Math.Round(r.MissesPerLookup * access, 1))));
+            columns.Add(new DoubleDataFrameColumn("batched_vs_bound",
+                list.Select(r => (double?)Math.Round(r.NsPerLookupBatched / (r.MissesPerLookup * access), 2))));
+        }
         return new DataFrame(columns);
     }
 
@@ -52,7 +60,7 @@ public static class LearnedIndexReport
             new Int32DataFrameColumn("backup_keys", bloom.Points.Select(p => (int?)p.BackupKeys)));
         return
         [
-            ("indexes", Table(main.Indexes, main.KeySet)),
+            ("indexes", Table(main.Indexes, main.KeySet, main.IndependentNs)),
             ("last-mile", Table(main.LastMile, main.KeySet)),
             ("root-ablation", rootTable),
             ("learned-hash", hash),
@@ -97,8 +105,29 @@ public static class LearnedIndexReport
             curves.Add(new Curve(family, rows.Select(r => r.SizeBytes / 1024.0).ToList(), rows.Select(r => r.NsPerLookup).ToList(),
                 Markers: true));
         }
+        // Batched lookups (FindMany) of binary search, the B+tree and the main RMI, and how far they are from the hardware:
+        // one dependent access (pointer chase) over an array as large as the keys, and the memory bound of the batched
+        // RMI = simulated misses per lookup × the time of one independent access (gather).
+        string mainRoot = "RMI " + EnumNames.Of(c.Root);
+        if (bs is not null)
+            curves.Add(new Curve("binary search, batched", [lo, hi], [bs.NsPerLookupBatched, bs.NsPerLookupBatched], Dash: "dot"));
+        foreach (var family in new[] { "B+tree", mainRoot })
+        {
+            var rows = main.Indexes.Where(r => r.Family == family).OrderBy(r => r.SizeBytes).ToList();
+            if (rows.Count > 0)
+                curves.Add(new Curve(family + ", batched", rows.Select(r => r.SizeBytes / 1024.0).ToList(),
+                    rows.Select(r => r.NsPerLookupBatched).ToList(), Markers: true, Dash: "dot"));
+        }
+        // Where the keys fit in the cache the simulated misses are ~0 and the bound says nothing: drawn from 0.1 miss up.
+        var bounded = main.Indexes.Where(r => r.Family == mainRoot && r.MissesPerLookup >= 0.1).OrderBy(r => r.SizeBytes).ToList();
+        if (bounded.Count > 0 && !double.IsNaN(main.IndependentNs))
+            curves.Add(new Curve($"memory bound of the batched {mainRoot} (misses × independent access)",
+                bounded.Select(r => r.SizeBytes / 1024.0).ToList(), bounded.Select(r => r.MissesPerLookup * main.IndependentNs).ToList(),
+                Dash: "dash"));
+        if (!double.IsNaN(main.DependentNs))
+            curves.Add(new Curve("one dependent memory access (pointer chase)", [lo, hi], [main.DependentNs, main.DependentNs], Dash: "dash"));
         figures.Add(LegendBelow(Plots.Lines(paper, "size-vs-latency",
-            $"Size vs lookup time ({main.KeySet}, {main.KeyCount:N0} keys, random present keys)",
+            $"Size vs lookup time ({main.KeySet}, {main.KeyCount:N0} keys, random present keys; dotted: batched)",
             "index size (KB, log scale; B+tree: page size, PGM: ε, RMI: branching)", "ns per lookup (log scale)", curves,
             Scale.Log, Scale.Log)));
 
@@ -188,6 +217,62 @@ public static class LearnedIndexReport
             : $"; at {best.BitsPerKey:0.#} bits/key the learned filter has {best.LearnedFpr:P1} FPR vs {best.PlainFpr:P1}";
     }
 
+    /// <summary>
+    /// The workbench's own speed goals (issue 12), stated relative to this machine — binary search and the memory limits
+    /// measured in the same run — so they can be checked anywhere: each verdict names every condition and whether it held.
+    /// Only the 10M-key lognormal set is the goal's setting; other runs say so instead of a verdict.
+    /// </summary>
+    static IEnumerable<PaperVsOurs.Row> GoalRows(MainResult main, IndexMeasurement bs, IndexMeasurement? tree,
+        List<IndexMeasurement> rmis, string where)
+    {
+        bool setting = main.KeySet == "lognormal" && main.KeyCount == 10_000_000;
+        string notHere = $"not checked: the goal's setting is 10,000,000 lognormal keys, this run uses {main.KeyCount:N0} {main.KeySet} keys";
+        static string Mark(bool held) => held ? "✓" : "✗";
+        var small = tree is null ? null : rmis.Where(r => r.SizeBytes * 10 <= tree.SizeBytes).OrderBy(r => r.NsPerLookup).FirstOrDefault();
+        string single;
+        if (tree is null || small is null)
+            single = $"not met: no RMI in the sweep is ≤ 1/10 of the B+tree's size";
+        else
+        {
+            double speedUp = bs.NsPerLookup / small.NsPerLookup;
+            bool size = small.SizeBytes * 10 <= tree.SizeBytes, fast = speedUp >= 2;
+            single = $"{(size && fast ? "met" : "not met")}: {Mark(size)} size {small.SizeBytes / 1024.0:0.#} KB ≤ 1/10 of " +
+                $"{tree.SizeBytes / 1024.0:0.#} KB; {Mark(fast)} {speedUp:0.0}× ≥ 2× binary search";
+        }
+        yield return new("Goal of this workbench (issue 12), single lookups: an RMI at ≤ 1/10 of the page-128 B+tree's size " +
+                "is ≥ 2× faster than branch-free binary search (10M lognormal keys)",
+            "ratios on the same machine in the same run (benchmarks/README.md has the BenchmarkDotNet numbers)",
+            small is null ? "n/a" : $"{small.Name}: {small.NsPerLookup:0} ns, {small.SizeBytes / 1024.0:0.#} KB; binary search " +
+                $"{bs.NsPerLookup:0} ns; {tree?.Name} {(tree?.SizeBytes ?? 0) / 1024.0:0.#} KB ({where})",
+            setting ? single : notHere);
+
+        var batched = rmis.Where(r => !double.IsNaN(r.MissesPerLookup) && (tree is null || r.SizeBytes * 10 <= tree.SizeBytes))
+            .OrderBy(r => r.NsPerLookupBatched).FirstOrDefault();
+        string verdict;
+        string ours;
+        if (batched is null || double.IsNaN(main.IndependentNs))
+        {
+            verdict = "not measured in this sweep: its RMIs at ≤ 1/10 of the B+tree's size gallop (AvgLg2 > 8), a path the " +
+                "miss model does not simulate; benchmarks/README.md measures the goal's RMI against its bound";
+            ours = "n/a";
+        }
+        else
+        {
+            double bound = batched.MissesPerLookup * main.IndependentNs, ofBound = batched.NsPerLookupBatched / bound;
+            double overBs = bs.NsPerLookupBatched / batched.NsPerLookupBatched;
+            bool near = ofBound <= 1.5, fast = overBs >= 3;
+            verdict = $"{(near && fast ? "met" : "not met")}: {Mark(near)} {ofBound:0.0}× ≤ 1.5× the bound; " +
+                $"{Mark(fast)} {overBs:0.0}× ≥ 3× batched binary search";
+            ours = $"{batched.Name}, batched: {batched.NsPerLookupBatched:0} ns; bound {batched.MissesPerLookup:0.00} misses × " +
+                $"{main.IndependentNs:0.0} ns = {bound:0} ns; batched binary search {bs.NsPerLookupBatched:0} ns; one dependent " +
+                $"access {main.DependentNs:0} ns ({where})";
+        }
+        yield return new("Goal of this workbench (issue 12), batched lookups: the batched RMI (≤ 1/10 of the B+tree's size) " +
+                "is within 1.5× of its memory bound (simulated misses per lookup × one independent access) and ≥ 3× faster " +
+                "than batched binary search (10M lognormal keys)",
+            "the machine's own limits, measured in the same run", ours, setting ? verdict : notHere);
+    }
+
     static DataFrame PaperVsOursTable(LearnedIndexConfig c, MainResult main, IReadOnlyList<KeySetResult> sets, BloomResult bloom)
     {
         var rows = new List<PaperVsOurs.Row>();
@@ -218,7 +303,8 @@ public static class LearnedIndexReport
                 "different data, size and machine: compare the ratios, not the nanoseconds"));
         }
         var bestRmi = rmis.OrderBy(r => r.NsPerLookup).FirstOrDefault();
-        rows.Add(new("SOSD lognormal (200M u64 keys): binary search 687 ns, B-tree 517 ns, RMI 83 ns",
+        rows.Add(new("SOSD lognormal (200M u64 keys, on SOSD's bare-metal Xeon): binary search 687 ns, B-tree 517 ns, RMI 83 ns " +
+                "— a speed-up of 8.3× on their hardware, at their data size; ours is beside it, on this machine",
             "BS 687, B-tree 517, RMI 83 ns/lookup (Marcus et al., SOSD, VLDB 2020; reported)",
             $"BS {bs.NsPerLookup:0} (branchy {branchy?.NsPerLookup ?? double.NaN:0}), " +
                 $"{tree?.Name ?? "B+tree"} {tree?.NsPerLookup ?? double.NaN:0}, " +
@@ -270,14 +356,7 @@ public static class LearnedIndexReport
                 ? "not measurable at 1 % in this budget range"
                 : learnedKb < plainKb ? $"holds: {1 - learnedKb / plainKb:P0} less" : "does not hold at 1 % on this data")
             + BestBloomGain(bloom)));
-        if (mainRmi is not null)
-            rows.Add(new("Goal of this workbench (issue 5): RMI ≥ 4× faster than binary search on 10M lognormal keys, " +
-                "≥ 2× on geoip, at ≤ 1/10 of the B+tree's size",
-                "benchmarks/README.md has the BenchmarkDotNet numbers",
-                $"{mainRmi.Name}: {bs.NsPerLookup / mainRmi.NsPerLookup:0.0}× vs branch-free BS, " +
-                    $"{(branchy is null ? double.NaN : branchy.NsPerLookup / mainRmi.NsPerLookup):0.0}× vs branchy BS, " +
-                    $"size {mainRmi.SizeBytes / 1024.0:0.#} KB vs {tree?.Name} {(tree?.SizeBytes ?? 0) / 1024.0:0} KB ({where})",
-                bs.NsPerLookup / mainRmi.NsPerLookup >= 4 ? "met" : "not met on this run; see benchmarks/README.md"));
+        rows.AddRange(GoalRows(main, bs, tree, rmis, where));
         return PaperVsOurs.Table(rows);
     }
 }

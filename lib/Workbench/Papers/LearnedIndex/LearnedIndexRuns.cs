@@ -44,6 +44,16 @@ public sealed record MainRun : RunConfig
 
     /// <summary>Seed of keys, probes and the MLP root.</summary>
     public int Seed { get; init; }
+
+    /// <summary>
+    /// Revision of the run's numbers; set explicitly by the config (non-default values enter the hash), so runs cached
+    /// by older code are recomputed rather than served.
+    /// </summary>
+    public int Revision { get; init; }
+
+    /// <summary>The current <see cref="Revision"/> (1: <c>FindMany</c> picks its strategy by data size; the main run
+    /// also measures the machine's random-access limits and each index's simulated cache misses).</summary>
+    public const int CurrentRevision = 1;
 }
 
 /// <summary>One comparison key set: its CDF and the RMI's fit, the root-model ablation and the learned hash.</summary>
@@ -81,6 +91,16 @@ public sealed record KeySetRun : RunConfig
 
     /// <summary>Seed of keys, probes, the MLP root and the random hash.</summary>
     public int Seed { get; init; }
+
+    /// <summary>
+    /// Revision of the run's numbers; set explicitly by the config (non-default values enter the hash), so runs cached
+    /// by older code are recomputed rather than served.
+    /// </summary>
+    public int Revision { get; init; }
+
+    /// <summary>The current <see cref="Revision"/> (1: <c>FindMany</c> picks its strategy by data size; the main run
+    /// also measures the machine's random-access limits and each index's simulated cache misses).</summary>
+    public const int CurrentRevision = 1;
 }
 
 /// <summary>The learned Bloom filter against a plain one on generated URL strings.</summary>
@@ -109,15 +129,20 @@ public sealed record BloomRun : RunConfig
 /// <param name="BuildNsPerKey">Build time per key, ns.</param>
 /// <param name="AvgLg2">Mean log2 of the search window (RMI: its leaf's error window; PGM: 2ε + 3; binary search: n).</param>
 /// <param name="MaxLg2">Largest log2 window.</param>
+/// <param name="MissesPerLookup">Simulated last-level-cache misses per batched lookup (<see cref="CacheMissModel"/>);
+/// NaN where not computed.</param>
 public sealed record IndexMeasurement(string Family, double Parameter, string Name, long SizeBytes, double NsPerLookup,
-    double NsPerLookupBatched, double BuildNsPerKey, double AvgLg2, double MaxLg2);
+    double NsPerLookupBatched, double BuildNsPerKey, double AvgLg2, double MaxLg2, double MissesPerLookup = double.NaN);
 
 /// <summary>The sweeps on the main key set.</summary>
 /// <param name="KeySet">Key-set label.</param>
 /// <param name="KeyCount">Keys.</param>
 /// <param name="Indexes">Binary search, B+tree pages, PGM ε and RMI branching × root.</param>
 /// <param name="LastMile">The main RMI with each last-mile search.</param>
-public sealed record MainResult(string KeySet, int KeyCount, List<IndexMeasurement> Indexes, List<IndexMeasurement> LastMile);
+/// <param name="DependentNs">One dependent random access into an array as large as the keys (pointer chase), ns.</param>
+/// <param name="IndependentNs">One of a batch of independent random accesses into that array (gather), ns.</param>
+public sealed record MainResult(string KeySet, int KeyCount, List<IndexMeasurement> Indexes, List<IndexMeasurement> LastMile,
+    double DependentNs = double.NaN, double IndependentNs = double.NaN);
 
 /// <summary>One comparison key set: its CDF with the main RMI's fit, the root ablation, learned vs random hash.</summary>
 /// <param name="KeySet">Key-set label.</param>

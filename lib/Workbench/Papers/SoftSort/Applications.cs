@@ -118,12 +118,12 @@ internal static class Applications
         Tensor coefficients;
         if (run.Method == RegressionMethod.LeastSquares)
         {
-            coefficients = linalg.lstsq(design, y).Solution;
+            coefficients = LeastSquares(design, y);
         }
         else
         {
             // Start from least squares, as robust fits usually do.
-            using var weights = new TorchSharp.Modules.Parameter(linalg.lstsq(design, y).Solution.detach().clone());
+            using var weights = new TorchSharp.Modules.Parameter(LeastSquares(design, y));
             using var optimizer = new Torch.Adam([weights], 0.05);
             int keep = Math.Max(1, (int)Math.Ceiling((1 - run.Trim) * samples));
             for (int step = 0; step < run.Steps; step++)
@@ -146,6 +146,58 @@ internal static class Applications
         double mse = predicted.sub(testY).pow(two).mean().item<double>();
         double error = coefficients[TensorIndex.Slice(0, features)].sub(beta).norm().div(beta.norm()).item<double>();
         return new TrimmedResult(mse, error);
+    }
+
+    /// <summary>
+    /// Least squares <c>argmin_β ‖Xβ − y‖²</c> for a full-rank float64 design X (m × p) and targets y (m × 1), by the
+    /// normal equations <c>XᵀX β = Xᵀy</c> and a Cholesky factorisation, in plain double loops with a fixed summation
+    /// order: the same bits in every process (LAPACK's gelsy behind <c>linalg.lstsq</c> was not). Returns β as p × 1.
+    /// </summary>
+    /// <exception cref="ArgumentException">XᵀX is not positive definite (a rank-deficient design).</exception>
+    internal static Tensor LeastSquares(Tensor design, Tensor y)
+    {
+        int m = (int)design.shape[0], p = (int)design.shape[1];
+        var x = design.contiguous().data<double>().ToArray();
+        var t = y.contiguous().data<double>().ToArray();
+        var a = new double[p, p];
+        var b = new double[p];
+        for (int r = 0; r < m; r++)
+            for (int i = 0; i < p; i++)
+            {
+                double xi = x[r * p + i];
+                b[i] += xi * t[r];
+                for (int j = 0; j <= i; j++) a[i, j] += xi * x[r * p + j];
+            }
+        // Cholesky: A = L Lᵀ, L stored in the lower triangle of a.
+        for (int j = 0; j < p; j++)
+        {
+            double d = a[j, j];
+            for (int k = 0; k < j; k++) d -= a[j, k] * a[j, k];
+            if (!(d > 0))
+                throw new ArgumentException($"The regression design is rank-deficient (pivot {j} is {d}); least squares needs full rank.");
+            a[j, j] = Math.Sqrt(d);
+            for (int i = j + 1; i < p; i++)
+            {
+                double s = a[i, j];
+                for (int k = 0; k < j; k++) s -= a[i, k] * a[j, k];
+                a[i, j] = s / a[j, j];
+            }
+        }
+        var z = new double[p];
+        for (int i = 0; i < p; i++)
+        {
+            double s = b[i];
+            for (int k = 0; k < i; k++) s -= a[i, k] * z[k];
+            z[i] = s / a[i, i];
+        }
+        var beta = new double[p];
+        for (int i = p - 1; i >= 0; i--)
+        {
+            double s = z[i];
+            for (int k = i + 1; k < p; k++) s -= a[k, i] * beta[k];
+            beta[i] = s / a[i, i];
+        }
+        return tensor(beta, [p, 1], ScalarType.Float64);
     }
 
     /// <summary>Hard ascending ranks 1..n along the last dimension (ties broken by position).</summary>

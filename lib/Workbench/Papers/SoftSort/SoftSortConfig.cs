@@ -117,6 +117,7 @@ public sealed record SoftSortConfig : RunConfig
         Method = method, Regularizer = regularizer, Epsilon = method == RegressionMethod.SoftLts ? epsilon : 1, Outliers = outliers,
         Trim = method == RegressionMethod.SoftLts ? TrimFraction : 0.4,
         Steps = method == RegressionMethod.LeastSquares ? 300 : Steps, Seed = seed,
+        Revision = global::Workbench.Papers.SoftSort.TrimmedRun.CurrentRevision,
     };
 
     /// <inheritdoc/>

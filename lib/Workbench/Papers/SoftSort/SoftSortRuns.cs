@@ -100,6 +100,16 @@ internal sealed record TrimmedRun : RunConfig
     public double Trim { get; init; } = 0.4;
     public int Steps { get; init; } = 300;
     public int Seed { get; init; }
+
+    /// <summary>
+    /// Revision of the run's numbers; set explicitly by <c>SoftSortConfig.TrimmedRun</c> (non-default values enter the
+    /// hash), so runs cached by older code are recomputed rather than served.
+    /// </summary>
+    public int Revision { get; init; }
+
+    /// <summary>The current <see cref="Revision"/> (1: least squares by normal equations and Cholesky in double, the same
+    /// in every process; before, <c>linalg.lstsq</c>, whose result varied between processes).</summary>
+    public const int CurrentRevision = 1;
 }
 
 /// <summary>Test metrics of a robust-regression run.</summary>

@@ -1,0 +1,104 @@
+using Workbench.Data;
+using Workbench.Kernels.LearnedIndex;
+
+namespace Workbench.Tests.Kernels.LearnedIndex;
+
+/// <summary>
+/// <c>FindMany</c> against <c>Find</c> for every index and both batch strategies (the loop and the lock-step groups) on
+/// small key sets: present keys, absent keys, both ends of the key range and duplicates. Speed is shown in benchmarks/.
+/// </summary>
+public class BatchedLookupTests
+{
+    static readonly int RunSeed = Environment.GetEnvironmentVariable("WORKBENCH_TEST_SEED") is { } s ? int.Parse(s) : Random.Shared.Next();
+
+    public static IEnumerable<object[]> Builders() => LowerBoundIndexTests.Builders();
+
+    [Theory]
+    [MemberData(nameof(Builders))]
+    public void Find_many_equals_find_with_either_strategy(string index)
+    {
+        for (int round = 0; round < 2; round++)
+        {
+            int seed = RunSeed + round;
+            foreach (var (setName, keys) in LowerBoundIndexTests.KeySetsFor(seed).Where(k => k.Keys.Length <= 5000))
+            {
+                var built = LowerBoundIndexTests.Build(index, keys);
+                var rng = new Random(seed);
+                var probes = LowerBoundIndexTests.Probes(keys, rng, random: 500).ToList();
+                // Duplicated probes, and runs of one probe, inside and across groups.
+                for (int i = 0; i < 40 && keys.Length > 0; i++) probes.AddRange(Enumerable.Repeat(keys[rng.Next(keys.Length)], rng.Next(1, 40)));
+                var shuffled = probes.OrderBy(_ => rng.Next()).ToArray();
+                foreach (var strategy in Enum.GetValues<BatchStrategy>())
+                {
+                    // An odd length leaves a partial last group.
+                    var batch = new int[shuffled.Length - 1];
+                    built.FindMany(shuffled.AsSpan(0, batch.Length), batch, strategy);
+                    for (int i = 0; i < batch.Length; i++)
+                        if (batch[i] != built.Find(shuffled[i]))
+                            Assert.Fail($"{index} ({strategy}) on '{setName}' ({keys.Length} keys, seed {seed}; rerun with " +
+                                $"WORKBENCH_TEST_SEED={RunSeed}): probe {shuffled[i]} → batched {batch[i]}, single {built.Find(shuffled[i])}.");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_strategy_follows_the_size_of_the_keys()
+    {
+        var small = KeySets.Lognormal(20_000, 1);
+        var large = KeySets.Lognormal((int)(BatchedSearch.CacheResidentBytes / sizeof(ulong)) + 1, 1);
+        foreach (var keys in new[] { small, large })
+        {
+            var expected = keys.Length * 8L <= BatchedSearch.CacheResidentBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
+            Assert.Equal(expected, new BinarySearchIndex(keys).Strategy);
+            Assert.Equal(expected, new StaticBPlusTree(keys, 128).Strategy);
+            var rmiExpected = keys.Length * 8L <= RecursiveModelIndex.LoopBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
+            Assert.Equal(rmiExpected, new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.LogLinear, 256)).Strategy);
+            Assert.Equal(BatchStrategy.Loop, new BinarySearchIndex(keys, BinarySearchKind.Branchy).Strategy);
+            Assert.Equal(BatchStrategy.Loop, new PiecewiseLinearIndex(keys, 64).Strategy);
+        }
+        Assert.Equal(BatchStrategy.Loop, new BinarySearchIndex(small).Strategy);
+        Assert.Equal(BatchStrategy.Interleaved, new BinarySearchIndex(large).Strategy);
+        var beyondLoop = KeySets.UniformDense((int)(RecursiveModelIndex.LoopBytes / sizeof(ulong)) + 1, 1);
+        Assert.Equal(BatchStrategy.Interleaved, new RecursiveModelIndex(beyondLoop, new RmiOptions(RootModelKind.Linear, 1024)).Strategy);
+    }
+
+    [Fact]
+    public void Find_many_rejects_a_short_position_buffer()
+    {
+        var index = new BinarySearchIndex([1, 2, 3]);
+        var error = Assert.Throws<ArgumentException>(() => index.FindMany([1, 2], new int[1], BatchStrategy.Interleaved));
+        Assert.Contains("at least as long", error.Message);
+    }
+
+    [Fact]
+    public void The_miss_model_counts_only_first_touches_in_a_cache_that_holds_the_keys_and_more_in_one_that_does_not()
+    {
+        var keys = KeySets.UniformDense(4096, 2);
+        var rng = new Random(RunSeed);
+        var probes = Enumerable.Range(0, 2000).Select(_ => keys[rng.Next(keys.Length)]).ToArray();
+        var bs = new BinarySearchIndex(keys);
+        // 4,096 keys are 512 lines: in a 1 MB cache only a line's first touch misses, at most 512 over the 1,000 counted probes.
+        Assert.InRange(CacheMissModel.MissesPerLookup(bs, probes, 1 << 20), 0, 512 / 1000.0);
+        // A one-set cache of 16 lines keeps only the top of the search: at most log2(4096) + 1 lines miss.
+        double misses = CacheMissModel.MissesPerLookup(bs, probes, 16 * 64);
+        Assert.InRange(misses, 3, 13);
+        Assert.True(double.IsNaN(CacheMissModel.MissesPerLookup(new PiecewiseLinearIndex(keys, 16), probes, 1 << 20)));
+    }
+
+    [Fact]
+    public void The_chase_array_is_one_cycle_through_every_cache_line()
+    {
+        var chase = MemoryLimits.ChaseArray(8 * 1000, seed: RunSeed);
+        var seen = new HashSet<ulong>();
+        ulong p = 0;
+        for (int hop = 0; hop < 1000; hop++)
+        {
+            Assert.True(seen.Add(p), $"line {p / 8} visited twice before the cycle closed (seed {RunSeed})");
+            Assert.Equal(0UL, p % 8);
+            p = chase[p];
+        }
+        Assert.Equal(0UL, p);
+        Assert.Equal(1000, seen.Count);
+    }
+}
