@@ -126,10 +126,22 @@ public static class LearnedIndexReport
                 Dash: "dash"));
         if (!double.IsNaN(main.DependentNs))
             curves.Add(new Curve("one dependent memory access (pointer chase)", [lo, hi], [main.DependentNs, main.DependentNs], Dash: "dash"));
-        figures.Add(LegendBelow(Plots.Lines(paper, "size-vs-latency",
+        var sizeVsLatency = Plots.Lines(paper, "size-vs-latency",
             $"Size vs lookup time ({main.KeySet}, {main.KeyCount:N0} keys, random present keys; dotted: batched)",
             "index size (KB, log scale; B+tree: page size, PGM: ε, RMI: branching)", "ns per lookup (log scale)", curves,
-            Scale.Log, Scale.Log)));
+            Scale.Log, Scale.Log);
+        // A batched curve is dotted in its index's colour, so "B+tree" and "B+tree, batched" read as one index.
+        var traces = sizeVsLatency.Spec["data"]!.AsArray().OfType<System.Text.Json.Nodes.JsonObject>().ToList();
+        foreach (var trace in traces.Where(t => ((string?)t["name"])?.EndsWith(", batched", StringComparison.Ordinal) == true))
+        {
+            string baseName = ((string)trace["name"]!)[..^", batched".Length];
+            if (traces.FirstOrDefault(t => (string?)t["name"] == baseName)?["line"]?["color"] is { } color)
+            {
+                if (trace["line"] is System.Text.Json.Nodes.JsonObject line) line["color"] = color.DeepClone();
+                if (trace["marker"] is System.Text.Json.Nodes.JsonObject marker) marker["color"] = color.DeepClone();
+            }
+        }
+        figures.Add(LegendBelow(sizeVsLatency));
 
         var rmiFamilies = main.Indexes.Select(r => r.Family).Distinct().Where(f => f.StartsWith("RMI", StringComparison.Ordinal)).ToList();
         Figure ErrorPanel(string metric, Func<IndexMeasurement, double> value) => Plots.Lines(paper, "error-" + metric,

@@ -191,7 +191,7 @@ internal sealed class LotteryReport(string Name)
         figure.Spec["layout"]!["annotations"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
         {
             ["xref"] = "paper", ["yref"] = "paper", ["x"] = 0.5, ["y"] = 0.5, ["showarrow"] = false,
-            ["text"] = speed.Why.Replace(": ", ":<br>", StringComparison.Ordinal),
+            ["text"] = HouseStyle.WrapTitle(speed.Why.Replace(": ", ":<br>", StringComparison.Ordinal), 640),
         });
         return figure;
     }

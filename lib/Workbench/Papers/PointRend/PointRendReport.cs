@@ -156,8 +156,7 @@ public static class PointRendReport
                 {
                     ["points-per-step"] = $"1 seed (seed {config.Seed}), first test scene",
                     ["masks"] = $"1 seed (seed {config.Seed}), first test scene",
-                    ["semantic-masks"] = $"1 seed (seed {config.Seed}), first test scene; classes 0 background, 1 ellipse, 2 star, "
-                        + "3 thin arms",
+                    ["semantic-masks"] = $"1 seed (seed {config.Seed}), first test scene",
                     ["cost"] = "deterministic (counts of point-head evaluations)",
                 }), elapsed);
 
@@ -236,16 +235,18 @@ public static class PointRendReport
 
     static Figure SemanticMasksFigure(string paper, PointRendEvalResult result, int side)
     {
-        Figure Panel(string name, IEnumerable<double> values, bool image = false)
-        {
-            var figure = Plots.Image(paper, name, name, ToGrid([.. values], side), colorScale: image ? "Greys" : "Viridis", min: 0,
-                max: image ? 1 : 3, colorBarTitle: image ? "pixel value (0–1)" : "class (0–3)");
-            if (!image) figure.Spec["data"]![0]!["colorbar"]!["dtick"] = 1; // whole classes only
-            return figure;
-        }
-        var panels = new List<Figure> { Panel("input image", result.ExampleImage.Select(v => (double)v), image: true) };
+        var grey = ToGrid([.. result.ExampleImage.Select(v => (double)v)], side);
+        var panels = new List<Figure> { Plots.Image(paper, "input image", "input image", grey, min: 0, max: 1) };
+        panels[0].Spec["data"]![0]!["showscale"] = false; // the class colour bar is the one that names what the panels show
         foreach (var name in new[] { "ground truth", "coarse (bilinear)", "PointRend", "point head on every pixel" })
-            panels.Add(Panel(name, result.ExampleMasks[name].Select(v => (double)v)));
+        {
+            var grid = ToGrid([.. result.ExampleMasks[name].Select(v => (double)v)], side);
+            var labels = new int[side, side];
+            for (int r = 0; r < side; r++)
+                for (int c = 0; c < side; c++) labels[r, c] = (int)grid[r, c];
+            // The scene generator's kinds (SegmentationScene.SemanticClasses), one flat colour each.
+            panels.Add(Plots.ClassImage(paper, name, name, labels, ["ellipse", "star", "thin arms"], "background"));
+        }
         return Plots.SmallMultiples(paper, "semantic-masks",
             $"Semantic variant (4 classes) at {side} px: coarse vs PointRend vs the point head on every pixel "
             + "(first test scene, first seed)",
