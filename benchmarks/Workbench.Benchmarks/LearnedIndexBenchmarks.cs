@@ -71,7 +71,8 @@ public class LearnedIndexLookups
             var chase = MemoryLimits.ChaseArray(Math.Max(16, keys.Length));
             state = new State(probes, chase, MemoryLimits.GatherPositions(chase.Length, Batch), new BinarySearchIndex(keys),
                 new BinarySearchIndex(keys, BinarySearchKind.Branchy), new StaticBPlusTree(keys, 128),
-                RmiChoice.BestRoot(keys, RmiChoice.TenthOfBPlusTreeLeaves(keys)), RmiChoice.BestRoot(keys, Math.Max(1024, keys.Length / 32)));
+                RmiChoice.BestRoot(keys, RmiChoice.TenthOfBPlusTreeLeaves(keys)),
+                RmiChoice.BestRoot(keys, Math.Max(1024, keys.Length / 32)));
             Built[KeySet] = state;
             long llc = MemoryLimits.LastLevelCacheBytes();
             foreach (var index in new ISortedIndex[] { state.Bs, state.Branchy, state.Tree, state.Rmi, state.Large })

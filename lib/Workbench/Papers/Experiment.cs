@@ -184,12 +184,14 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfi
             ? [.. Enumerable.Range(1, n).Reverse().Select(v => (Value: (object)v, Weight: (long)v))]
             : new[] { (Value: (object)true, Weight: 2L), (Value: (object)false, Weight: 1L) }).ToList();
         IEnumerable<(object Value, long Weight)[]> combinations = [[]];
-        foreach (var axis in axes) combinations = [.. combinations.SelectMany(c => axis.Select(v => ((object Value, long Weight)[])[.. c, v]))];
+        foreach (var axis in axes)
+            combinations = [.. combinations.SelectMany(c => axis.Select(v => ((object Value, long Weight)[])[.. c, v]))];
         foreach (var values in combinations.OrderByDescending(c => c.Aggregate(1L, (a, v) => a * v.Weight)).Skip(1))
         {
             TConfig candidate = config;
             for (int i = 0; i < knobs.Count; i++)
-                candidate = Configs.With(candidate, knobs[i].Name, values[i].Value is bool on ? (on ? "true" : "false") : $"{values[i].Value}");
+                candidate = Configs.With(candidate, knobs[i].Name,
+                    values[i].Value is bool on ? (on ? "true" : "false") : $"{values[i].Value}");
             bool valid;
             try
             {

@@ -19,7 +19,8 @@ public static class MemoryLimits
     public static ulong[] ChaseArray(int elements, int seed = 0)
     {
         if (elements < 16)
-            throw new ArgumentOutOfRangeException(nameof(elements), elements, "The chase array needs at least 16 elements (two cache lines).");
+            throw new ArgumentOutOfRangeException(nameof(elements), elements,
+                "The chase array needs at least 16 elements (two cache lines).");
         var array = new ulong[elements];
         int lines = elements / 8;
         var next = new int[lines];

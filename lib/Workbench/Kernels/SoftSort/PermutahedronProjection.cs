@@ -143,7 +143,8 @@ public static class PermutahedronProjection
                 int end = count[d];
                 int length = end - start;
                 if (length > InsertionLimit)
-                    LsdSort(keysOut.AsSpan(start, length), indexOut.AsSpan(start, length), keys.AsSpan(0, length), scratchIndex.AsSpan(0, length));
+                    LsdSort(keysOut.AsSpan(start, length), indexOut.AsSpan(start, length),
+                        keys.AsSpan(0, length), scratchIndex.AsSpan(0, length));
                 else if (length > 1)
                     InsertionSort(keysOut.AsSpan(start, length), indexOut.AsSpan(start, length));
                 start = end;

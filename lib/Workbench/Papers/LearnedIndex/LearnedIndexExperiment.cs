@@ -247,9 +247,11 @@ public sealed class LearnedIndexExperiment : Experiment<LearnedIndexConfig>
                 case BinarySearchIndex: avg = max = Math.Log2(Math.Max(1, _keys.Length)); break;
             }
             double missesPerLookup = misses
-                ? CacheMissModel.MissesPerLookup(index, _probes.AsSpan(0, Math.Min(_probes.Length, 100_000)), MemoryLimits.LastLevelCacheBytes())
+                ? CacheMissModel.MissesPerLookup(index, _probes.AsSpan(0, Math.Min(_probes.Length, 100_000)),
+                    MemoryLimits.LastLevelCacheBytes())
                 : double.NaN;
-            return new IndexMeasurement(family, parameter, index.Name, index.SizeBytes, single, batched, buildNs, avg, max, missesPerLookup);
+            return new IndexMeasurement(family, parameter, index.Name, index.SizeBytes, single, batched,
+                buildNs, avg, max, missesPerLookup);
         }
     }
 }

@@ -125,7 +125,8 @@ public static class LearnedIndexReport
                 bounded.Select(r => r.SizeBytes / 1024.0).ToList(), bounded.Select(r => r.MissesPerLookup * main.IndependentNs).ToList(),
                 Dash: "dash"));
         if (!double.IsNaN(main.DependentNs))
-            curves.Add(new Curve("one dependent memory access (pointer chase)", [lo, hi], [main.DependentNs, main.DependentNs], Dash: "dash"));
+            curves.Add(new Curve("one dependent memory access (pointer chase)", [lo, hi],
+                [main.DependentNs, main.DependentNs], Dash: "dash"));
         var sizeVsLatency = Plots.Lines(paper, "size-vs-latency",
             $"Size vs lookup time ({main.KeySet}, {main.KeyCount:N0} keys, random present keys; dotted: batched)",
             "index size (KB, log scale; B+tree: page size, PGM: ε, RMI: branching)", "ns per lookup (log scale)", curves,
@@ -238,7 +239,8 @@ public static class LearnedIndexReport
         List<IndexMeasurement> rmis, string where)
     {
         bool setting = main.KeySet == "lognormal" && main.KeyCount == 10_000_000;
-        string notHere = $"not checked: the goal's setting is 10,000,000 lognormal keys, this run uses {main.KeyCount:N0} {main.KeySet} keys";
+        string notHere = $"not checked: the goal's setting is 10,000,000 lognormal keys, "
+            + $"this run uses {main.KeyCount:N0} {main.KeySet} keys";
         static string Mark(bool held) => held ? "✓" : "✗";
         var small = tree is null ? null : rmis.Where(r => r.SizeBytes * 10 <= tree.SizeBytes).OrderBy(r => r.NsPerLookup).FirstOrDefault();
         string single;

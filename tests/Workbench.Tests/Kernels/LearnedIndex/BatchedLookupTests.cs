@@ -26,7 +26,8 @@ public class BatchedLookupTests
                 var rng = new Random(seed);
                 var probes = LowerBoundIndexTests.Probes(keys, rng, random: 500).ToList();
                 // Duplicated probes, and runs of one probe, inside and across groups.
-                for (int i = 0; i < 40 && keys.Length > 0; i++) probes.AddRange(Enumerable.Repeat(keys[rng.Next(keys.Length)], rng.Next(1, 40)));
+                for (int i = 0; i < 40 && keys.Length > 0; i++)
+                    probes.AddRange(Enumerable.Repeat(keys[rng.Next(keys.Length)], rng.Next(1, 40)));
                 var shuffled = probes.OrderBy(_ => rng.Next()).ToArray();
                 foreach (var strategy in Enum.GetValues<BatchStrategy>())
                 {
@@ -36,7 +37,8 @@ public class BatchedLookupTests
                     for (int i = 0; i < batch.Length; i++)
                         if (batch[i] != built.Find(shuffled[i]))
                             Assert.Fail($"{index} ({strategy}) on '{setName}' ({keys.Length} keys, seed {seed}; rerun with " +
-                                $"WORKBENCH_TEST_SEED={RunSeed}): probe {shuffled[i]} → batched {batch[i]}, single {built.Find(shuffled[i])}.");
+                                $"WORKBENCH_TEST_SEED={RunSeed}): probe {shuffled[i]} → batched {batch[i]}, "
+                                + $"single {built.Find(shuffled[i])}.");
                 }
             }
         }
