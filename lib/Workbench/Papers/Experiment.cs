@@ -157,10 +157,9 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : RunConfi
     public FinishedReport ReportFinished(TConfig config, RunStore store, IProgress<RunProgress>? progress = null)
     {
         var plan = Plan(config, store);
-        bool Done(RunPlan p) => p.PartialAfter is null && p.Runs.All(r => r.Status == RunStatus.Finished);
-        if (Done(plan)) return new FinishedReport(Run(config, store, progress), config, config, plan);
+        if (plan.IsFinished) return new FinishedReport(Run(config, store, progress), config, config, plan);
         foreach (var smaller in SmallerConfigs(config))
-            if (Done(Plan(smaller, store)))
+            if (Plan(smaller, store).IsFinished)
                 return new FinishedReport(Run(smaller, store, progress), config, smaller, plan);
         return new FinishedReport(null, config, null, plan);
     }

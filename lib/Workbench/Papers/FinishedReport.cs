@@ -19,7 +19,7 @@ namespace Workbench.Papers;
 public sealed record FinishedReport(ExperimentReport? Report, RunConfig RequestedConfig, RunConfig? ReportedConfig, RunPlan Plan)
 {
     /// <summary>True when every run of the requested configuration is finished: the report is the whole one.</summary>
-    public bool IsComplete => Plan.PartialAfter is null && Plan.Runs.All(r => r.Status == RunStatus.Finished);
+    public bool IsComplete => Plan.IsFinished;
 
     /// <summary>
     /// One sentence for the notebook: complete, partial (which knobs it shows fewer of) or nothing yet, with the counts of

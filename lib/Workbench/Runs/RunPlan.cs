@@ -57,6 +57,9 @@ public sealed record RunPlan(string Experiment, IReadOnlyList<PlannedRun> Runs, 
         [.. Runs.Where(r => r.Status != RunStatus.Finished).GroupBy(r => r.Level).OrderBy(g => g.Key)
             .Select(g => (IReadOnlyList<PlannedRun>)[.. g])];
 
+    /// <summary>True when the plan is complete and every run of it is finished: the report only loads.</summary>
+    public bool IsFinished => PartialAfter is null && Runs.All(r => r.Status == RunStatus.Finished);
+
     /// <summary>How many runs have each status.</summary>
     public string Summary => string.Join(", ", Enum.GetValues<RunStatus>().Select(s => (s, n: Runs.Count(r => r.Status == s)))
         .Where(x => x.n > 0).Select(x => $"{x.n} {EnumNames.Of(x.s)}"))
