@@ -253,7 +253,7 @@ public sealed class RunStore
         AtomicFile.WriteAllText(Path.Combine(dir, "metrics.csv"), MetricsCsv(hash, metrics));
         var meta = new { experiment, hash, canonical = Configs.Canonical(config), resumed_from_step = context.ResumedFromStep,
             seconds = watch.Elapsed.TotalSeconds, finished_utc = DateTime.UtcNow, machine = Environment.MachineName,
-            recovered_from_native_error = recovered };
+            device = Torch.TorchSetup.ResolvedDeviceName, recovered_from_native_error = recovered };
         AtomicFile.WriteAllText(Path.Combine(dir, "run.json"),
             JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.WriteAllBytes(Path.Combine(dir, "result.json"), JsonSerializer.SerializeToUtf8Bytes(result, Json));

@@ -13,6 +13,58 @@ public static class TorchSetup
     /// </summary>
     public static int Threads => int.TryParse(Environment.GetEnvironmentVariable("WORKBENCH_TORCH_THREADS"), out var t) && t > 0 ? t : 1;
 
+    static torch.Device? _device;
+
+    /// <summary>
+    /// The device training, evaluation and inference run on, from <c>$WORKBENCH_DEVICE</c>: <c>auto</c> (the default:
+    /// the first CUDA GPU when this build has CUDA libtorch and a GPU is visible, else the CPU), <c>cpu</c>, <c>cuda</c>
+    /// or <c>cuda:N</c>. It is where a run executes, not what it computes, so it is not a knob and not part of a run's
+    /// hash (a plan made on a login node names the same runs a GPU node computes); <c>run.json</c> records it.
+    /// Resolved once per process; loads libtorch.
+    /// </summary>
+    /// <exception cref="Runs.ConfigException">The setting is not one of the above, or asks for a GPU this build or
+    /// machine does not have.</exception>
+    public static torch.Device Device => _device ??= ResolveDevice(Environment.GetEnvironmentVariable(DeviceVariable));
+
+    /// <summary>The environment variable that selects <see cref="Device"/>.</summary>
+    public const string DeviceVariable = "WORKBENCH_DEVICE";
+
+    /// <summary>The resolved device as text ("cpu", "cuda:0"), or null when nothing in this process has asked for it.</summary>
+    public static string? ResolvedDeviceName => _device?.ToString();
+
+    /// <summary>True when <see cref="Device"/> is a CUDA GPU.</summary>
+    public static bool OnGpu => Device.type == DeviceType.CUDA;
+
+    /// <summary>
+    /// Turns a device setting (see <see cref="Device"/>) into a device, checking that it exists here.
+    /// </summary>
+    /// <exception cref="Runs.ConfigException">Unknown setting, or a GPU that is not available.</exception>
+    public static torch.Device ResolveDevice(string? setting)
+    {
+        Initialize();
+        string text = string.IsNullOrWhiteSpace(setting) ? "auto" : setting.Trim().ToLowerInvariant();
+        bool cuda = torch.cuda.is_available();
+        if (text == "auto") return cuda ? torch.CUDA : torch.CPU;
+        if (text == "cpu") return torch.CPU;
+        int index = 0;
+        bool isCuda = text == "cuda" || (text.StartsWith("cuda:", StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan(5), System.Globalization.NumberStyles.None, null, out index));
+        if (!isCuda)
+            throw new Runs.ConfigException(
+                $"{DeviceVariable} = '{setting}' is not a device: use auto, cpu, cuda or cuda:N (N a GPU index).");
+        if (!cuda)
+            throw new Runs.ConfigException(
+                $"{DeviceVariable} = '{setting}' asks for a CUDA GPU, but this build's libtorch has none " +
+                "(torch.cuda.is_available() is false): build with `dotnet build Workbench.sln -c Release -p:TorchBackend=cuda` " +
+                $"on a machine with an NVIDIA driver, or set {DeviceVariable}=cpu.");
+        int count = torch.cuda.device_count();
+        if (index >= count)
+            throw new Runs.ConfigException(
+                $"{DeviceVariable} = '{setting}' names GPU {index}, but this machine has {count}: use cuda:0 … cuda:{count - 1}.");
+        torch.InitializeDeviceType(DeviceType.CUDA);
+        return new torch.Device(DeviceType.CUDA, index);
+    }
+
     /// <summary>Loads libtorch (once) and applies the thread setting.</summary>
     public static void Initialize()
     {
