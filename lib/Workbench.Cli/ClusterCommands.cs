@@ -241,6 +241,8 @@ public sealed partial class SlurmSubmission(string paper, string preset, IReadOn
         text.Append($"runs=({string.Join(" ", runs)})\n");
         text.Append($"export WORKBENCH_RUNS={ShellQuote(runsRoot)}\n");
         text.Append($"export WORKBENCH_PARALLEL_RUNS={cpusPerRun}\n");
+        // A task that was given a GPU must use it, or stop with the sentence that says why it cannot (not train on the CPU).
+        if (gpusPerRun > 0) text.Append("export WORKBENCH_DEVICE=${WORKBENCH_DEVICE:-cuda}\n");
         text.Append($"exec {ShellQuote(dotnet)} {ShellQuote(cli)} run-one {ShellQuote(paper)} \"${{runs[$SLURM_ARRAY_TASK_ID]}}\" ");
         text.Append($"--preset {ShellQuote(preset)}");
         foreach (var assignment in overrides) text.Append($" --set {ShellQuote(assignment)}");

@@ -77,9 +77,20 @@ public abstract class Optimizer : IDisposable
         Steps = reader.ReadInt64();
         int count = reader.ReadInt32();
         var saved = new Tensor?[count];
+        // Tensor.Load reads into CPU memory; the state lives where the parameters do (TorchSetup.Device).
+        var device = Parameters.Count > 0 ? Parameters[0].device : CPU;
         using (no_grad())
             for (int i = 0; i < count; i++)
-                saved[i] = reader.ReadBoolean() ? Tensor.Load(reader).DetachFromDisposeScope() : null;
+            {
+                if (!reader.ReadBoolean()) continue;
+                var loaded = Tensor.Load(reader);
+                if (device.type == DeviceType.CPU) saved[i] = loaded.DetachFromDisposeScope();
+                else
+                {
+                    saved[i] = loaded.to(device).DetachFromDisposeScope();
+                    loaded.Dispose();
+                }
+            }
         Restore(saved);
     }
 

@@ -142,30 +142,31 @@ public static class TorchSetup
     }
 
     /// <summary>
-    /// Images as an N × pixels float tensor in [0, 1] and labels as an N long tensor, owned by the caller's dispose scope
-    /// (or by the caller, outside one).
+    /// Images as an N × pixels float tensor in [0, 1] and labels as an N long tensor, on <paramref name="device"/>
+    /// (default: the CPU), owned by the caller's dispose scope (or by the caller, outside one).
     /// </summary>
-    public static (torch.Tensor Images, torch.Tensor Labels) ToTensors(Data.ImageDataset data)
+    public static (torch.Tensor Images, torch.Tensor Labels) ToTensors(Data.ImageDataset data, torch.Device? device = null)
     {
         // The flat tensor before the reshape is a temporary: disposed here rather than left to the finalizer.
         using var scope = torch.NewDisposeScope();
-        var images = torch.tensor(data.PixelsAsFloats()).reshape(data.Count, data.ImageSize);
-        var labels = torch.tensor(Array.ConvertAll(data.Labels, l => (long)l));
+        var images = torch.tensor(data.PixelsAsFloats(), device: device).reshape(data.Count, data.ImageSize);
+        var labels = torch.tensor(Array.ConvertAll(data.Labels, l => (long)l), device: device);
         return (images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
     }
 
     /// <summary>
-    /// Fashion-MNIST as tensors: a seeded subset of <paramref name="trainImages"/> training images
-    /// (<see cref="Data.FashionMnist.TrainingSubset"/>) in the caller's dispose scope, and the 10,000 test images from the
-    /// <see cref="TensorCache"/> (shared by every run; never modify or dispose them).
+    /// Fashion-MNIST as tensors on <paramref name="device"/> (default: the CPU): a seeded subset of
+    /// <paramref name="trainImages"/> training images (<see cref="Data.FashionMnist.TrainingSubset"/>) in the caller's
+    /// dispose scope, and the 10,000 test images from the <see cref="TensorCache"/> (shared by every run on that device;
+    /// never modify or dispose them).
     /// </summary>
     public static (torch.Tensor TrainX, torch.Tensor TrainY, torch.Tensor TestX, torch.Tensor TestY) FashionMnistTensors(
-        int trainImages, int seed)
+        int trainImages, int seed, torch.Device? device = null)
     {
-        var (trainX, trainY) = ToTensors(Data.FashionMnist.TrainingSubset(trainImages, seed));
-        var test = TensorCache.Get("fashion-mnist/test", () =>
+        var (trainX, trainY) = ToTensors(Data.FashionMnist.TrainingSubset(trainImages, seed), device);
+        var test = TensorCache.Get($"fashion-mnist/test/{device?.ToString() ?? "cpu"}", () =>
         {
-            var (x, y) = ToTensors(Data.FashionMnist.Load(train: false));
+            var (x, y) = ToTensors(Data.FashionMnist.Load(train: false), device);
             return [x, y];
         });
         return (trainX, trainY, test[0], test[1]);

@@ -59,7 +59,20 @@ public class SlurmTests
         Assert.Contains("#SBATCH --time=0:30:00", output);
         Assert.Contains("export WORKBENCH_RUNS=" + SlurmSubmission.ShellQuote(runs), output);
         Assert.Contains("dry run: nothing submitted", output);
+        Assert.DoesNotContain("WORKBENCH_DEVICE", output); // no GPU asked for: the device stays auto
         Assert.False(Directory.Exists(runs));
+    }
+
+    [Fact]
+    public void A_task_given_a_gpu_asks_for_cuda_so_it_cannot_fall_back_to_the_cpu_silently()
+    {
+        using var temp = new TempFolder();
+        var (code, output) = CliProcess.Run(new Dictionary<string, string>(),
+            ["submit", "lottery-ticket", "--preset", "smoke", "--runs", temp.Path, "--gpus-per-run", "1", "--dry-run"]);
+        Assert.True(code == 0, output);
+        int scripts = output.Split("#SBATCH --array=").Length - 1;
+        Assert.Equal(scripts, output.Split("#SBATCH --gres=gpu:1").Length - 1);
+        Assert.Equal(scripts, output.Split("export WORKBENCH_DEVICE=${WORKBENCH_DEVICE:-cuda}").Length - 1);
     }
 
     /// <summary>

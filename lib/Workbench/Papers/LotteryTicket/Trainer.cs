@@ -15,7 +15,8 @@ internal sealed class LotteryData
     /// <summary>MNIST digits: 1,000 test, then the validation images, the rest train; Fashion-MNIST: its own test set.</summary>
     public static LotteryData Get(LotteryDataset dataset, int validation)
     {
-        var t = TensorCache.Get($"lottery-ticket/{EnumNames.Of(dataset)}/{validation}", () =>
+        var device = TorchSetup.Device;
+        var t = TensorCache.Get($"lottery-ticket/{EnumNames.Of(dataset)}/{validation}/{device}", () =>
         {
             ImageDataset train, val, test;
             if (dataset == LotteryDataset.FashionMnist)
@@ -30,7 +31,7 @@ internal sealed class LotteryData
                 test = testSplit;
             }
             var ((trainX, trainY), (valX, valY), (testX, testY)) =
-                (TorchSetup.ToTensors(train), TorchSetup.ToTensors(val), TorchSetup.ToTensors(test));
+                (TorchSetup.ToTensors(train, device), TorchSetup.ToTensors(val, device), TorchSetup.ToTensors(test, device));
             return [trainX, trainY, valX, valY, testX, testY];
         });
         return new LotteryData { TrainX = t[0], TrainY = t[1], ValX = t[2], ValY = t[3], TestX = t[4], TestY = t[5] };
@@ -50,7 +51,7 @@ internal static class Trainer
 
     /// <summary>Builds θ0 for a seed: PyTorch's default initialisation drawn from a seeded generator.</summary>
     public static PrunableNetwork Initial(LotteryModel model, int seed, string purpose = "init") =>
-        TorchRandom.Build(seed, purpose, () => PrunableNetwork.Create(model));
+        TorchRandom.Build(seed, purpose, () => PrunableNetwork.Create(model)).to(TorchSetup.Device);
 
     /// <summary>Trains <paramref name="net"/> (the run owns it and disposes it) under <paramref name="masks"/>.</summary>
     public static LotteryRunResult Train(LotteryRun run, PrunableNetwork net, float[][] masks, RunContext ctx, int checkpointEvery)
@@ -65,7 +66,7 @@ internal static class Trainer
         string bestWeights = Path.Combine(ctx.Directory, "best.weights");
         bool dense = masks.All(m => Array.TrueForAll(m, v => v != 0f));
         using var maskScope = NewDisposeScope();
-        var maskTensors = layers.Select((l, i) => tensor(masks[i]).reshape(l.Weight.shape)).ToArray();
+        var maskTensors = layers.Select((l, i) => tensor(masks[i], device: l.Weight.device).reshape(l.Weight.shape)).ToArray();
         ApplyMasks(layers, maskTensors);
 
         using var optimizer = new Adam(net.parameters(), run.LearningRate);
@@ -98,7 +99,7 @@ internal static class Trainer
         var earlyStop = training.Run(ctx, new EarlyStop(double.PositiveInfinity, 0));
 
         var (_, finalTest) = SupervisedTraining<EarlyStop>.Classify(net, data.TestX, data.TestY);
-        var finalWeights = layers.Select(l => l.Weight.detach().data<float>().ToArray()).ToArray();
+        var finalWeights = layers.Select(l => l.Weight.detach().cpu().data<float>().ToArray()).ToArray();
         TorchSetup.ImportParameters(net, WeightFile.Read(bestWeights));
         var (_, testAtBest) = SupervisedTraining<EarlyStop>.Classify(net, data.TestX, data.TestY);
         File.Delete(bestWeights);

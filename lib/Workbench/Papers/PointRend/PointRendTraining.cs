@@ -69,22 +69,23 @@ public static class PointRendTraining
         long start = 0;
 
         using var scope = NewDisposeScope();
-        var images = tensor(imageData, [n, 1, s, s]);
+        var device = TorchSetup.Device;
+        var images = tensor(imageData, [n, 1, s, s], device: device);
         // Targets: the exact label at each coarse cell centre (binary: 0/1 floats for the logistic loss; semantic: class
         // indices for the cross-entropy).
         var coarseTargets = semantic
-            ? tensor(scenes.SelectMany(sc => sc.ClassMask(c, c)).Select(v => (long)v).ToArray(), [n, c, c])
-            : tensor(scenes.SelectMany(sc => sc.Mask(c, c)).Select(v => v ? 1f : 0f).ToArray(), [n, 1, c, c]);
+            ? tensor(scenes.SelectMany(sc => sc.ClassMask(c, c)).Select(v => (long)v).ToArray(), [n, c, c], device: device)
+            : tensor(scenes.SelectMany(sc => sc.Mask(c, c)).Select(v => v ? 1f : 0f).ToArray(), [n, 1, c, c], device: device);
         Tensor? denseCoords = null, denseTargets = null;
         if (run.Head == MaskHead.Dense)
         {
             // The dense head's targets: the exact label at every pixel centre of the output grid (the image side).
-            denseCoords = tensor(PointSampling.Grid(s, s), [1, s * s, 2]);
+            denseCoords = tensor(PointSampling.Grid(s, s), [1, s * s, 2], device: device);
             denseTargets = semantic
-                ? tensor(scenes.SelectMany(sc => sc.ClassMask(s, s)).Select(v => (long)v).ToArray(), [n, s * s])
-                : tensor(scenes.SelectMany(sc => sc.Mask(s, s)).Select(v => v ? 1f : 0f).ToArray(), [n, s * s]);
+                ? tensor(scenes.SelectMany(sc => sc.ClassMask(s, s)).Select(v => (long)v).ToArray(), [n, s * s], device: device)
+                : tensor(scenes.SelectMany(sc => sc.Mask(s, s)).Select(v => v ? 1f : 0f).ToArray(), [n, s * s], device: device);
         }
-        using var model = TorchRandom.Build(run.Seed, "init", () => NewNetwork(run));
+        using var model = TorchRandom.Build(run.Seed, "init", () => NewNetwork(run)).to(device);
         using var optimizer = new Adam(model.parameters(), run.LearningRate);
         var schedule = new MinibatchSchedule(n, b, run.Seed);
         if (TrainingCheckpoint.TryResume(ctx, model, optimizer, out long resumed, out TrainCheckpoint checkpoint))
@@ -99,7 +100,7 @@ public static class PointRendTraining
             using (NewDisposeScope())
             {
                 var batch = schedule.Batch(step);
-                var index = tensor(batch);
+                var index = tensor(batch, device: device);
                 var (coarse, fine) = model.Features(images.index_select(0, index));
                 var coarseLoss = Loss(coarse, coarseTargets.index_select(0, index), semantic);
                 Tensor coords, targets;
@@ -125,8 +126,9 @@ public static class PointRendTraining
                         }
                         else scenes[(int)batch[i]].Labels(chosen).CopyTo(labelData, i * points);
                     }
-                    coords = tensor(coordData, [batch.Length, points, 2]);
-                    targets = semantic ? tensor(classData, [batch.Length, points]) : tensor(labelData, [batch.Length, points]);
+                    coords = tensor(coordData, [batch.Length, points, 2], device: device);
+                    targets = semantic ? tensor(classData, [batch.Length, points], device: device)
+                        : tensor(labelData, [batch.Length, points], device: device);
                 }
                 else
                 {
@@ -194,7 +196,8 @@ public static class PointRendTraining
         bool semantic = classes > 1;
         var scenes = TestScenes(eval.TestScenes, train.MaxShapes);
         var imageData = Images(scenes, s, train.Noise, Seeds.Derive(0, "test-noise"));
-        using var model = TorchRandom.Build(train.Seed, "init", () => NewNetwork(train));
+        var device = TorchSetup.Device;
+        using var model = TorchRandom.Build(train.Seed, "init", () => NewNetwork(train)).to(device);
         TorchSetup.ImportParameters(model, WeightFile.Read(weightsPath));
         using var noGrad = no_grad();
 
@@ -211,17 +214,19 @@ public static class PointRendTraining
             ctx.Cancellation.ThrowIfCancellationRequested();
             ctx.Report(i, scenes.Count, train.Head.ToString());
             using var scope = NewDisposeScope();
-            var (coarseT, fine) = model.Features(tensor(imageData.AsSpan(i * s * s, s * s).ToArray(), [1, 1, s, s]));
-            var coarse = coarseT.data<float>().ToArray(); // K × c × c
+            var (coarseT, fine) = model.Features(tensor(imageData.AsSpan(i * s * s, s * s).ToArray(), [1, 1, s, s], device: device));
+            var coarse = coarseT.cpu().data<float>().ToArray(); // K × c × c
             float[] Head(float[] coords, float[] coarseAtPoints)
             {
                 using var inner = NewDisposeScope();
                 int p = coords.Length / 2;
                 if (!semantic)
-                    return model.PointLogits(fine, tensor(coarseAtPoints, [1, p, 1]), tensor(coords, [1, p, 2])).data<float>().ToArray();
+                    return model.PointLogits(fine, tensor(coarseAtPoints, [1, p, 1], device: device), tensor(coords, [1, p, 2], device: device))
+                        .cpu().data<float>().ToArray();
                 // The kernels lay logits out K × P; the network takes and returns P × K.
-                var atPoints = tensor(coarseAtPoints, [1, classes, p]).permute(0, 2, 1);
-                return model.PointLogits(fine, atPoints, tensor(coords, [1, p, 2])).permute(0, 2, 1).contiguous().data<float>().ToArray();
+                var atPoints = tensor(coarseAtPoints, [1, classes, p], device: device).permute(0, 2, 1);
+                return model.PointLogits(fine, atPoints, tensor(coords, [1, p, 2], device: device)).permute(0, 2, 1).contiguous()
+                    .cpu().data<float>().ToArray();
             }
             // Exact labels at every side first, so the timings below measure only the methods.
             var truths = Enumerable.Range(1, maxSteps).ToDictionary(k => c << k,

@@ -15,8 +15,9 @@ public static class TourTrainer
         TorchSetup.Initialize();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var scope = NewDisposeScope();
-        var (trainX, trainY, testX, testY) = TorchSetup.FashionMnistTensors(config.TrainImages, config.Seed);
-        using var model = TorchRandom.Build(config.Seed, "init", () => new TourClassifier(config.Hidden));
+        var device = TorchSetup.Device;
+        var (trainX, trainY, testX, testY) = TorchSetup.FashionMnistTensors(config.TrainImages, config.Seed, device);
+        using var model = TorchRandom.Build(config.Seed, "init", () => new TourClassifier(config.Hidden)).to(device);
         using var optimizer = new SGD(model.parameters(), config.LearningRate);
         var training = new SupervisedTraining<NoState>
         {
