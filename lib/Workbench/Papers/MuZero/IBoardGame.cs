@@ -17,6 +17,12 @@ public interface IBoardGame<TGame> where TGame : struct, IBoardGame<TGame>
     /// <summary>Floats per observation.</summary>
     static abstract int ObservationSize { get; }
 
+    /// <summary>True when the first player is to move.</summary>
+    bool FirstToMove { get; }
+
+    /// <summary>+1 when the first player has won, −1 when the second has, 0 otherwise (draw or not finished).</summary>
+    int Winner { get; }
+
     /// <summary>True when the game is over (a win or a draw).</summary>
     bool IsTerminal { get; }
 

@@ -1,9 +1,10 @@
 using Workbench.Kernels.Mcts;
+using Xunit.Abstractions;
 using Workbench.Papers.MuZero;
 
 namespace Workbench.Tests.Papers.MuZero;
 
-public class ConnectFourTests
+public class ConnectFourTests(ITestOutputHelper output)
 {
     /// <summary>Perft with the bitboard: move sequences of exactly <paramref name="depth"/> plies.</summary>
     static long Perft(ConnectFour position, int depth)
@@ -185,23 +186,30 @@ public class ConnectFourTests
             Assert.Throws<ArgumentException>(() => ConnectFourOpponents.Move(Opponent.Minimax, block, new Random(0))).Message);
     }
 
+    static Func<ConnectFour, Random, int> Fixed(Opponent opponent) => (p, rng) => ConnectFourOpponents.Move(opponent, p, rng);
+
     [Fact]
     public void The_rule_bot_beats_the_random_player()
     {
-        var rng = new Random(9);
-        int botWins = 0, games = 100;
-        for (int g = 0; g < games; g++)
-        {
-            var p = ConnectFour.Empty;
-            bool botFirst = g % 2 == 0;
-            while (!p.IsTerminal)
-            {
-                bool botMoves = p.FirstToMove == botFirst;
-                p = p.Play(ConnectFourOpponents.Move(botMoves ? Opponent.RuleBot : Opponent.Random, p, rng)).Next;
-            }
-            if (p.Winner == (botFirst ? 1 : -1)) botWins++;
-        }
-        Assert.True(botWins > games * 3 / 4, $"the rule bot won {botWins} of {games}");
+        int[] RuleBot(IReadOnlyList<ConnectFour> ps, Random rng) => [.. ps.Select(p => ConnectFourOpponents.Move(Opponent.RuleBot, p, rng))];
+        var score = BoardGameArena.Play<ConnectFour>(RuleBot, Fixed(Opponent.Random), 100, new Random(9));
+        Assert.Equal(100, score.Games);
+        Assert.True(score.Wins > 75, $"the rule bot won {score.Wins} of 100 against the random player");
+    }
+
+    [Fact]
+    public void Pure_search_with_the_true_model_beats_the_random_player()
+    {
+        // AlphaZero mode without a network: the real rules, uniform priors and value 0 at every leaf.
+        var model = new BoardGameModel<ConnectFour>();
+        var options = new SearchOptions { Kind = SearchKind.Puct, Simulations = 200, DirichletFraction = 0, ValueMin = -1, ValueMax = 1 };
+        var agent = BoardGameArena.SearchAgent(model, options);
+        var random = BoardGameArena.Play(agent, Fixed(Opponent.Random), 20, new Random(3));
+        output.WriteLine($"pure PUCT-200 vs random: {random}");
+        Assert.True(random.NonLoss >= 0.9, $"pure search vs random: {random}");
+        var ruleBot = BoardGameArena.Play(agent, Fixed(Opponent.RuleBot), 20, new Random(4));
+        output.WriteLine($"pure PUCT-200 vs rule bot: {ruleBot}");
+        Assert.Equal(20, ruleBot.Games);
     }
 
     [Fact]
