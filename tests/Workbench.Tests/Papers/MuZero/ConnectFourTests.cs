@@ -191,7 +191,8 @@ public class ConnectFourTests(ITestOutputHelper output)
     [Fact]
     public void The_rule_bot_beats_the_random_player()
     {
-        int[] RuleBot(IReadOnlyList<ConnectFour> ps, Random rng) => [.. ps.Select(p => ConnectFourOpponents.Move(Opponent.RuleBot, p, rng))];
+        int[] RuleBot(IReadOnlyList<ConnectFour> ps, Random rng) =>
+            [.. ps.Select(p => ConnectFourOpponents.Move(Opponent.RuleBot, p, rng))];
         var score = BoardGameArena.Play<ConnectFour>(RuleBot, Fixed(Opponent.Random), 100, new Random(9));
         Assert.Equal(100, score.Games);
         Assert.True(score.Wins > 75, $"the rule bot won {score.Wins} of 100 against the random player");
