@@ -34,6 +34,7 @@ public static class ModelAudit
         var rolloutAgree = new double[maxSteps];
         var rewardAccuracy = new double[maxSteps];
         var rolloutOptimal = new double[maxSteps];
+        var zeroRewards = new double[maxSteps];
         for (int k = 0; k < maxSteps; k++)
         {
             var actions = new int[n];
@@ -60,6 +61,7 @@ public static class ModelAudit
                 rolloutMae[k] += Math.Abs(nextValues[i] - truth);
                 if (Math.Round(nextValues[i]) == truth) rolloutAgree[k]++;
                 if (Math.Round(rewards[i]) == trueRewards[i]) rewardAccuracy[k]++;
+                if (trueRewards[i] == 0) zeroRewards[k]++;
                 if (!real[i].IsTerminal)
                 {
                     unfinished++;
@@ -70,10 +72,12 @@ public static class ModelAudit
             rolloutMae[k] = moved == 0 ? double.NaN : rolloutMae[k] / moved;
             rolloutAgree[k] = moved == 0 ? double.NaN : rolloutAgree[k] / moved;
             rewardAccuracy[k] = moved == 0 ? double.NaN : rewardAccuracy[k] / moved;
+            zeroRewards[k] = moved == 0 ? double.NaN : zeroRewards[k] / moved;
             rolloutOptimal[k] = unfinished == 0 ? double.NaN : rolloutOptimal[k] / unfinished;
             hidden = next;
         }
-        return new MuZeroAuditResult(n, mae / n, agree / n, optimal / n, rolloutMae, rolloutAgree, rewardAccuracy, rolloutOptimal);
+        return new MuZeroAuditResult(n, mae / n, agree / n, optimal / n, rolloutMae, rolloutAgree, rewardAccuracy, rolloutOptimal,
+            zeroRewards);
     }
 
     static int BestLegal(TicTacToe position, ReadOnlySpan<float> logits)

@@ -52,7 +52,7 @@ public sealed record MuZeroConfig : RunConfig
 
     /// <summary>Adam steps per iteration.</summary>
     [Knob("Adam steps per iteration", Unit = "steps", Min = 1, Max = 10_000)]
-    public int TrainStepsPerIteration { get; init; } = 20;
+    public int TrainStepsPerIteration { get; init; } = 40;
 
     /// <summary>Positions per minibatch.</summary>
     [Knob("positions per minibatch", Unit = "positions", Min = 1, Max = 10_000)]
@@ -76,7 +76,7 @@ public sealed record MuZeroConfig : RunConfig
 
     /// <summary>Width of the networks' hidden layers.</summary>
     [Knob("width of the networks' hidden layers", Unit = "units", Min = 4, Max = 4096)]
-    public int Width { get; init; } = 64;
+    public int Width { get; init; } = 128;
 
     /// <summary>pUCT root Dirichlet α.</summary>
     [Knob("pUCT: root Dirichlet α", Min = 0, MinExclusive = true, Max = 10)]
@@ -176,5 +176,8 @@ public sealed record MuZeroConfig : RunConfig
     };
 
     /// <summary>The exact audit of a trained network (named by its run hash) against the oracle.</summary>
-    public MuZeroAuditRun AuditRun(string parent, int seed) => new() { Parent = parent, MaxSteps = 5, Seed = seed };
+    public MuZeroAuditRun AuditRun(string parent, int seed) => new()
+    {
+        Parent = parent, MaxSteps = 5, Seed = seed, Revision = MuZeroAuditRun.CurrentRevision,
+    };
 }

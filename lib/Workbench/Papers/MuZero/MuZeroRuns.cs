@@ -169,6 +169,15 @@ public sealed record MuZeroAuditRun : RunConfig
 
     /// <summary>Seed of the random move sequences.</summary>
     public int Seed { get; init; }
+
+    /// <summary>
+    /// Revision of what the audit records; set explicitly by <see cref="MuZeroConfig.AuditRun"/> (non-default values enter the
+    /// hash) and raised when the recorded numbers change.
+    /// </summary>
+    public int Revision { get; init; }
+
+    /// <summary>The current <see cref="Revision"/> (1: the audit also records how often the true reward is 0).</summary>
+    public const int CurrentRevision = 1;
 }
 
 /// <summary>Audit numbers of one network.</summary>
@@ -181,5 +190,8 @@ public sealed record MuZeroAuditRun : RunConfig
 /// <param name="RolloutValueAgreement">Per k: fraction where that value rounds to v*.</param>
 /// <param name="RolloutRewardAccuracy">Per k: fraction where the k-th predicted reward rounds to the true reward.</param>
 /// <param name="RolloutPolicyOptimal">Per k: fraction of unfinished reached positions whose policy argmax (legal) is optimal.</param>
+/// <param name="RolloutRewardZeroRate">Per k: fraction of those moves whose true reward is 0, i.e. the reward accuracy of a
+/// model that never predicts a win (the baseline <see cref="RolloutRewardAccuracy"/> must beat).</param>
 public sealed record MuZeroAuditResult(int Positions, double ValueMae, double ValueSignAgreement, double PolicyOptimal,
-    double[] RolloutValueMae, double[] RolloutValueAgreement, double[] RolloutRewardAccuracy, double[] RolloutPolicyOptimal);
+    double[] RolloutValueMae, double[] RolloutValueAgreement, double[] RolloutRewardAccuracy, double[] RolloutPolicyOptimal,
+    double[] RolloutRewardZeroRate);

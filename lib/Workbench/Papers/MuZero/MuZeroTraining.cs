@@ -28,9 +28,9 @@ public static class MuZeroTraining
     /// <summary>The file in a run's folder holding the final network.</summary>
     public const string ModelFile = "model.bin";
 
-    /// <summary>Builds the network of a run (seeded initialisation).</summary>
+    /// <summary>Builds the network of a run (seeded initialisation), on <see cref="TorchSetup.Device"/>.</summary>
     public static MuZeroNetwork Build(MuZeroTrainRun run) => TorchRandom.Build(run.Seed, "init",
-        () => new MuZeroNetwork(TicTacToe.ObservationSize, TicTacToe.Cells, run.HiddenSize, run.Width));
+        () => new MuZeroNetwork(TicTacToe.ObservationSize, TicTacToe.Cells, run.HiddenSize, run.Width)).to(TorchSetup.Device);
 
     /// <summary>Loads a finished run's network from its folder.</summary>
     public static MuZeroNetwork Load(MuZeroTrainRun run, string directory)
@@ -184,23 +184,24 @@ public static class MuZeroTraining
     {
         using var scope = NewDisposeScope();
         var (total, value, reward, policy) = Loss(net, batch, unroll);
-        double totalValue = total.item<float>();
+        double totalValue = total.cpu().item<float>();
         if (!double.IsFinite(totalValue)) return null;
         optimizer.zero_grad();
         total.backward();
         optimizer.step();
-        return [totalValue, value.item<float>(), reward.item<float>(), policy.item<float>()];
+        return [totalValue, value.cpu().item<float>(), reward.cpu().item<float>(), policy.cpu().item<float>()];
     }
 
     /// <summary>The unrolled loss and its parts (each a mean over the batch), for training and tests.</summary>
     public static (Tensor Total, Tensor Value, Tensor Reward, Tensor Policy) Loss(MuZeroNetwork net, UnrollBatch batch, int unroll)
     {
         int B = batch.Size, A = net.Actions, K = unroll;
-        var obs = tensor(batch.Observations, [B, batch.Observations.Length / B]);
-        var values = tensor(batch.Values, [B, K + 1]);
-        var rewards = tensor(batch.Rewards, [B, K + 1]);
-        var policies = tensor(batch.Policies, [B, K + 1, A]);
-        var actions = tensor(batch.Actions.Select(a => (long)a).ToArray(), [B, K]);
+        var device = TorchSetup.Device;
+        var obs = tensor(batch.Observations, [B, batch.Observations.Length / B], device: device);
+        var values = tensor(batch.Values, [B, K + 1], device: device);
+        var rewards = tensor(batch.Rewards, [B, K + 1], device: device);
+        var policies = tensor(batch.Policies, [B, K + 1, A], device: device);
+        var actions = tensor(batch.Actions.Select(a => (long)a).ToArray(), [B, K], device: device);
         var hidden = net.Represent(obs);
         var (logits, value) = net.Predict(hidden);
         var valueLoss = SquaredError(value, values.select(1, 0));

@@ -1,8 +1,9 @@
+using Workbench.Torch;
 using static TorchSharp.torch;
 
 namespace Workbench.Papers.MuZero;
 
-/// <summary>Batched inference of a <see cref="MuZeroNetwork"/> on plain arrays (no gradients, one dispose scope per call).</summary>
+/// <summary>Batched inference of a <see cref="MuZeroNetwork"/> on plain arrays (no gradients, one dispose scope per call; tensors on <see cref="TorchSetup.Device"/>, results copied back).</summary>
 public static class NetworkInference
 {
     /// <summary>Representation then prediction for B observations: hidden states (B × H), logits (B × A), values (B).</summary>
@@ -10,10 +11,10 @@ public static class NetworkInference
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var obs = tensor(observations, [batch, observations.Length / batch]);
+        var obs = tensor(observations, [batch, observations.Length / batch], device: TorchSetup.Device);
         var hidden = net.Represent(obs);
         var (logits, values) = net.Predict(hidden);
-        return (hidden.data<float>().ToArray(), logits.data<float>().ToArray(), values.data<float>().ToArray());
+        return (hidden.cpu().data<float>().ToArray(), logits.cpu().data<float>().ToArray(), values.cpu().data<float>().ToArray());
     }
 
     /// <summary>Dynamics then prediction: next hidden states, rewards, logits, values.</summary>
@@ -22,11 +23,11 @@ public static class NetworkInference
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var states = tensor(hidden, [batch, net.HiddenSize]);
-        var actionTensor = tensor(actions.Select(a => (long)a).ToArray(), [batch]);
+        var states = tensor(hidden, [batch, net.HiddenSize], device: TorchSetup.Device);
+        var actionTensor = tensor(actions.Select(a => (long)a).ToArray(), [batch], device: TorchSetup.Device);
         var (next, rewards) = net.Dynamics(states, actionTensor);
         var (logits, values) = net.Predict(next);
-        return (next.data<float>().ToArray(), rewards.data<float>().ToArray(), logits.data<float>().ToArray(),
-            values.data<float>().ToArray());
+        return (next.cpu().data<float>().ToArray(), rewards.cpu().data<float>().ToArray(), logits.cpu().data<float>().ToArray(),
+            values.cpu().data<float>().ToArray());
     }
 }
