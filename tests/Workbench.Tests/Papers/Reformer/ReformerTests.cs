@@ -49,6 +49,21 @@ public class ReformerModelTests
     }
 
     [Fact]
+    public void The_chunked_feed_forward_equals_the_unchunked_one()
+    {
+        // Position-wise: computing it a chunk of positions at a time (uneven last chunk included) changes nothing.
+        TorchSetup.Initialize();
+        using var scope = NewDisposeScope();
+        using var whole = TorchRandom.Build(4, "ff", () => new FeedForwardBranch(8, 16, 1, 0));
+        using var chunked = TorchRandom.Build(4, "ff", () => new FeedForwardBranch(8, 16, 3, 0));
+        using var g = new Generator(6);
+        var x = randn([2, 10, 8], generator: g);
+        Assert.Equal([(0L, 4L), (4L, 4L), (8L, 2L)], chunked.ChunkRanges(10));
+        double diff = whole.Apply(x, 1).sub(chunked.Apply(x, 1)).abs().max().item<float>();
+        Assert.True(diff < 1e-6, $"max |difference| = {diff}");
+    }
+
+    [Fact]
     public void A_sequence_longer_than_the_maximum_is_one_sentence()
     {
         TorchSetup.Initialize();
