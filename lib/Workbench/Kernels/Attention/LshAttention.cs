@@ -1,3 +1,4 @@
+using TorchSharp;
 using Workbench.Torch;
 using static TorchSharp.torch;
 
@@ -79,9 +80,19 @@ public static class LshAttention
     public static Tensor Rotations(long dimension, int buckets, int rounds, long seed, Device? device = null)
     {
         Check(1, buckets, rounds);
+        // Drawn on the CPU (the generator's device) and moved, so every device gets the same rotations from a seed.
         using var generator = new Generator((ulong)seed);
-        return randn([dimension, rounds, buckets / 2], ScalarType.Float32, device, generator: generator);
+        var cpu = randn([dimension, rounds, buckets / 2], ScalarType.Float32, generator: generator);
+        if (device is null || device.type == DeviceType.CPU) return cpu;
+        using (cpu) return cpu.to(device);
     }
+
+    /// <summary>
+    /// Positions hashed at a time. The rotated vectors xR of a block are [block, rounds, b/2]; since the bucket count
+    /// grows with L (b = 2L / m), hashing the whole sequence at once would hold an L × b/2 = L² / m matrix. In blocks,
+    /// hashing memory stays O(L) per round. Sequences up to this length are hashed in one piece.
+    /// </summary>
+    public const int HashBlock = 4096;
 
     /// <summary>Bucket ids [N, rounds, L]: argmax over [xR; −xR] per round, plus r·b for round r.</summary>
     /// <param name="queryKeys">[N, L, d].</param>
@@ -92,8 +103,18 @@ public static class LshAttention
         using var noGrad = no_grad();
         long n = queryKeys.shape[0], length = queryKeys.shape[1], d = queryKeys.shape[2];
         long rounds = rotations.shape[1], half = rotations.shape[2];
-        var rotated = queryKeys.matmul(rotations.reshape(d, rounds * half)).reshape(n, length, rounds, half).permute(0, 2, 1, 3);
-        var ids = cat([rotated, rotated.neg()], -1).argmax(-1);
+        var flat = rotations.reshape(d, rounds * half);
+        Tensor Block(Tensor x)
+        {
+            using var blockScope = NewDisposeScope();
+            long l = x.shape[1];
+            var rotated = x.matmul(flat).reshape(n, l, rounds, half).permute(0, 2, 1, 3);
+            return cat([rotated, rotated.neg()], -1).argmax(-1).MoveToOuterDisposeScope();
+        }
+        var ids = length <= HashBlock ? Block(queryKeys)
+            : cat(Enumerable.Range(0, (int)((length + HashBlock - 1) / HashBlock))
+                .Select(i => Block(queryKeys.narrow(1, (long)i * HashBlock, Math.Min(HashBlock, length - (long)i * HashBlock))))
+                .ToList(), 2);
         var offsets = AttentionMasks.Positions(rounds, queryKeys.device).mul(Scalars.Of(2 * half)).reshape(1, rounds, 1);
         return ids.add(offsets, Scalars.One).MoveToOuterDisposeScope();
     }

@@ -114,13 +114,23 @@ public sealed record ReformerConfig : RunConfig
     [Knob("time/memory sweep: chunk length", Unit = "tokens", Min = 1, Max = 4096)]
     public int SweepChunk { get; init; } = 64;
 
-    /// <summary>A method stops at the first length whose measurement takes longer than this.</summary>
-    [Knob("time/memory sweep: stop a method above this time per point", Unit = "s", Min = 0.01, Max = 3600)]
+    /// <summary>
+    /// A method stops after the first length whose measurement takes longer than this (full attention only once it has
+    /// reached its out-of-memory point).
+    /// </summary>
+    [Knob("time/memory sweep: stop a method above this time per point (full attention: after its out-of-memory point)",
+        Unit = "s", Min = 0.01, Max = 3600)]
     public double SweepSecondsLimit { get; init; } = 1.0;
 
-    /// <summary>Full attention is not run where its L × L matrices would exceed this; that length is its out-of-memory point.</summary>
-    [Knob("time/memory sweep: memory budget", Unit = "MiB", Min = 16, Max = 1 << 20)]
-    public int MemoryBudgetMiB { get; init; } = 2048;
+    /// <summary>
+    /// The memory one attention call (one head, one sequence) may use: it stands for an accelerator's memory. A method's
+    /// out-of-memory point is the first length whose measured peak exceeds it; the sweep runs up to that length and
+    /// no further. 1 GiB lets the reading-group sweep reach full attention's point live on 2 cores (L = 8,192, about 4 s);
+    /// the paper preset sets 16 GiB, one 16 GiB GPU (the paper: a 64k × 64k float matrix takes 16 GB).
+    /// </summary>
+    [Knob("time/memory sweep: memory budget of one attention call (stands for an accelerator's memory)", Unit = "MiB",
+        Min = 1, Max = 1 << 20)]
+    public int MemoryBudgetMiB { get; init; } = 1024;
 
     /// <summary>Depths of the activation-memory measurement.</summary>
     [Knob("memory vs depth: layer counts", Unit = "layers", Min = 1, Max = 128)]

@@ -22,7 +22,8 @@ public sealed class ReformerExperiment : Experiment<ReformerConfig>
     {
         Length = 32, ModelDim = 32, Heads = 2, FeedForward = 64, FeedForwardChunks = 2, Buckets = 4, Vocabulary = 16, Steps = 60,
         BatchSize = 8, TrainSequences = 480, TestSequences = 32, CheckpointEvery = 0, RecallBuckets = [4, 8],
-        SweepMinLength = 256, SweepMaxLength = 1024, SweepSecondsLimit = 0.5, DepthLayers = [1, 2], DepthLength = 256,
+        SweepMinLength = 256, SweepMaxLength = 1024, SweepSecondsLimit = 0.5, MemoryBudgetMiB = 16, DepthLayers = [1, 2],
+        DepthLength = 256,
     };
 
     /// <inheritdoc/>

@@ -43,7 +43,9 @@ public static class SeededDropout
         if (!training || p <= 0) return x;
         using var generator = new Generator((ulong)seed);
         using var scope = NewDisposeScope();
-        var keep = rand(x.shape, x.dtype, x.device, generator: generator).ge(Scalars.Of(p)).to_type(x.dtype);
+        // Drawn on the CPU (the generator's device) and moved: the same mask from a seed on every device.
+        var keep = rand(x.shape, x.dtype, generator: generator).ge(Scalars.Of(p)).to_type(x.dtype);
+        if (x.device_type != DeviceType.CPU) keep = keep.to(x.device);
         return x.mul(keep).mul(Scalars.Of(1 / (1 - p))).MoveToOuterDisposeScope();
     }
 }
@@ -224,7 +226,10 @@ public sealed class ReformerLM : Module<Tensor, Tensor>
     /// <summary>The layers as (F, G) pairs.</summary>
     public IReadOnlyList<(AttentionBranch F, FeedForwardBranch G)> Layers => attention.Zip(this.feedForward).ToList();
 
-    /// <summary>Logits [B, L, vocabulary] for token ids [B, L] (L ≤ <see cref="MaxLength"/>).</summary>
+    /// <summary>
+    /// Logits [B, L, vocabulary] on the model's device for token ids [B, L] (L ≤ <see cref="MaxLength"/>) on any device
+    /// (moved to the model's).
+    /// </summary>
     /// <exception cref="ArgumentException">The sequence is longer than the position table.</exception>
     public override Tensor forward(Tensor input)
     {
@@ -234,10 +239,12 @@ public sealed class ReformerLM : Module<Tensor, Tensor>
                 $"The sequence has {length} tokens but the model's maximum length is {MaxLength} (the knob length): " +
                     "shorten it or train with a larger length.");
         using var scope = NewDisposeScope();
+        var device = tokens.weight!.device;
+        if (input.device_type != device.type || input.device_index != device.index) input = input.to(device);
         long callSeed = EvaluationSeed;
         if (training)
         {
-            callSeed = calls.item<long>();
+            callSeed = calls.cpu().item<long>();
             using var noGrad = no_grad();
             calls.add_(Scalars.One, Scalars.One);
         }

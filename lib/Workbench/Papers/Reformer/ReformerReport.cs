@@ -144,7 +144,7 @@ public static class ReformerReport
         double FullOf(SweepPoint p, Func<SweepPoint, double> f)
         {
             var full = points.FirstOrDefault(q => q.Method == "full" && q.Pass == p.Pass && q.Length == p.Length);
-            return full is null || full.Status != "ok" ? double.NaN : f(p) / f(full);
+            return full is null || double.IsNaN(full.Seconds) ? double.NaN : f(p) / f(full);
         }
         tables.Add(("time-memory", new DataFrame(
             new StringDataFrameColumn("attention", points.Select(p => p.Method)),
@@ -155,33 +155,44 @@ public static class ReformerReport
             new DoubleDataFrameColumn("time_vs_full", points.Select(p => Math.Round(FullOf(p, q => q.Seconds), 3))),
             new DoubleDataFrameColumn("memory_vs_full", points.Select(p => Math.Round(FullOf(p, q => q.PeakMiB), 3))),
             new StringDataFrameColumn("status", points.Select(p => p.Status)))));
-        int? crossover = points.Where(p => p.Method == "LSH-1" && p.Pass == "forward" && p.Status == "ok")
-            .Where(p => FullOf(p, q => q.Seconds) < 1).Select(p => (int?)p.Length).FirstOrDefault();
-        int? oom = points.Where(p => p.Method == "full" && p.Status.StartsWith("out of memory", StringComparison.Ordinal))
-            .Select(p => (int?)p.Length).FirstOrDefault();
-        int lshLongest = points.Where(p => p.Method == "LSH-1" && p.Status == "ok").Select(p => p.Length).DefaultIfEmpty(0).Max();
+        int? crossover = Crossover(points, FullOf);
+        SweepPoint? OomOf(string pass) => points.FirstOrDefault(p => p.Method == "full" && p.Pass == pass &&
+            p.Status.StartsWith("out of memory", StringComparison.Ordinal));
+        var oomPoint = OomOf("forward");
+        var oomBackward = OomOf("forward+backward");
+        int? oom = oomPoint?.Length;
+        string OomText(SweepPoint? p, string pass)
+        {
+            if (p is null)
+            {
+                var last = points.Where(q => q.Method == "full" && q.Pass == pass).LastOrDefault(q => !double.IsNaN(q.PeakMiB));
+                var after = points.FirstOrDefault(q => q.Method == "full" && q.Pass == pass && double.IsNaN(q.PeakMiB));
+                return $"not reached: within the budget up to L = {last?.Length.ToString(Inv) ?? "—"}" +
+                    (after is null ? "" : $" ({after.Status} from L = {after.Length.ToString(Inv)})");
+            }
+            return double.IsNaN(p.PeakMiB)
+                ? string.Format(Inv, "{0:#,0} (libtorch refused the allocation)", p.Length)
+                : string.Format(Inv, "{0:#,0} (measured peak {1:#,0} MiB > {2:#,0} MiB budget)", p.Length, p.PeakMiB,
+                    config.MemoryBudgetMiB);
+        }
+        int lshLongest = points.Where(p => p.Method == "LSH-1" && p.Status == ReformerMeasurements.Ok).Select(p => p.Length)
+            .DefaultIfEmpty(0).Max();
         string measured = sweep.Result.MeasuredAt.ToString("yyyy-MM-dd HH:mm 'UTC'", Inv);
         tables.Add(("crossover", new DataFrame(
-            new StringDataFrameColumn("quantity", ["LSH-1 forward faster than full from L =",
-                "full attention out of memory (budget) at L =",
-                "longest L measured for LSH-1", "measured at"]),
-            new StringDataFrameColumn("value", [crossover?.ToString(Inv) ?? $"not within {config.SweepMinLength}–{config.SweepMaxLength}",
-                oom is { } o ? $"{o} (> {config.MemoryBudgetMiB} MiB predicted from the last measured peak)" : "fits at every measured L",
-                lshLongest.ToString(Inv), measured]))));
+            new StringDataFrameColumn("quantity", ["LSH-1 forward faster than full from L = (and at every longer L measured)",
+                "full attention (forward) out of memory at L =", "full attention (forward + backward) out of memory at L =",
+                "memory budget of one attention call", "longest L within the budget for LSH-1", "measured at"]),
+            new StringDataFrameColumn("value", [crossover?.ToString("#,0", Inv) ?? $"not within {config.SweepMinLength}–{config.SweepMaxLength}",
+                OomText(oomPoint, "forward"), OomText(oomBackward, "forward+backward"),
+                $"{config.MemoryBudgetMiB.ToString("#,0", Inv)} MiB (stands for an accelerator's memory; knob memory_budget_mi_b)",
+                lshLongest.ToString("#,0", Inv), measured]))));
         var lengthTicks = points.Select(p => (double)p.Length).Distinct().Order().ToList();
-        // Full attention's out-of-memory point as a dashed vertical line spanning the measured values.
-        List<(string, IReadOnlyList<double>, IReadOnlyList<double>)> WithOom(
-            List<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> sets)
-        {
-            var values = sets.SelectMany(t => t.Y).Where(v => v > 0).ToList();
-            if (oom is { } o && values.Count > 0)
-                sets.Add(($"full attention out of memory ({config.MemoryBudgetMiB} MiB budget)", [o, o], [values.Min(), values.Max()]));
-            return [.. sets.Select(t => (t.Name, t.X, t.Y))];
-        }
         var timeFigure = Plots.LogLog(paper, "time-vs-length", $"Attention time vs L (one head, d = {config.SweepDim}; {measured})",
-            "sequence length L (tokens)", "time per call (ms)", WithOom(SweepSets(points, p => p.Seconds * 1e3)), fitFrom: 2048);
+            "sequence length L (tokens)", "time per call (ms)", SweepSets(points, p => p.Seconds * 1e3), fitFrom: 2048);
         var memoryFigure = Plots.LogLog(paper, "memory-vs-length", $"Peak memory vs L (one head, d = {config.SweepDim}; {measured})",
-            "sequence length L (tokens)", "peak resident memory (MiB)", WithOom(SweepSets(points, p => p.PeakMiB)), fitFrom: 2048);
+            "sequence length L (tokens)", "peak resident memory (MiB)", SweepSets(points, p => p.PeakMiB), fitFrom: 2048);
+        MarkOutOfMemory(timeFigure, oomPoint, null, lengthTicks);
+        MarkOutOfMemory(memoryFigure, oomPoint, config.MemoryBudgetMiB, lengthTicks);
         foreach (var figure in new[] { timeFigure, memoryFigure })
         {
             Ticks(figure, "xaxis", lengthTicks);
@@ -213,7 +224,7 @@ public static class ReformerReport
 
         tables.Add(("bad-input", BadInput(config)));
         tables.Add(("paper-vs-ours", PaperVsOursTable(config, trainedWith, Score, sharedStats, separateStats, r, crossover, oom,
-            layers, Depth)));
+            lshLongest, layers, Depth)));
         figures = Figure.Captioned(figures, new Dictionary<string, string>
         {
             ["sorted-attention"] = $"1 trained model (seed {lshModel.Seed})",
@@ -234,12 +245,50 @@ public static class ReformerReport
         node.AsObject().Remove("tickformat");
     }
 
+    /// <summary>
+    /// The smallest measured L from which LSH-1's forward pass is faster than full attention's at every longer L where
+    /// both were measured (a single noisy point does not make a crossover); null when there is none.
+    /// </summary>
+    static int? Crossover(IReadOnlyList<SweepPoint> points, Func<SweepPoint, Func<SweepPoint, double>, double> fullOf)
+    {
+        var ratios = points.Where(p => p.Method == "LSH-1" && p.Pass == "forward" && !double.IsNaN(p.Seconds))
+            .Select(p => (p.Length, Ratio: fullOf(p, q => q.Seconds))).Where(t => !double.IsNaN(t.Ratio)).OrderBy(t => t.Length).ToList();
+        int? from = null;
+        foreach (var (length, ratio) in ratios)
+            if (ratio >= 1) from = null;
+            else from ??= length;
+        return from;
+    }
+
+    /// <summary>
+    /// Marks full attention's out-of-memory point (a dashed vertical line at its length) and, on the memory figure, the
+    /// budget (a dashed horizontal line across the lengths).
+    /// </summary>
+    static void MarkOutOfMemory(Figure figure, SweepPoint? oom, double? budget, IReadOnlyList<double> lengths)
+    {
+        var data = figure.Spec["data"]!.AsArray();
+        var y = data.SelectMany(t => t!["y"]!.AsArray().Select(v => v!.GetValue<double>())).Where(v => v > 0).ToList();
+        if (y.Count == 0) return;
+        double low = y.Min(), high = Math.Max(y.Max(), budget ?? 0);
+        JsonObject Line(string name, double x0, double x1, double y0, double y1, string color) => new()
+        {
+            ["type"] = "scatter", ["mode"] = "lines", ["name"] = name,
+            ["x"] = new JsonArray(x0, x1), ["y"] = new JsonArray(y0, y1),
+            ["line"] = new JsonObject { ["color"] = color, ["width"] = 2, ["dash"] = "dash" },
+        };
+        if (budget is { } b)
+            data.Add(Line(string.Format(Inv, "memory budget ({0:#,0} MiB)", b), lengths[0], lengths[^1], b, b, "#777777"));
+        if (oom is not null)
+            data.Add(Line(string.Format(Inv, "full attention out of memory at L = {0:#,0} (first measured peak over the budget)",
+                oom.Length), oom.Length, oom.Length, low, high, "#E69F00"));
+    }
+
     static List<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> SweepSets(IReadOnlyList<SweepPoint> points,
         Func<SweepPoint, double> value) =>
     [
         .. points.Select(p => (p.Method, p.Pass)).Distinct().Select(k =>
         {
-            var ok = points.Where(p => p.Method == k.Method && p.Pass == k.Pass && p.Status == "ok").ToList();
+            var ok = points.Where(p => p.Method == k.Method && p.Pass == k.Pass && !double.IsNaN(p.Seconds)).ToList();
             return ($"{k.Method}, {k.Pass}", (IReadOnlyList<double>)ok.Select(p => (double)p.Length).ToList(),
                 (IReadOnlyList<double>)ok.Select(value).ToList());
         }),
@@ -261,16 +310,24 @@ public static class ReformerReport
                 LshAttention.PaddingNote(config.Length + 2, config.Buckets) ?? "(no padding needed)",
                 Catch(() => experiment.Configure(Presets.ReadingGroup, ["buckets=15"])),
                 Catch(() => LshAttention.Check(config.Length, config.Buckets, 0)),
-                string.Format(Inv, "The sequence has {0} tokens but the model's maximum length is {1} (the knob " +
-                    "length): shorten it or train with a larger length.",
-                    2 * config.Length, config.Length),
+                Catch(() => TooLong(config)),
             ]));
+    }
+
+    /// <summary>Runs a tiny model with this config's maximum length on a sequence twice as long (it refuses).</summary>
+    static void TooLong(ReformerConfig config)
+    {
+        Torch.TorchSetup.Initialize();
+        using var model = Torch.TorchRandom.Build(0, "bad-input", () => new ReformerLM(config.Vocabulary, config.Length, 4, 1, 1,
+            4, 1, 2, 0, new AttentionMode(AttentionKind.Lsh, 1), 0));
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        model.forward(TorchSharp.torch.zeros([1, 2L * config.Length], TorchSharp.torch.ScalarType.Int64));
     }
 
     static DataFrame PaperVsOursTable(ReformerConfig config, IReadOnlyList<AttentionMode> trainedWith,
         Func<AttentionMode, string, (double Mean, double Std)> score, (double Mean, double Std) sharedFull,
-        (double Mean, double Std)? separate, ReformerRecallResult recall, int? crossover, int? oom, IReadOnlyList<int> layers,
-        Func<int, bool, double> depth)
+        (double Mean, double Std)? separate, ReformerRecallResult recall, int? crossover, int? oom, int lshLongest,
+        IReadOnlyList<int> layers, Func<int, bool, double> depth)
     {
         int seeds = config.Seeds;
         string scale = $"L = {config.Length}, d = {config.ModelDim}, {config.Steps} steps, {seeds} seeds";
@@ -332,8 +389,10 @@ public static class ReformerReport
             crossover is null ? "does not hold in the measured range" : "holds"));
         rows.Add(new PaperVsOurs.Row("Full attention's memory grows as L²; LSH and chunked attention grow as L",
             "O(L²) vs O(L log L) time, O(L) memory per round (paper Table 1)",
-            oom is { } o ? $"full attention exceeds the {config.MemoryBudgetMiB} MiB budget at L = {o}; LSH and chunked do not"
-                : "all fit the budget",
+            oom is { } o ? string.Format(Inv, "full attention's measured peak first exceeds the {0:#,0} MiB budget at L = {1:#,0}; " +
+                    "LSH-1 stays within it up to L = {2:#,0}, chunked up to its time limit; fitted slopes in the figure",
+                    config.MemoryBudgetMiB, o, lshLongest)
+                : "full attention stays within the budget at every length run",
             oom is null ? "not reached in the measured range" : "holds"));
         double standardGrowth = depth(layers[^1], false) - depth(layers[0], false);
         double reversibleGrowth = depth(layers[^1], true) - depth(layers[0], true);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Workbench.Runs;
 using Workbench.Torch;
 using static TorchSharp.torch;
@@ -13,10 +14,18 @@ public static class ReformerTraining
     /// <summary>Seed of the test sequences (the same for every run, so accuracies compare).</summary>
     public const int TestSeed = 20_200_426;
 
-    /// <summary>Builds the model of a run (weights seeded by the run's seed).</summary>
-    public static ReformerLM Build(ReformerTrainRun run) =>
-        TorchRandom.Build(run.Seed, "init", () => new ReformerLM(run.Vocabulary, run.Length, run.ModelDim, run.Heads, run.Layers,
-            run.FeedForward, run.FeedForwardChunks, run.Buckets, run.Dropout, run.Mode, Seeds.Derive(run.Seed, "rotations")));
+    /// <summary>
+    /// Builds the model of a run (weights seeded by the run's seed, drawn on the CPU) and moves it to
+    /// <paramref name="device"/> (default <see cref="TorchSetup.Device"/>).
+    /// </summary>
+    public static ReformerLM Build(ReformerTrainRun run, Device? device = null)
+    {
+        var model = TorchRandom.Build(run.Seed, "init", () => new ReformerLM(run.Vocabulary, run.Length, run.ModelDim, run.Heads,
+            run.Layers, run.FeedForward, run.FeedForwardChunks, run.Buckets, run.Dropout, run.Mode, Seeds.Derive(run.Seed, "rotations")));
+        device ??= TorchSetup.Device;
+        if (device.type != DeviceType.CPU) model.to(device);
+        return model;
+    }
 
     /// <summary>The test set of a run: inputs and targets [TestSequences, L].</summary>
     public static (Tensor Inputs, Tensor Targets) TestSet(ReformerTrainRun run) =>
@@ -39,7 +48,7 @@ public static class ReformerTraining
             Model = model, Optimizer = optimizer, Inputs = inputs, Targets = targets, Steps = run.Steps, BatchSize = run.BatchSize,
             Seed = run.Seed, LogLossEvery = Math.Max(1, run.Steps / 40), EvaluateEvery = Math.Max(1, run.Steps / 4),
             CheckpointEvery = checkpointEvery,
-            Loss = (logits, t) => nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), t.reshape(-1),
+            Loss = (logits, t) => nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), OnDevice(t, logits).reshape(-1),
                 ignore_index: DuplicationTask.Ignore),
             Evaluate = (done, state) =>
             {
@@ -94,13 +103,13 @@ public static class ReformerTraining
                 long count = Math.Min(batch, inputs.shape[0] - start);
                 model.EvaluationSeed = ReformerLM.MixSeed(evaluationSeed, b, -1);
                 var logits = model.forward(inputs.narrow(0, start, count));
-                var t = targets.narrow(0, start, count);
+                var t = OnDevice(targets.narrow(0, start, count), logits);
                 var scored = t.ne(Scalars.Of(DuplicationTask.Ignore));
-                correct += logits.argmax(-1).eq(t).logical_and(scored).sum().item<long>();
-                long scoredCount = scored.sum().item<long>();
+                correct += logits.argmax(-1).eq(t).logical_and(scored).sum().cpu().item<long>();
+                long scoredCount = scored.sum().cpu().item<long>();
                 total += scoredCount;
                 lossSum += nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), t.reshape(-1),
-                    ignore_index: DuplicationTask.Ignore).item<float>() * scoredCount;
+                    ignore_index: DuplicationTask.Ignore).cpu().item<float>() * scoredCount;
             }
         }
         finally
@@ -111,10 +120,14 @@ public static class ReformerTraining
         return total == 0 ? (double.NaN, double.NaN) : ((double)correct / total, lossSum / total);
     }
 
-    /// <summary>Loads a trained run's weights into a freshly built model.</summary>
-    public static ReformerLM Load(ReformerTrainRun run, string directory)
+    /// <summary><paramref name="t"/> on the device of <paramref name="like"/> (itself when it is there already).</summary>
+    static Tensor OnDevice(Tensor t, Tensor like) =>
+        t.device_type == like.device_type && t.device_index == like.device_index ? t : t.to(like.device);
+
+    /// <summary>Loads a trained run's weights into a freshly built model on <paramref name="device"/> (default: the CPU).</summary>
+    public static ReformerLM Load(ReformerTrainRun run, string directory, Device? device = null)
     {
-        var model = Build(run);
+        var model = Build(run, device ?? CPU);
         TorchSetup.ImportParameters(model, WeightFile.Read(Path.Combine(directory, WeightsFile)));
         model.eval();
         return model;

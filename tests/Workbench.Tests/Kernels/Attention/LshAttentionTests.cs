@@ -37,6 +37,26 @@ public class LshAttentionTests
     }
 
     [Fact]
+    public void A_sequence_longer_than_the_hash_block_is_hashed_in_blocks_with_the_same_ids()
+    {
+        // Quarter-integer inputs make every dot product exact in float32, so the blocked tensor path and the plain
+        // reference must agree bit for bit (ties included: both take the first maximum).
+        TorchSetup.Initialize();
+        int seed = TestPaths.FreshSeed();
+        using var scope = NewDisposeScope();
+        using var g = new Generator((ulong)seed);
+        int length = 2 * LshAttention.HashBlock + 37, d = 8, buckets = 16, rounds = 2;
+        var qk = Random(g, 1, length, d).mul(Scalars.Of(4.0)).round().div(Scalars.Of(4.0));
+        var rotations = LshAttention.Rotations(d, buckets, rounds, seed).mul(Scalars.Of(4.0)).round().div(Scalars.Of(4.0));
+        var ids = LshAttention.Hash(qk, rotations).data<long>().ToArray();
+        var expected = LshAttentionReference.Hash(qk.data<float>().ToArray(), rotations.contiguous().data<float>().ToArray(),
+            length, d, buckets, rounds);
+        for (int r = 0; r < rounds; r++)
+            for (int t = 0; t < length; t++)
+                Assert.True(expected[r, t] == ids[r * length + t], $"seed {seed}, round {r}, position {t}");
+    }
+
+    [Fact]
     public void Each_round_draws_a_fresh_rotation_and_an_odd_bucket_count_or_zero_rounds_is_refused()
     {
         TorchSetup.Initialize();

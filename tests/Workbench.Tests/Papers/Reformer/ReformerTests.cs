@@ -3,6 +3,7 @@ using Workbench.Papers.Reformer;
 using Workbench.Runs;
 using Workbench.Tests.Torch;
 using Workbench.Torch;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Workbench.Tests.Papers.Reformer;
@@ -48,6 +49,21 @@ public class ReformerModelTests
     }
 
     [Fact]
+    public void The_chunked_feed_forward_equals_the_unchunked_one()
+    {
+        // Position-wise: computing it a chunk of positions at a time (uneven last chunk included) changes nothing.
+        TorchSetup.Initialize();
+        using var scope = NewDisposeScope();
+        using var whole = TorchRandom.Build(4, "ff", () => new FeedForwardBranch(8, 16, 1, 0));
+        using var chunked = TorchRandom.Build(4, "ff", () => new FeedForwardBranch(8, 16, 3, 0));
+        using var g = new Generator(6);
+        var x = randn([2, 10, 8], generator: g);
+        Assert.Equal([(0L, 4L), (4L, 4L), (8L, 2L)], chunked.ChunkRanges(10));
+        double diff = whole.Apply(x, 1).sub(chunked.Apply(x, 1)).abs().max().item<float>();
+        Assert.True(diff < 1e-6, $"max |difference| = {diff}");
+    }
+
+    [Fact]
     public void A_sequence_longer_than_the_maximum_is_one_sentence()
     {
         TorchSetup.Initialize();
@@ -90,6 +106,28 @@ public class ReformerModelTests
         Assert.StartsWith("buckets = 5 is odd", odd.Message);
         var zero = Assert.Throws<ConfigException>(() => experiment.Configure(Presets.Smoke, ["train_rounds=0"]));
         Assert.StartsWith("train_rounds contains 0", zero.Message);
+    }
+}
+
+public class ReformerPresetTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void The_paper_preset_validates_and_trains_a_few_steps_on_the_cpu()
+    {
+        // The paper preset (L = 1,024, d = 256, 4 heads, 20,000 steps of 16, 3 seeds) is meant for a GPU; here it is checked
+        // with a step cap: an LSH-4 model of its size trains two steps and is evaluated on a few test sequences.
+        TorchSetup.Initialize();
+        var experiment = new ReformerExperiment();
+        var config = experiment.Preset(Presets.Paper);
+        config.Validate();
+        Assert.Equal((1024, 256, 4, 1), (config.Length, config.ModelDim, config.Heads, config.Layers));
+        var capped = config with { Steps = 2, TrainSequences = 2 * config.BatchSize, TestSequences = 4, EvalRounds = [1], CheckpointEvery = 0 };
+        using var root = new TempFolder();
+        var trial = experiment.Trial(capped, new AttentionMode(AttentionKind.Lsh, 4), 0, new RunStore(root.Path));
+        var result = trial.Train.Result;
+        Assert.True(double.IsFinite(result.FinalLoss));
+        Assert.Equal(["full", "LSH-1"], result.Evaluations.Select(e => e.Attention));
+        output.WriteLine($"paper preset, LSH-4: {result.TrainSeconds:0.0} s for 2 steps and the evaluations on this CPU");
     }
 }
 
