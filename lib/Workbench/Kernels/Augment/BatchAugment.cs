@@ -9,10 +9,11 @@ namespace Workbench.Kernels.Augment;
 /// The batched augmentation kernel: applies one <see cref="AugmentPlan"/> per image to a batch of grey-scale byte
 /// images gathered by index from a dataset, with no allocation per image (per-thread scratch buffers); large batches
 /// are split over the cores (<see cref="ParallelPixels"/>). Flip and shift are one contiguous copy per row plus the
-/// reflected ends; posterize is a vector AND; the other point operations (autocontrast, equalize, solarize, contrast,
-/// brightness) are a 256-entry lookup table built from the image's min/max, sum or histogram (the blends four levels at
-/// a time); Sharpness blends four pixels at a time; geometric operations compute four source indices at a time from
-/// per-column tables of the inverse affine map (AVX), then gather. The result equals
+/// reflected ends; posterize and solarize are byte-vector operations; the other point operations (autocontrast, equalize,
+/// contrast, brightness) are a 256-entry lookup table built from the image's min/max, sum or histogram (the blends four
+/// levels at a time in doubles); Sharpness sums its window in 16-bit lanes and blends four pixels at a time; translations
+/// and ShearX read one source row per output row through a column table, rotations and ShearY compute four floored
+/// source indices at a time (AVX), then gather. The result equals
 /// <see cref="AugmentReference.Apply(byte[], int, int, AugmentPlan)"/> byte for byte (the same expressions, evaluated in
 /// the same order).
 /// </summary>

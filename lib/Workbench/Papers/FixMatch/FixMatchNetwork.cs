@@ -120,7 +120,7 @@ public sealed class WideResNet : Module<Tensor, Tensor>
     }
 
     /// <summary>Leaky ReLU with slope 0.1 (the reference's).</summary>
-    internal static Tensor Activate(Tensor x) => functional.leaky_relu(x, Slope);
+    internal static Tensor Activate(Tensor x) => x.leaky_relu(Scalars.Of(Slope));
 
     /// <summary>A batch norm with the reference's momentum and epsilon.</summary>
     internal static ScalarSafeBatchNorm2d Norm(int channels) => new(channels, BnMomentum, BnEps);
@@ -162,7 +162,7 @@ public sealed class WideBlock : Module<Tensor, Tensor>
         var residual = activateBeforeResidual ? x : input;
         x = conv2.forward(WideResNet.Activate(bn2.forward(conv1.forward(x))));
         if (shortcut is not null) residual = shortcut.forward(residual);
-        return residual.add(x).MoveToOuterDisposeScope();
+        return residual.add(x, Scalars.One).MoveToOuterDisposeScope();
     }
 }
 
