@@ -90,3 +90,46 @@ public class FixMatchAugment
         return FixMatchTraining.Step(_run, 0, _pair, _optimizer, _inputs, _labels).Loss.item<float>();
     }
 }
+
+/// <summary>
+/// Strong views of a batch large enough for <see cref="BatchAugment"/> to split it over the cores (1,024 Fashion-MNIST
+/// images, over <see cref="BatchAugment.ParallelPixels"/>), against the per-image reference on one thread: what the
+/// cores add. The reading-group batch (<see cref="FixMatchAugment"/>) stays on one core.
+/// </summary>
+[MemoryDiagnoser]
+public class FixMatchAugmentLarge
+{
+    const int Side = 28, Batch = 1_024;
+    byte[] _pixels = [];
+    int[] _indices = [];
+    AugmentPlan[] _strong = [];
+    readonly byte[] _output = new byte[Batch * Side * Side];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var pool = FixMatchSplits.Of(FixMatchDataset.FashionMnist).Pool;
+        var random = new Random(1);
+        _pixels = pool.Pixels;
+        _indices = [.. Enumerable.Range(0, Batch).Select(_ => random.Next(pool.Count))];
+        _strong = AugmentPolicy.Strong(true, AugmentOps.All).Draw(random, Batch, Side, Side);
+    }
+
+    [Benchmark(Baseline = true, Description = "strong views ×1024, per-image reference")]
+    public byte[] StrongReference()
+    {
+        for (int i = 0; i < Batch; i++)
+        {
+            var image = _pixels.AsSpan(_indices[i] * Side * Side, Side * Side).ToArray();
+            AugmentReference.Apply(image, Side, Side, _strong[i]).CopyTo(_output, i * Side * Side);
+        }
+        return _output;
+    }
+
+    [Benchmark(Description = "strong views ×1024, batched kernel")]
+    public byte[] Strong()
+    {
+        BatchAugment.Apply(_pixels, Side, Side, _indices, _strong, _output);
+        return _output;
+    }
+}

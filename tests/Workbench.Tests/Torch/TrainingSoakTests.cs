@@ -24,7 +24,7 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
 
     public static TheoryData<string> Models => [
         "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root",
-        "rangenet", "pointrend", "pointrend-dense", "pointrend-semantic", "muzero", "fixmatch", "reformer-lsh", "reformer-full"];
+        "rangenet", "pointrend", "pointrend-dense", "pointrend-semantic", "muzero", "fixmatch", "fixmatch-wrn", "reformer-lsh", "reformer-full"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -143,11 +143,14 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                     Path.Combine(directory, PointRendTraining.WeightsFile), context);
                 break;
             }
-            case "fixmatch":
+            case "fixmatch" or "fixmatch-wrn":
+                // The small CNN, or the paper preset's Wide ResNet (pre-activation residual blocks) at a small width.
                 Workbench.Papers.FixMatch.FixMatchTraining.Train(new Workbench.Papers.FixMatch.FixMatchRun
                 {
                     Labels = 20, BatchSize = 8, Mu = 2, Steps = 6, EvalEvery = 3, Width = 4, TestImages = 50, ValidationImages = 50,
                     AuditImages = 20, Seed = seed,
+                    Network = model == "fixmatch-wrn" ? Workbench.Papers.FixMatch.NetworkKind.WideResNet
+                        : Workbench.Papers.FixMatch.NetworkKind.SmallCnn,
                 }, context, checkpointEvery: 3);
                 break;
             case "reformer-lsh" or "reformer-full":

@@ -1,11 +1,19 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Workbench.Kernels.Augment;
 
 /// <summary>
 /// The batched augmentation kernel: applies one <see cref="AugmentPlan"/> per image to a batch of grey-scale byte
-/// images gathered by index from a dataset, in parallel over images, with no allocation per image. Flip and shift are
-/// one gather through precomputed row and column tables; every point operation (autocontrast, equalize, solarize,
-/// posterize, contrast, brightness) is a 256-entry lookup table built from the image's histogram; geometric
-/// operations read through per-column tables of the inverse affine map. The result equals
+/// images gathered by index from a dataset, with no allocation per image (per-thread scratch buffers); large batches
+/// are split over the cores (<see cref="ParallelPixels"/>). Flip and shift are one contiguous copy per row plus the
+/// reflected ends; posterize and solarize are byte-vector operations; the other point operations (autocontrast, equalize,
+/// contrast, brightness) are a 256-entry lookup table built from the image's min/max, sum or histogram (the blends four
+/// levels at a time in doubles); Sharpness sums its window in 16-bit lanes and blends four pixels at a time; translations
+/// and ShearX read one source row per output row through a column table, rotations and ShearY compute four floored
+/// source indices at a time (AVX), then gather. The result equals
 /// <see cref="AugmentReference.Apply(byte[], int, int, AugmentPlan)"/> byte for byte (the same expressions, evaluated in
 /// the same order).
 /// </summary>
@@ -20,11 +28,10 @@ public static class BatchAugment
         float[] output)
     {
         int size = Check(source, height, width, indices, plans, output.Length);
-        Run(indices.Count, size, (i, image) =>
+        Run(indices.Count, size, width, (i, scratch) =>
         {
-            Augment(source.AsSpan(indices[i] * size, size), height, width, plans[i], image.Work, image.Other);
-            var target = output.AsSpan(i * size, size);
-            for (int p = 0; p < size; p++) target[p] = image.Work[p] * (1f / 255f);
+            var result = Augment(source.AsSpan(indices[i] * size, size), height, width, plans[i], scratch);
+            ToFloats(result, output.AsSpan(i * size, size));
         });
     }
 
@@ -33,31 +40,54 @@ public static class BatchAugment
         byte[] output)
     {
         int size = Check(source, height, width, indices, plans, output.Length);
-        Run(indices.Count, size, (i, image) =>
+        Run(indices.Count, size, width, (i, scratch) =>
+            Augment(source.AsSpan(indices[i] * size, size), height, width, plans[i], scratch).CopyTo(output.AsSpan(i * size, size)));
+    }
+
+    /// <summary>
+    /// Images of at least this many pixels in all are split over the cores; below it one thread does the batch, as
+    /// waking a second worker costs more than it saves (a reading-group batch, 96 × 784 pixels, stays on one core).
+    /// </summary>
+    public const int ParallelPixels = 200_000;
+
+    /// <summary>
+    /// Per-thread buffers: two images (one byte longer, holding 0, which out-of-image reads of a warp point at), the
+    /// warp's source indices and per-column coordinates, and the 256-entry histogram and lookup table.
+    /// </summary>
+    sealed class Scratch(int size, int width)
+    {
+        public readonly byte[] A = new byte[size + 1], B = new byte[size + 1];
+        public readonly int[] Index = new int[size + 4];
+        public readonly double[] ColumnX = new double[width + 4], ColumnY = new double[width + 4];
+        public readonly int[] Histogram = new int[256], Smooth = new int[size + 4], Pixels = new int[size + 4];
+        public readonly byte[] Lut = new byte[256], Row = new byte[width + 1];
+        public readonly int[] ColumnIndex = new int[width + 4];
+        public readonly int Size = size, Width = width;
+    }
+
+    [ThreadStatic] static Scratch? _scratch;
+
+    static Scratch ScratchFor(int size, int width)
+    {
+        var scratch = _scratch;
+        if (scratch is null || scratch.Size != size || scratch.Width != width) _scratch = scratch = new Scratch(size, width);
+        return scratch;
+    }
+
+    static void Run(int count, int size, int width, Action<int, Scratch> body)
+    {
+        if ((long)count * size < ParallelPixels || Environment.ProcessorCount == 1)
         {
-            Augment(source.AsSpan(indices[i] * size, size), height, width, plans[i], image.Work, image.Other);
-            image.Work.AsSpan(0, size).CopyTo(output.AsSpan(i * size, size));
+            var scratch = ScratchFor(size, width);
+            for (int i = 0; i < count; i++) body(i, scratch);
+            return;
+        }
+        int chunks = Math.Min(count, 4 * Environment.ProcessorCount);
+        Parallel.For(0, chunks, chunk =>
+        {
+            var scratch = ScratchFor(size, width);
+            for (int i = (int)((long)chunk * count / chunks); i < (int)((long)(chunk + 1) * count / chunks); i++) body(i, scratch);
         });
-    }
-
-    sealed class Scratch(int size)
-    {
-        public byte[] Work = new byte[size], Other = new byte[size];
-    }
-
-    static void Run(int count, int size, Action<int, Scratch> body)
-    {
-        // Chunks of images per task: 28 × 28 images take microseconds, so one task per image would cost more than it does.
-        const int Chunk = 16;
-        int chunks = (count + Chunk - 1) / Chunk;
-        Parallel.For(0, chunks, () => new Scratch(size), (chunk, _, scratch) =>
-        {
-            for (int i = chunk * Chunk; i < Math.Min(count, (chunk + 1) * Chunk); i++)
-            {
-                body(i, scratch);
-            }
-            return scratch;
-        }, _ => { });
     }
 
     static int Check(byte[] source, int height, int width, IReadOnlyList<int> indices, IReadOnlyList<AugmentPlan> plans, int outputLength)
@@ -76,26 +106,13 @@ public static class BatchAugment
         return size;
     }
 
-    /// <summary>One image: the result is left in <paramref name="work"/> (the buffers are swapped by reference internally).</summary>
-    static void Augment(ReadOnlySpan<byte> image, int height, int width, AugmentPlan plan, byte[] work, byte[] other)
+    /// <summary>One image through its plan; returns the span of the scratch buffer that holds the result.</summary>
+    static ReadOnlySpan<byte> Augment(ReadOnlySpan<byte> image, int height, int width, AugmentPlan plan, Scratch scratch)
     {
         int size = height * width;
-        Span<int> columns = stackalloc int[width];
-        for (int x = 0; x < width; x++)
-        {
-            int c = AugmentOps.Reflect(x - plan.ShiftX, width);
-            columns[x] = plan.Flip ? width - 1 - c : c;
-        }
-        for (int y = 0; y < height; y++)
-        {
-            var row = image.Slice(AugmentOps.Reflect(y - plan.ShiftY, height) * width, width);
-            var target = work.AsSpan(y * width, width);
-            for (int x = 0; x < width; x++) target[x] = row[columns[x]];
-        }
-        var a = work;
-        var b = other;
-        Span<byte> lut = stackalloc byte[256];
-        Span<int> histogram = stackalloc int[256];
+        var a = scratch.A;
+        var b = scratch.B;
+        Gather(image, a.AsSpan(0, size), height, width, plan, scratch.Row);
         foreach (var step in plan.Steps)
         {
             var current = a.AsSpan(0, size);
@@ -104,16 +121,22 @@ public static class BatchAugment
                 case AugmentOp.Identity or AugmentOp.Color:
                     break;
                 case AugmentOp.Sharpness:
-                    Sharpen(current, b.AsSpan(0, size), height, width, step.Value);
+                    Sharpen(current, b.AsSpan(0, size), height, width, step.Value, scratch.Smooth, scratch.Pixels);
                     (a, b) = (b, a);
                     break;
                 case AugmentOp.Rotate or AugmentOp.ShearX or AugmentOp.ShearY or AugmentOp.TranslateX or AugmentOp.TranslateY:
-                    Warp(current, b.AsSpan(0, size), height, width, step);
+                    Warp(a, b.AsSpan(0, size), height, width, step, scratch);
                     (a, b) = (b, a);
                     break;
+                case AugmentOp.Posterize:
+                    Posterize(current, (int)step.Value);
+                    break;
+                case AugmentOp.Solarize:
+                    Solarize(current, step.Value);
+                    break;
                 default:
-                    BuildLut(step, current, histogram, lut);
-                    for (int p = 0; p < size; p++) current[p] = lut[current[p]];
+                    BuildLut(step, current, scratch.Histogram, scratch.Lut);
+                    Lookup(current, scratch.Lut);
                     break;
             }
         }
@@ -124,108 +147,397 @@ public static class BatchAugment
             for (int r = Math.Max(0, y0); r < Math.Min(height, y0 + plan.CutoutSide); r++)
                 if (c1 > c0) a.AsSpan(r * width + c0, c1 - c0).Fill(AugmentPlan.CutoutFill);
         }
-        if (!ReferenceEquals(a, work)) a.AsSpan(0, size).CopyTo(work);
+        return a.AsSpan(0, size);
     }
 
-    static void BuildLut(AugmentStep step, ReadOnlySpan<byte> image, Span<int> histogram, Span<byte> lut)
+    /// <summary>
+    /// Flip, then shift with reflect padding: output[y, x] = flipped[reflect(y − dy), reflect(x − dx)]. Each row is one
+    /// contiguous copy of the source row (reversed first when flipped) plus at most |dx| reflected pixels at its ends.
+    /// </summary>
+    static void Gather(ReadOnlySpan<byte> image, Span<byte> output, int height, int width, AugmentPlan plan, byte[] rowBuffer)
     {
-        histogram.Clear();
-        foreach (var v in image) histogram[v]++;
+        int dx = plan.ShiftX;
+        int lo = Math.Clamp(dx, 0, width), hi = Math.Clamp(width + dx, 0, width);
+        for (int y = 0; y < height; y++)
+        {
+            ReadOnlySpan<byte> row = image.Slice(AugmentOps.Reflect(y - plan.ShiftY, height) * width, width);
+            if (plan.Flip)
+            {
+                var reversed = rowBuffer.AsSpan(0, width);
+                row.CopyTo(reversed);
+                reversed.Reverse();
+                row = reversed;
+            }
+            var target = output.Slice(y * width, width);
+            if (hi > lo) row.Slice(lo - dx, hi - lo).CopyTo(target.Slice(lo));
+            for (int x = 0; x < lo; x++) target[x] = row[AugmentOps.Reflect(x - dx, width)];
+            for (int x = Math.Max(hi, lo); x < width; x++) target[x] = row[AugmentOps.Reflect(x - dx, width)];
+        }
+    }
+
+    /// <summary>image[p] = lut[image[p]] (the table has 256 entries, so every byte indexes it).</summary>
+    static void Lookup(Span<byte> image, byte[] lut)
+    {
+        ref byte table = ref MemoryMarshal.GetArrayDataReference(lut);
+        ref byte pixel = ref MemoryMarshal.GetReference(image);
+        for (int p = 0; p < image.Length; p++)
+        {
+            ref byte v = ref Unsafe.Add(ref pixel, p);
+            v = Unsafe.Add(ref table, v);
+        }
+    }
+
+    /// <summary>
+    /// v &lt; T ? v : 255 − v. For an integer v, v &lt; T exactly when v &lt; ⌈T⌉, so the vector compare uses ⌈T⌉.
+    /// </summary>
+    static void Solarize(Span<byte> image, double threshold)
+    {
+        int p = 0;
+        double ceiling = Math.Ceiling(threshold);
+        if (Vector256.IsHardwareAccelerated && ceiling >= 1 && ceiling <= 255)
+        {
+            var limit = Vector256.Create((byte)ceiling);
+            var white = Vector256.Create((byte)255);
+            for (; p <= image.Length - Vector256<byte>.Count; p += Vector256<byte>.Count)
+            {
+                var v = Vector256.Create((ReadOnlySpan<byte>)image.Slice(p));
+                Vector256.ConditionalSelect(Vector256.LessThan(v, limit), v, white - v).CopyTo(image.Slice(p));
+            }
+        }
+        for (; p < image.Length; p++) image[p] = (byte)(image[p] < threshold ? image[p] : 255 - image[p]);
+    }
+
+    static void Posterize(Span<byte> image, int bits)
+    {
+        byte mask = (byte)(~((1 << (8 - bits)) - 1) & 0xFF);
+        int p = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var m = Vector256.Create(mask);
+            for (; p <= image.Length - Vector256<byte>.Count; p += Vector256<byte>.Count)
+                (Vector256.Create((ReadOnlySpan<byte>)image.Slice(p)) & m).CopyTo(image.Slice(p));
+        }
+        for (; p < image.Length; p++) image[p] &= mask;
+    }
+
+    /// <summary>Pixel / 255 as floats (the same single-precision product as <c>pixel * (1f / 255f)</c>).</summary>
+    static void ToFloats(ReadOnlySpan<byte> image, Span<float> output)
+    {
+        int p = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var scale = Vector256.Create(1f / 255f);
+            for (; p <= image.Length - Vector256<byte>.Count; p += Vector256<byte>.Count)
+            {
+                var (low, high) = Vector256.Widen(Vector256.Create(image.Slice(p)));
+                var (l0, l1) = Vector256.Widen(low);
+                var (h0, h1) = Vector256.Widen(high);
+                (Vector256.ConvertToSingle(l0.AsInt32()) * scale).CopyTo(output.Slice(p));
+                (Vector256.ConvertToSingle(l1.AsInt32()) * scale).CopyTo(output.Slice(p + 8));
+                (Vector256.ConvertToSingle(h0.AsInt32()) * scale).CopyTo(output.Slice(p + 16));
+                (Vector256.ConvertToSingle(h1.AsInt32()) * scale).CopyTo(output.Slice(p + 24));
+            }
+        }
+        for (; p < image.Length; p++) output[p] = image[p] * (1f / 255f);
+    }
+
+    static void BuildLut(AugmentStep step, ReadOnlySpan<byte> image, int[] histogram, byte[] lut)
+    {
         switch (step.Op)
         {
             case AugmentOp.AutoContrast:
             {
-                int lo = 0, hi = 255;
-                while (lo < 255 && histogram[lo] == 0) lo++;
-                while (hi > 0 && histogram[hi] == 0) hi--;
-                for (int v = 0; v < 256; v++)
+                int lo = Min(image), hi = Max(image);
+                if (hi <= lo)
                 {
-                    if (hi <= lo) { lut[v] = (byte)v; continue; }
-                    double scale = 255.0 / (hi - lo), offset = -lo * scale;
-                    lut[v] = (byte)Math.Clamp((int)(v * scale + offset), 0, 255);
+                    for (int v = 0; v < 256; v++) lut[v] = (byte)v;
+                    break;
                 }
+                double scale = 255.0 / (hi - lo), offset = -lo * scale;
+                for (int v = 0; v < 256; v++) lut[v] = (byte)Math.Clamp((int)(v * scale + offset), 0, 255);
                 break;
             }
             case AugmentOp.Equalize:
             {
+                Histogram(image, histogram);
                 int last = 255, occupied = 0;
                 while (last > 0 && histogram[last] == 0) last--;
                 foreach (var h in histogram) occupied += h > 0 ? 1 : 0;
                 int stepSize = (image.Length - histogram[last]) / 255;
-                for (int level = 0, below = 0; level < 256; below += histogram[level], level++)
-                    lut[level] = (byte)(occupied <= 1 || stepSize == 0 ? level : Math.Min(255, (stepSize / 2 + below) / stepSize));
-                break;
-            }
-            case AugmentOp.Solarize:
-                for (int v = 0; v < 256; v++) lut[v] = (byte)(v < step.Value ? v : 255 - v);
-                break;
-            case AugmentOp.Posterize:
-            {
-                int mask = ~((1 << (8 - (int)step.Value)) - 1) & 0xFF;
-                for (int v = 0; v < 256; v++) lut[v] = (byte)(v & mask);
+                if (occupied <= 1 || stepSize == 0)
+                {
+                    for (int v = 0; v < 256; v++) lut[v] = (byte)v;
+                    break;
+                }
+                // (stepSize / 2 + below) / stepSize on integers below 2^26: the double quotient truncates to the same
+                // integer (its error, under 2^-44, is smaller than the 1 / stepSize gap to the next integer).
+                double divisor = stepSize;
+                for (int level = 0, below = stepSize / 2; level < 256; below += histogram[level], level++)
+                    lut[level] = (byte)Math.Min(255, (int)(below / divisor));
                 break;
             }
             case AugmentOp.Contrast:
             {
-                // The same sum as the reference's, from the histogram (exact: integers below 2^53).
-                double sum = 0;
-                for (int v = 0; v < 256; v++) sum += (double)v * histogram[v];
-                int mean = (int)(sum / image.Length + 0.5);
-                for (int v = 0; v < 256; v++) lut[v] = AugmentOps.Blend(mean, v, step.Value);
+                // The reference's double sum of integers is exact, so an integer sum gives the same mean.
+                int mean = (int)((double)Sum(image) / image.Length + 0.5);
+                BlendLut(mean, step.Value, lut);
                 break;
             }
             case AugmentOp.Brightness:
-                for (int v = 0; v < 256; v++) lut[v] = AugmentOps.Blend(0, v, step.Value);
+                BlendLut(0, step.Value, lut);
                 break;
             default:
                 throw new ArgumentException($"{step.Op} is not a point operation.");
         }
     }
 
-    static void Sharpen(ReadOnlySpan<byte> image, Span<byte> output, int height, int width, double factor)
+    /// <summary>
+    /// The 256-bin histogram, counted into four interleaved tables and summed, so runs of one grey level (the black
+    /// background) do not chain every increment on the one before.
+    /// </summary>
+    static void Histogram(ReadOnlySpan<byte> image, int[] histogram)
     {
-        image.CopyTo(output);
-        for (int y = 0; y < height; y++)
+        Span<int> counts = stackalloc int[4 * 256];
+        counts.Clear();
+        int p = 0;
+        for (; p <= image.Length - 4; p += 4)
         {
-            bool inner = y > 0 && y < height - 1;
-            for (int x = 0; x < width; x++)
+            counts[image[p]]++;
+            counts[256 + image[p + 1]]++;
+            counts[512 + image[p + 2]]++;
+            counts[768 + image[p + 3]]++;
+        }
+        for (; p < image.Length; p++) counts[image[p]]++;
+        for (int v = 0; v < 256; v++) histogram[v] = counts[v] + counts[256 + v] + counts[512 + v] + counts[768 + v];
+    }
+
+    static int Min(ReadOnlySpan<byte> image)
+    {
+        int p = 0, min = 255;
+        if (Vector256.IsHardwareAccelerated && image.Length >= Vector256<byte>.Count)
+        {
+            var m = Vector256.Create((byte)255);
+            for (; p <= image.Length - Vector256<byte>.Count; p += Vector256<byte>.Count)
+                m = Vector256.Min(m, Vector256.Create(image.Slice(p)));
+            for (int k = 0; k < Vector256<byte>.Count; k++) min = Math.Min(min, m[k]);
+        }
+        for (; p < image.Length; p++) min = Math.Min(min, image[p]);
+        return min;
+    }
+
+    static int Max(ReadOnlySpan<byte> image)
+    {
+        int p = 0, max = 0;
+        if (Vector256.IsHardwareAccelerated && image.Length >= Vector256<byte>.Count)
+        {
+            var m = Vector256<byte>.Zero;
+            for (; p <= image.Length - Vector256<byte>.Count; p += Vector256<byte>.Count)
+                m = Vector256.Max(m, Vector256.Create(image.Slice(p)));
+            for (int k = 0; k < Vector256<byte>.Count; k++) max = Math.Max(max, m[k]);
+        }
+        for (; p < image.Length; p++) max = Math.Max(max, image[p]);
+        return max;
+    }
+
+    static long Sum(ReadOnlySpan<byte> image)
+    {
+        int p = 0;
+        long sum = 0;
+        if (Vector256.IsHardwareAccelerated && image.Length >= Vector256<byte>.Count)
+        {
+            var total = Vector256<uint>.Zero;
+            for (; p <= image.Length - Vector256<byte>.Count; p += Vector256<byte>.Count)
             {
-                int o = y * width + x;
-                int v = image[o];
-                int smooth = v;
-                if (inner && x > 0 && x < width - 1)
-                {
-                    int up = o - width, down = o + width;
-                    int sum = image[up - 1] + image[up] + image[up + 1] + image[o - 1] + 5 * v + image[o + 1]
-                        + image[down - 1] + image[down] + image[down + 1];
-                    smooth = (sum + 6) / 13;
-                }
-                output[o] = AugmentOps.Blend(smooth, v, factor);
+                var (low, high) = Vector256.Widen(Vector256.Create(image.Slice(p)));
+                var (l0, l1) = Vector256.Widen(low);
+                var (h0, h1) = Vector256.Widen(high);
+                total += l0 + l1 + h0 + h1;
             }
+            sum = (long)(Vector256.Sum(Vector256.WidenLower(total)) + Vector256.Sum(Vector256.WidenUpper(total)));
+        }
+        for (; p < image.Length; p++) sum += image[p];
+        return sum;
+    }
+
+    /// <summary>lut[v] = <see cref="AugmentOps.Blend"/>(degenerate, v, factor) for every grey level, four at a time.</summary>
+    static void BlendLut(int degenerate, double factor, byte[] lut)
+    {
+        var d = Vector256.Create((double)degenerate);
+        var f = Vector256.Create(factor);
+        var step = Vector256.Create(4.0);
+        var v = Vector256.Create(0.0, 1, 2, 3);
+        for (int level = 0; level < 256; level += 4, v += step)
+        {
+            Vector128<int> blended = Blend(d, v, f);
+            for (int k = 0; k < 4; k++) lut[level + k] = (byte)blended[k];
         }
     }
 
-    static void Warp(ReadOnlySpan<byte> image, Span<byte> output, int height, int width, AugmentStep step)
+    /// <summary>
+    /// <see cref="AugmentOps.Blend"/> on four lanes: d + f·(p − d), rounded half away from zero the way
+    /// <c>Math.Round(x, MidpointRounding.AwayFromZero)</c> does (truncate x + copysign(0.5 − 2⁻⁵⁴, x)), clipped to [0, 255].
+    /// </summary>
+    static Vector128<int> Blend(Vector256<double> degenerate, Vector256<double> pixel, Vector256<double> factor)
+    {
+        var x = degenerate + factor * (pixel - degenerate);
+        var rounded = Vector256.Truncate(x + Vector256.CopySign(Vector256.Create(BelowHalf), x));
+        var clipped = Vector256.Min(Vector256.Max(rounded, Vector256<double>.Zero), Vector256.Create(255.0));
+        return Avx.IsSupported
+            ? Avx.ConvertToVector128Int32WithTruncation(clipped)
+            : Vector128.Create((int)clipped[0], (int)clipped[1], (int)clipped[2], (int)clipped[3]);
+    }
+
+    const double BelowHalf = 0.49999999999999994;
+
+    /// <summary>
+    /// PIL's Sharpness: every inner pixel blended with its SMOOTH-filtered value ([[1,1,1],[1,5,1],[1,1,1]] / 13,
+    /// rounded), border pixels kept. The smoothed values are integers; the blend runs four pixels at a time.
+    /// </summary>
+    static void Sharpen(ReadOnlySpan<byte> image, Span<byte> output, int height, int width, double factor, int[] smooth,
+        int[] pixels)
+    {
+        for (int p = 0; p < image.Length; p++) smooth[p] = pixels[p] = image[p];
+        for (int y = 1; y < height - 1; y++)
+        {
+            int x = 1;
+            if (Avx2.IsSupported && width >= 18)
+            {
+                // 16 inner pixels at a time as 16-bit sums; the last block overlaps the one before it (same values).
+                for (int x0 = 1; x0 < width - 1; x0 = Math.Min(x0 + 16, width - 17))
+                {
+                    var sum = Vector256.Create((ushort)6) + Widen(image, (y * width) + x0) * (ushort)4;
+                    foreach (int r in (ReadOnlySpan<int>)[(y - 1) * width + x0, y * width + x0, (y + 1) * width + x0])
+                        sum += Widen(image, r - 1) + Widen(image, r) + Widen(image, r + 1);
+                    var quotient = Avx2.MultiplyHigh(sum, Vector256.Create((ushort)5042)); // ⌊n / 13⌋ for n ≤ 3,321
+                    var (low, high) = Vector256.Widen(quotient);
+                    low.AsInt32().CopyTo(smooth.AsSpan(y * width + x0));
+                    high.AsInt32().CopyTo(smooth.AsSpan(y * width + x0 + 8));
+                    if (x0 == width - 17) break;
+                }
+                x = width - 1;
+            }
+            for (; x < width - 1; x++)
+            {
+                int o = y * width + x, up = o - width, down = o + width;
+                int sum = image[up - 1] + image[up] + image[up + 1] + image[o - 1] + 5 * image[o] + image[o + 1]
+                    + image[down - 1] + image[down] + image[down + 1];
+                smooth[o] = (sum + 6) / 13;
+            }
+        }
+        int i = 0;
+        if (Avx.IsSupported)
+        {
+            var f = Vector256.Create(factor);
+            for (; i <= image.Length - 4; i += 4)
+            {
+                var v = Avx.ConvertToVector256Double(Vector128.Create((ReadOnlySpan<int>)pixels.AsSpan(i, 4)));
+                var d = Avx.ConvertToVector256Double(Vector128.Create((ReadOnlySpan<int>)smooth.AsSpan(i, 4)));
+                Blend(d, v, f).CopyTo(smooth.AsSpan(i, 4));
+            }
+            for (int p = 0; p < i; p++) output[p] = (byte)smooth[p];
+        }
+        for (; i < image.Length; i++) output[i] = AugmentOps.Blend(smooth[i], image[i], factor);
+    }
+
+    /// <summary>columns[x] = ⌊columnX[x] + rowX⌋ where inside [0, width), else width (the zero after the row).</summary>
+    static void FloorColumns(double[] columnX, double rowX, int width, int[] columns)
+    {
+        int x = 0;
+        if (Avx.IsSupported)
+        {
+            var rx = Vector256.Create(rowX);
+            var w = Vector128.Create(width);
+            for (; x <= width - 4; x += 4)
+            {
+                var ix = Avx.ConvertToVector128Int32WithTruncation(Vector256.Floor(Vector256.Create(columnX.AsSpan(x)) + rx));
+                var inside = Vector128.GreaterThanOrEqual(ix, Vector128<int>.Zero) & Vector128.LessThan(ix, w);
+                Vector128.ConditionalSelect(inside, ix, w).CopyTo(columns.AsSpan(x));
+            }
+        }
+        for (; x < width; x++)
+        {
+            int ix = (int)Math.Floor(columnX[x] + rowX);
+            columns[x] = (uint)ix < (uint)width ? ix : width;
+        }
+    }
+
+    /// <summary>16 bytes from <paramref name="start"/>, zero-extended to 16-bit lanes.</summary>
+    static Vector256<ushort> Widen(ReadOnlySpan<byte> image, int start) =>
+        Avx2.ConvertToVector256Int16(Vector128.Create(image.Slice(start, 16))).AsUInt16();
+
+    /// <summary>
+    /// Nearest-pixel inverse mapping, four destination pixels at a time: source (⌊A·u + (B·v + Cx)⌋, ⌊D·u + (E·v + Cy)⌋)
+    /// in double precision, exactly the reference's expression; pixels outside the image read the zero byte kept after
+    /// the image in <paramref name="image"/>.
+    /// </summary>
+    static void Warp(byte[] image, Span<byte> output, int height, int width, AugmentStep step, Scratch scratch)
     {
         var (a, b, cx, d, e, cy) = AugmentOps.InverseAffine(step, height, width);
-        Span<double> columnX = stackalloc double[width];
-        Span<double> columnY = stackalloc double[width];
+        var columnX = scratch.ColumnX;
+        var columnY = scratch.ColumnY;
         for (int x = 0; x < width; x++)
         {
             double u = x + 0.5 - width / 2.0;
             columnX[x] = a * u;
             columnY[x] = d * u;
         }
+        int size = height * width;
+        if (d == 0)
+        {
+            // Translations and ShearX: the source row is ⌊±0 + (E·v + Cy)⌋ = ⌊E·v + Cy⌋ for the whole row, so each output
+            // row reads one source row through a column table, computed once when B = 0 (then B·v + Cx = Cx on every row).
+            var columns = scratch.ColumnIndex;
+            var row = scratch.Row;
+            row[width] = 0;
+            bool ready = false;
+            for (int y = 0; y < height; y++)
+            {
+                double v = y + 0.5 - height / 2.0;
+                double rowX = b * v + cx, rowY = e * v + cy;
+                int iy = (int)Math.Floor(rowY);
+                var target = output.Slice(y * width, width);
+                if ((uint)iy >= (uint)height)
+                {
+                    target.Clear();
+                    continue;
+                }
+                if (!ready || b != 0) FloorColumns(columnX, rowX, width, columns);
+                ready = true;
+                image.AsSpan(iy * width, width).CopyTo(row);
+                for (int x = 0; x < width; x++) target[x] = row[columns[x]];
+            }
+            return;
+        }
+        var index = scratch.Index;
         for (int y = 0; y < height; y++)
         {
             double v = y + 0.5 - height / 2.0;
             double rowX = b * v + cx, rowY = e * v + cy;
-            var target = output.Slice(y * width, width);
-            for (int x = 0; x < width; x++)
+            int x = 0, o = y * width;
+            if (Avx.IsSupported)
+            {
+                var rx = Vector256.Create(rowX);
+                var ry = Vector256.Create(rowY);
+                var w = Vector128.Create(width);
+                var h = Vector128.Create(height);
+                var outside = Vector128.Create(size);
+                for (; x <= width - 4; x += 4)
+                {
+                    var ix = Avx.ConvertToVector128Int32WithTruncation(Vector256.Floor(Vector256.Create(columnX.AsSpan(x)) + rx));
+                    var iy = Avx.ConvertToVector128Int32WithTruncation(Vector256.Floor(Vector256.Create(columnY.AsSpan(x)) + ry));
+                    var inside = Vector128.GreaterThanOrEqual(ix, Vector128<int>.Zero) & Vector128.LessThan(ix, w)
+                        & Vector128.GreaterThanOrEqual(iy, Vector128<int>.Zero) & Vector128.LessThan(iy, h);
+                    Vector128.ConditionalSelect(inside, iy * w + ix, outside).CopyTo(index.AsSpan(o + x));
+                }
+            }
+            for (; x < width; x++)
             {
                 int ix = (int)Math.Floor(columnX[x] + rowX), iy = (int)Math.Floor(columnY[x] + rowY);
-                target[x] = (uint)ix < (uint)width && (uint)iy < (uint)height ? image[iy * width + ix] : (byte)0;
+                index[o + x] = (uint)ix < (uint)width && (uint)iy < (uint)height ? iy * width + ix : size;
             }
         }
+        image[size] = 0;
+        ref byte source = ref MemoryMarshal.GetArrayDataReference(image);
+        for (int p = 0; p < size; p++) output[p] = Unsafe.Add(ref source, index[p]);
     }
 }

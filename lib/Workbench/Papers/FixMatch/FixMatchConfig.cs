@@ -57,8 +57,13 @@ public sealed record FixMatchConfig : RunConfig
     [Knob("EMA decay of the evaluated weights", Min = 0, Max = 1, MaxExclusive = true)]
     public double EmaDecay { get; init; } = 0.99;
 
-    /// <summary>Channels of the first convolution of the small CNN.</summary>
-    [Knob("channels of the first convolution", Unit = "channels", Min = 1, Max = 256)]
+    /// <summary>The network: the small CNN (reading-group) or the Wide ResNet of the reference code (paper: WRN-28-2).</summary>
+    [Knob("network: small-cnn or wide-resnet (WRN-28-2 at width 32)")]
+    public NetworkKind Network { get; init; } = NetworkKind.SmallCnn;
+
+    /// <summary>Channels of the first convolution of the small CNN, or the first-scale filters of the Wide ResNet.</summary>
+    [Knob("channels of the first convolution (small CNN) or of the first scale (Wide ResNet: 32 = WRN-28-2)", Unit = "channels",
+        Min = 1, Max = 256)]
     public int Width { get; init; } = 8;
 
     /// <summary>RandAugment's apply probability per operation (paper: 1; the most-used PyTorch port: 0.5).</summary>
@@ -151,7 +156,8 @@ public sealed record FixMatchConfig : RunConfig
             SplitSeed = selection == LabelSelection.Random ? splitSeed ?? seed : 0, Seed = seed,
             Steps = steps ?? Steps, BatchSize = BatchSize, Mu = Mu, Threshold = Threshold, LambdaU = LambdaU, Temperature = Temperature,
             Cutout = Cutout, ApplyProbability = ApplyProbability, StrongOps = StrongOps, LearningRate = LearningRate, Momentum = Momentum,
-            WeightDecay = WeightDecay, EmaDecay = EmaDecay, Width = Width, EvalEvery = EvalEvery, TestImages = TestImages,
+            WeightDecay = WeightDecay, EmaDecay = EmaDecay, Network = Network, Width = Width, EvalEvery = EvalEvery,
+            TestImages = TestImages,
             ValidationImages = ValidationImages, AuditImages = AuditImages, LastEvaluations = LastEvaluations,
         };
 }

@@ -26,7 +26,8 @@ public sealed class FixMatchExperiment : Experiment<FixMatchConfig>
     /// <inheritdoc/>
     protected override FixMatchConfig Paper => new()
     {
-        LabelCounts = [40, 250, 4_000], Steps = 1 << 20, LearningRate = 0.03, BatchSize = 64, Mu = 7, EmaDecay = 0.999, Width = 32,
+        LabelCounts = [40, 250, 4_000], Steps = 1 << 20, LearningRate = 0.03, BatchSize = 64, Mu = 7, EmaDecay = 0.999,
+        Network = NetworkKind.WideResNet, Width = 32,
             EvalEvery = 1 << 14,
         TestImages = 10_000, ValidationImages = 5_000, AuditImages = 2_000, Seeds = 5, AblationSteps = 1 << 16, LastEvaluations = 20,
         CheckpointEvery = 1 << 13,

@@ -95,7 +95,10 @@ public sealed record FixMatchRun : RunConfig
     /// <summary>EMA decay.</summary>
     public double EmaDecay { get; init; } = 0.99;
 
-    /// <summary>Channels of the first convolution.</summary>
+    /// <summary>The network (the small CNN unless the paper preset's Wide ResNet is chosen).</summary>
+    public NetworkKind Network { get; init; }
+
+    /// <summary>The network's width: channels of the small CNN's first convolution, or the WRN's first-scale filters.</summary>
     public int Width { get; init; } = 8;
 
     /// <summary>Steps between evaluations.</summary>

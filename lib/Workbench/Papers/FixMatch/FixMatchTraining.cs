@@ -58,7 +58,8 @@ public static class FixMatchTraining
         var (testX, testY) = Images(splits.Test, run.TestImages);
         var (validX, validY) = Images(splits.Validation, run.ValidationImages);
         var (auditX, _) = Images(pool.Select(auditIndices), auditIndices.Length);
-        using var pair = TorchRandom.Build(run.Seed, "init", () => new StudentAndEma(run.Width));
+        using var pair = TorchRandom.Build(run.Seed, "init", () => new StudentAndEma(run.Width, run.Network));
+        pair.to(TorchSetup.Device);
         var student = pair.Student;
         var ema = pair.Ema;
         ema.eval();
@@ -101,25 +102,26 @@ public static class FixMatchTraining
 
             using (NewDisposeScope())
             {
-                var inputs = fixMatch
+                var inputs = (fixMatch
                     ? cat([tensor(labelledImages, [b, 1, Side, Side]), tensor(weakImages, [u, 1, Side, Side]),
                         tensor(strongImages, [u, 1, Side, Side])])
-                    : tensor(labelledImages, [b, 1, Side, Side]);
-                var (loss, term) = Step(run, step, pair, optimizer, inputs, tensor(labelledTargets));
+                    : tensor(labelledImages, [b, 1, Side, Side])).to(TorchSetup.Device);
+                var (loss, term) = Step(run, step, pair, optimizer, inputs, tensor(labelledTargets).to(TorchSetup.Device));
 
                 if (term is not null) Audit(state, term, unlabelledBatch, pool.Labels, step >= tailFrom);
                 if (done % 10 == 0 || done == run.Steps)
                 {
-                    ctx.Log(done, "train_loss", loss.item<float>());
+                    ctx.Log(done, "train_loss", loss.cpu().item<float>());
                     if (term is not null)
                     {
-                        ctx.Log(done, "unlabelled_loss", term.Loss.item<float>());
-                        ctx.Log(done, "mask_rate", term.Mask.mean().item<float>());
-                        var correct = term.Targets.eq(tensor(Array.ConvertAll(unlabelledBatch, i => (long)pool.Labels[i])))
+                        var mask = term.Mask.cpu();
+                        ctx.Log(done, "unlabelled_loss", term.Loss.cpu().item<float>());
+                        ctx.Log(done, "mask_rate", mask.mean().item<float>());
+                        var correct = term.Targets.cpu().eq(tensor(Array.ConvertAll(unlabelledBatch, i => (long)pool.Labels[i])))
                             .to_type(ScalarType.Float32);
                         ctx.Log(done, "pseudo_label_accuracy", correct.mean().item<float>());
-                        double accepted = term.Mask.sum().item<float>();
-                        if (accepted > 0) ctx.Log(done, "accepted_precision", correct.mul(term.Mask).sum().item<float>() / accepted);
+                        double accepted = mask.sum().item<float>();
+                        if (accepted > 0) ctx.Log(done, "accepted_precision", correct.mul(mask).sum().item<float>() / accepted);
                     }
                 }
             }
@@ -211,13 +213,14 @@ public static class FixMatchTraining
     }
 
     /// <summary>
-    /// A dataset's first <paramref name="count"/> images as N × 1 × 28 × 28 floats and N labels, in the caller's scope.
+    /// A dataset's first <paramref name="count"/> images as N × 1 × 28 × 28 floats and N labels on
+    /// <see cref="TorchSetup.Device"/>, in the caller's scope.
     /// </summary>
     static (Tensor Images, Tensor Labels) Images(ImageDataset data, int count)
     {
         var (x, y) = TorchSetup.ToTensors(data.Take(count));
         using var flat = x;
-        return (flat.reshape(-1, 1, Side, Side), y);
+        return (flat.reshape(-1, 1, Side, Side).to(TorchSetup.Device), y.to(TorchSetup.Device));
     }
 
     /// <summary>Accuracy of a network in eval mode (in batches of 1,000), without gradients; the mode is restored.</summary>
@@ -231,7 +234,7 @@ public static class FixMatchTraining
         for (long i = 0; i < n; i += 1_000)
         {
             long m = Math.Min(1_000, n - i);
-            correct += model.forward(images.narrow(0, i, m)).argmax(1).eq(labels.narrow(0, i, m)).sum().item<long>();
+            correct += model.forward(images.narrow(0, i, m)).argmax(1).eq(labels.narrow(0, i, m)).sum().cpu().item<long>();
         }
         if (training) model.train();
         return (double)correct / n;
@@ -239,8 +242,8 @@ public static class FixMatchTraining
 
     static void Audit(LoopState state, UnlabelledTerm term, int[] batch, byte[] poolLabels, bool tail)
     {
-        var mask = term.Mask.data<float>().ToArray();
-        var targets = term.Targets.data<long>().ToArray();
+        var mask = term.Mask.cpu().data<float>().ToArray();
+        var targets = term.Targets.cpu().data<long>().ToArray();
         for (int i = 0; i < batch.Length; i++)
         {
             int truth = poolLabels[batch[i]], pseudo = (int)targets[i];
@@ -276,7 +279,8 @@ public static class FixMatchTraining
     /// pseudo-labels come from): an image predicted wrongly with confidence ≥ τ extends its streak if the wrong class is
     /// the same as at the last evaluation.
     /// </summary>
-    static void TrackConfidentlyWrong(LoopState state, SmallCnn student, Tensor images, int[] indices, byte[] poolLabels, double threshold)
+    static void TrackConfidentlyWrong(LoopState state, nn.Module<Tensor, Tensor> student, Tensor images, int[] indices, byte[] poolLabels,
+        double threshold)
     {
         bool training = student.training;
         student.eval();
@@ -286,8 +290,8 @@ public static class FixMatchTraining
         using (NewDisposeScope())
         {
             var (top, label) = nn.functional.softmax(student.forward(images), 1).max(1);
-            confidence = top.data<float>().ToArray();
-            predicted = label.data<long>().ToArray();
+            confidence = top.cpu().data<float>().ToArray();
+            predicted = label.cpu().data<long>().ToArray();
         }
         if (training) student.train();
         for (int i = 0; i < indices.Length; i++)

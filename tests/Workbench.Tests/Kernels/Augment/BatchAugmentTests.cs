@@ -63,6 +63,36 @@ public class BatchAugmentTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Ops))]
+    public void Each_operation_matches_the_reference_at_the_ends_and_the_middle_of_its_range(AugmentOp op)
+    {
+        // Magnitude ½ is a zero angle, shear and shift (the warps' constant-row path with signed zeros); 0 and 1 are
+        // the range's ends (Solarize at 0 and 256: the vector path's limits; Posterize at 4 and 8 bits).
+        var rng = new Random(11);
+        foreach (var (h, w) in new[] { (28, 28), (17, 18), (3, 5) })
+        {
+            var images = RandomImages(rng, 12, h, w);
+            var plans = Enumerable.Range(0, 12).Select(i =>
+                AugmentPlan.None with { Steps = [new AugmentStep(op, AugmentOps.ValueAt(op, new[] { 0, 0.5, 1 }[i % 3]))] }).ToArray();
+            var fast = new byte[images.Length];
+            BatchAugment.Apply(images, h, w, Enumerable.Range(0, 12).ToArray(), plans, fast);
+            AssertSame(Reference(images, h, w, plans), fast, $"{op}, {h}×{w}");
+        }
+    }
+
+    [Fact]
+    public void A_batch_large_enough_for_the_cores_matches_the_reference()
+    {
+        var rng = new Random(12);
+        int count = BatchAugment.ParallelPixels / 784 + 10;
+        var images = RandomImages(rng, count, 28, 28);
+        var plans = AugmentPolicy.Strong(true, AugmentOps.All).Draw(rng, count, 28, 28);
+        var fast = new byte[images.Length];
+        BatchAugment.Apply(images, 28, 28, Enumerable.Range(0, count).ToArray(), plans, fast);
+        AssertSame(Reference(images, 28, 28, plans), fast, "parallel batch");
+    }
+
     [Fact]
     public void Weak_and_strong_plans_match_the_reference_including_flip_shift_and_cutout()
     {
