@@ -7,19 +7,12 @@ namespace Workbench.Benchmarks;
 
 /// <summary>
 /// Stopwatch profile of RMI lookups, stage by stage (model only, then whole lookups single and batched), beside binary
-/// search and the memory limits, on lognormal key sets of several sizes. A probe, not a benchmark:
+/// search and the memory limits, on lognormal key sets of several sizes; the sorted-probe cases read the same lines as
+/// their neighbours, so they time the instructions with the misses taken out. A probe, not a benchmark:
 /// <c>dotnet run -c Release --project benchmarks/Workbench.Benchmarks -- profile-index [keys …]</c>.
 /// </summary>
 public static class LearnedIndexProfile
 {
-    static long Grouped(RecursiveModelIndex rmi, ulong[] probes, int[] output, int group)
-    {
-        RecursiveModelIndex.LockStepGroup = group;
-        rmi.FindMany(probes, output, BatchStrategy.Interleaved);
-        RecursiveModelIndex.LockStepGroup = 32;
-        return output[^1];
-    }
-
     public static void Run(string[] args)
     {
         var sizes = args.Length > 1 ? args[1..].Select(int.Parse).ToArray() : [1_000_000, 10_000_000];
@@ -43,11 +36,7 @@ public static class LearnedIndexProfile
                 ("memory: gather", () => (long)MemoryLimits.Gather(chase, gather)),
                 ("RMI model only (Predict loop)", () => { double t = 0; foreach (var p in probes) t += rmi.Predict(p); return (long)t; }),
                 ("RMI single (Find loop)", () => { long t = 0; foreach (var p in probes) t += rmi.Find(p); return t; }),
-                ("RMI batched, old bisection", () => { rmi.FindManyBisect(probes, output, BatchStrategy.Interleaved); return output[^1]; }),
-                ("RMI batched, line search", () => { rmi.FindMany(probes, output, BatchStrategy.Interleaved); return output[^1]; }),
-                ("RMI batched, line search, group 16", () => Grouped(rmi, probes, output, 16)),
-                ("RMI batched, line search, group 64", () => Grouped(rmi, probes, output, 64)),
-                ("RMI batched, line search, group 128", () => Grouped(rmi, probes, output, 128)),
+                ("RMI batched (lock step)", () => { rmi.FindMany(probes, output, BatchStrategy.Interleaved); return output[^1]; }),
                 ("RMI batched, sorted probes (compute)",
                     () => { rmi.FindMany(sorted, output, BatchStrategy.Interleaved); return output[^1]; }),
                 ("BS batched, sorted probes (compute)",

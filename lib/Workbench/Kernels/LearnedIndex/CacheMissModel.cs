@@ -78,20 +78,7 @@ public static class CacheMissModel
                     var (leaf, lo, hi) = rmi.Window(key);
                     if (leaf < 0) break;
                     lines.Add(Line(99, leaf * 2L)); // 16-byte leaves, four to a line
-                    // The line search of LowerBound.Lines over the window's lines (simulated with the array 64-byte
-                    // aligned), then the guard's reads.
-                    int firstLine = lo >> 3, lastLine = (hi - 1) >> 3, first = firstLine, length = lastLine - firstLine + 1;
-                    while (length > 1)
-                    {
-                        int half = length >> 1, end = Math.Min((first + half - 1) * 8 + 7, n - 1);
-                        lines.Add(Line(0, end));
-                        first = keys[end] < key ? first + half : first;
-                        length -= half;
-                    }
-                    lines.Add(Line(0, first * 8L));
-                    int found = first * 8, stop = Math.Min(first * 8 + 8, n);
-                    while (found < stop && keys[found] < key) found++;
-                    lo = firstLine * 8; hi = Math.Min(lastLine * 8 + 8, n);
+                    int found = Bisect(keys, 0, lo, hi, key, lines);
                     if (found == lo && lo > 0) lines.Add(Line(0, lo - 1));
                     if (found == hi && hi < n) lines.Add(Line(0, hi));
                     break;

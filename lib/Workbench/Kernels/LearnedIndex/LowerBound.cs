@@ -76,62 +76,6 @@ public static class LowerBound
     }
 
     /// <summary>
-    /// Lower bound over the cache lines <c>firstLine … lastLine</c> of <paramref name="keys"/> (line m holds positions
-    /// [8m − shift, 8m − shift + 8) ∩ [0, n), shift = the array's offset after a 64-byte boundary in keys): a branch-free
-    /// binary search on each line's last key picks the line, then one 8-key vector count finishes inside it, so a window
-    /// of W keys costs ⌈log2(W / 8)⌉ + 1 dependent reads instead of ⌈log2 W⌉. The answer is exact when the lower bound
-    /// lies in the lines' span [max(8·firstLine − shift, 0), min(8·lastLine + 8 − shift, n)]; pair it with
-    /// <see cref="Guard"/> over that span. Requires 0 ≤ firstLine ≤ lastLine and a non-empty span.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe int Lines(ulong* keys, int n, int shift, int firstLine, int lastLine, ulong key)
-    {
-        int first = firstLine, length = lastLine - firstLine + 1;
-        while (length > 1)
-        {
-            int half = length >> 1;
-            first += half & -Unsafe.BitCast<bool, byte>(keys[LineEnd(first + half - 1, shift, n)] < key);
-            length -= half;
-        }
-        return InLine(keys, n, shift, first, key);
-    }
-
-    /// <summary>The pointer overload of <c>Lines</c> over a span, with lines laid out by
-    /// <paramref name="shift"/> (0–7) whatever the span's address: the answer depends only on the positions.</summary>
-    public static unsafe int Lines(ReadOnlySpan<ulong> keys, int shift, int firstLine, int lastLine, ulong key)
-    {
-        fixed (ulong* k = keys) return Lines(k, keys.Length, shift, firstLine, lastLine, key);
-    }
-
-    /// <summary>Position of the last key of line <paramref name="line"/> (see <see cref="Lines"/>), clamped to n − 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int LineEnd(int line, int shift, int n)
-    {
-        // min((line << 3) + 7 - shift, n - 1) without a branch: the JIT does not turn selects inside loops into
-        // conditional moves, and this runs in the lock-step rounds.
-        int d = (line << 3) + 7 - shift - (n - 1);
-        return n - 1 + (d & (d >> 31));
-    }
-
-    /// <summary>The first position in line <paramref name="line"/> whose key is ≥ key, or the line's end: a vector count
-    /// of the line's keys below key (scalar for the partial first and last lines of the array).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe int InLine(ulong* keys, int n, int shift, int line, ulong key)
-    {
-        int start = (line << 3) - shift;
-        if (Vector256.IsHardwareAccelerated && start >= 0 && start + 8 <= n)
-        {
-            var k = Vector256.Create(key);
-            uint below = Vector256.LessThan(Vector256.Load(keys + start), k).ExtractMostSignificantBits()
-                | (Vector256.LessThan(Vector256.Load(keys + start + 4), k).ExtractMostSignificantBits() << 4);
-            return start + System.Numerics.BitOperations.PopCount(below);
-        }
-        int from = Math.Max(start, 0), to = Math.Min(start + 8, n), count = 0;
-        for (int i = from; i < to; i++) count += keys[i] < key ? 1 : 0;
-        return from + count;
-    }
-
-    /// <summary>
     /// Hybrid for pages: branch-free halving until at most 32 keys are left, then a vector count. Same contract as
     /// <see cref="BranchFree(ref ulong, int, int, ulong)"/>.
     /// </summary>

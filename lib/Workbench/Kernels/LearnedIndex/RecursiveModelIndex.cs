@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Workbench.Kernels.LearnedIndex;
 
@@ -157,30 +155,15 @@ public sealed class RecursiveModelIndex : ISortedIndex
         int p = PredictIn(*leaf, x, _n);
         int lo = Math.Max(p - leaf->ErrLo, 0), hi = Math.Min(p + leaf->ErrHi + 1, _n);
         ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
-        if (_search == LastMileSearch.Binary)
-        {
-            fixed (ulong* k = Keys)
-            {
-                if (hi - lo <= PrefetchLimit) PrefetchWindow(ref keys, lo, hi);
-                int shift = LineShift(k);
-                int firstLine = (lo + shift) >> 3, lastLine = (hi - 1 + shift) >> 3;
-                int at = LowerBound.Lines(k, _n, shift, firstLine, lastLine, key);
-                return LowerBound.Guard(ref keys, _n, Math.Max((firstLine << 3) - shift, 0),
-                    Math.Min((lastLine << 3) + 8 - shift, _n), at, key);
-            }
-        }
+        if (_search == LastMileSearch.Binary && hi - lo <= PrefetchLimit) PrefetchWindow(ref keys, lo, hi);
         int found = _search switch
         {
+            LastMileSearch.Binary => LowerBound.BranchFree(ref keys, lo, hi, key),
             LastMileSearch.Exponential => LowerBound.Exponential(ref keys, lo, hi, p, key),
             _ => LowerBound.LinearCount(ref keys, lo, hi, key),
         };
         return LowerBound.Guard(ref keys, _n, lo, hi, found, key);
     }
-
-    /// <summary>Positions by which <paramref name="keys"/> starts after a 64-byte boundary: line m of the array holds
-    /// positions [8m − shift, 8m − shift + 8).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe int LineShift(ulong* keys) => (int)(((nint)keys & 63) >> 3);
 
     /// <summary>True when the interleaved path bisects the windows in lock step (binary last mile, AvgLg2 ≤ 8), false
     /// when it gallops from each prediction.</summary>
@@ -228,131 +211,6 @@ public sealed class RecursiveModelIndex : ISortedIndex
     /// rounds than galloping. Answers equal <see cref="Find"/>.
     /// </summary>
     public unsafe void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions, BatchStrategy strategy)
-    {
-        IndexInput.CheckBatch(probes, positions);
-        if (strategy == BatchStrategy.Loop)
-        {
-            for (int i = 0; i < probes.Length; i++) positions[i] = Find(probes[i]);
-            return;
-        }
-        const int maxGroup = 128;
-        bool lockStep = BisectsInLockStep;
-        int group = lockStep ? LockStepGroup : BatchedSearch.Group;
-        bool vectorRoot = _root.Vectorizes && Avx.IsSupported && Vector256.IsHardwareAccelerated;
-        int* leafOf = stackalloc int[maxGroup];
-        double* xs = stackalloc double[maxGroup];
-        int* los = stackalloc int[maxGroup];
-        int* his = stackalloc int[maxGroup];
-        int* ps = stackalloc int[maxGroup];
-        int* firsts = stackalloc int[maxGroup];
-        int* lengths = stackalloc int[maxGroup];
-        ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
-        var minV = Vector256.Create(_minKey);
-        var top = Vector256.Create(_leafCount - 1.0);
-        var scale = Vector256.Create((double)_leafCount);
-        int n = _n;
-        fixed (ulong* k = Keys)
-        fixed (ulong* q0 = probes)
-        {
-            int shift = LineShift(k);
-            for (int s = 0; s < probes.Length; s += group)
-            {
-                int g = Math.Min(group, probes.Length - s);
-                ulong* q = q0 + s;
-                // Phase 0: the roots, four at a time where the family allows; prefetch each probe's leaf. Keys outside
-                // [min, max] get some leaf here and are answered in phase 1.
-                int j0 = 0;
-                if (vectorRoot)
-                {
-                    for (; j0 + 4 <= g; j0 += 4)
-                    {
-                        var x = Vector256.ConvertToDouble(Vector256.Load(q + j0) - minV);
-                        var leaf = Vector256.Min(Vector256.Max(_root.Cdf(x) * scale, Vector256<double>.Zero), top);
-                        x.Store(xs + j0);
-                        Avx.ConvertToVector128Int32WithTruncation(leaf).Store(leafOf + j0);
-                        for (int j = j0; j < j0 + 4; j++) BatchedSearch.Prefetch(_leaves + leafOf[j]);
-                    }
-                }
-                for (int j = j0; j < g; j++)
-                {
-                    double x = q[j] - _minKey;
-                    xs[j] = x;
-                    leafOf[j] = LeafOf(x);
-                    BatchedSearch.Prefetch(_leaves + leafOf[j]);
-                }
-                // Phase 1: the leaf models; each window becomes a span of cache lines, whose middle line is prefetched.
-                int longest = 0;
-                for (int j = 0; j < g; j++)
-                {
-                    ulong key = q[j];
-                    firsts[j] = 0; lengths[j] = 0;
-                    if (key <= _minKey || key > _maxKey)
-                    {
-                        positions[s + j] = key <= _minKey ? 0 : n;
-                        los[j] = -1;
-                        continue;
-                    }
-                    RmiLeaf* leaf = _leaves + leafOf[j];
-                    int p = PredictIn(*leaf, xs[j], n);
-                    int lo = Math.Max(p - leaf->ErrLo, 0), hi = Math.Min(p + leaf->ErrHi + 1, n);
-                    ps[j] = p;
-                    if (!lockStep || hi - lo > PrefetchLimit)
-                    {
-                        // Gallop from the prediction in phase 3 (length 0 marks it).
-                        los[j] = lo; his[j] = hi;
-                        BatchedSearch.Prefetch(k + p);
-                        BatchedSearch.Prefetch(k + Math.Max(p - 8, 0));
-                        BatchedSearch.Prefetch(k + Math.Min(p + 8, n - 1));
-                        continue;
-                    }
-                    int firstLine = (lo + shift) >> 3, lastLine = (hi - 1 + shift) >> 3, length = lastLine - firstLine + 1;
-                    los[j] = Math.Max((firstLine << 3) - shift, 0);
-                    his[j] = Math.Min((lastLine << 3) + 8 - shift, n);
-                    firsts[j] = firstLine; lengths[j] = length;
-                    longest = Math.Max(longest, length);
-                    BatchedSearch.Prefetch(k + LowerBound.LineEnd(firstLine + Math.Max(length >> 1, 1) - 1, shift, n));
-                }
-                // Phase 2: bisect the line spans in lock step, one step per probe per round, each prefetching the line its
-                // next step reads. Finished probes (length ≤ 1) take a no-op step on their own last line, which phase 3
-                // reads anyway, so the round needs no branch.
-                while (longest > 1)
-                {
-                    longest = 0;
-                    for (int j = 0; j < g; j++)
-                    {
-                        // Selects as masks, not ternaries: the JIT keeps branches inside loops, and these would be
-                        // mispredicted half the time.
-                        int length = lengths[j], half = length >> 1, first = firsts[j];
-                        int at = LowerBound.LineEnd(first + half - 1 + Unsafe.BitCast<bool, byte>(half == 0), shift, n);
-                        first += half & -Unsafe.BitCast<bool, byte>(k[at] < q[j]);
-                        length -= half;
-                        firsts[j] = first; lengths[j] = length;
-                        int next = length >> 1;
-                        BatchedSearch.Prefetch(k + LowerBound.LineEnd(first + next - 1 + Unsafe.BitCast<bool, byte>(next == 0), shift, n));
-                        longest |= length;
-                    }
-                }
-                // Phase 3: a vector count inside each probe's line; the other probes gallop from their predictions.
-                for (int j = 0; j < g; j++)
-                {
-                    int lo = los[j];
-                    if (lo < 0) continue;
-                    ulong key = q[j];
-                    int hi = his[j];
-                    int found = lengths[j] == 1 ? LowerBound.InLine(k, n, shift, firsts[j], key)
-                        : _search == LastMileSearch.Linear ? LowerBound.LinearCount(ref keys, lo, hi, key)
-                        : LowerBound.Exponential(ref keys, lo, hi, ps[j], key);
-                    positions[s + j] = LowerBound.Guard(ref keys, n, lo, hi, found, key);
-                }
-            }
-        }
-    }
-
-    /// <summary>Probes per lock-step group (profile knob).</summary>
-    internal static int LockStepGroup = 32;
-
-    /// <summary>The previous interleaved path (bisection of key windows), kept for the A/B profile only.</summary>
-    internal unsafe void FindManyBisect(ReadOnlySpan<ulong> probes, Span<int> positions, BatchStrategy strategy)
     {
         IndexInput.CheckBatch(probes, positions);
         if (strategy == BatchStrategy.Loop)

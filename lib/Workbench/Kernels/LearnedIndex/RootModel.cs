@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Workbench.Kernels.LearnedIndex;
 
@@ -59,30 +58,6 @@ public sealed class RootModel
                 double t = x * _invRange;
                 return ((_c[3] * t + _c[2]) * t + _c[1]) * t + _c[0];
             default: return Mlp(x);
-        }
-    }
-
-    /// <summary>True when <see cref="Cdf(Vector256{double})"/> evaluates four keys at once (every family but the MLP).</summary>
-    internal bool Vectorizes => Kind != RootModelKind.Mlp;
-
-    /// <summary>
-    /// <see cref="Cdf(double)"/> of four inputs at once (linear, log-linear, cubic; the logarithm is
-    /// <see cref="Vector256.Log(Vector256{double})"/>, which may differ from <see cref="Math.Log(double)"/> in the last
-    /// bit, so a key on a leaf boundary can land in the neighbouring leaf: callers must guard their answers).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Vector256<double> Cdf(Vector256<double> x)
-    {
-        var c = _c;
-        switch (Kind)
-        {
-            case RootModelKind.Linear: return Vector256.Create(c[0]) + Vector256.Create(c[1]) * x;
-            case RootModelKind.LogLinear:
-                return Vector256.Create(c[0]) + Vector256.Create(c[1]) * Vector256.Log(x + Vector256<double>.One);
-            default:
-                var t = x * Vector256.Create(_invRange);
-                return ((Vector256.Create(c[3]) * t + Vector256.Create(c[2])) * t + Vector256.Create(c[1])) * t
-                    + Vector256.Create(c[0]);
         }
     }
 
