@@ -41,7 +41,8 @@ public static class Nb
         return $"Workbench {typeof(Nb).Assembly.GetName().Version?.ToString(3)} " +
                $"· TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3)} " +
                $"· libtorch threads {Torch.TorchSetup.Threads} " +
-               $"· device {Environment.GetEnvironmentVariable(Torch.TorchSetup.DeviceVariable) ?? "auto"} · runs in {RunStore.Default.Root} " +
+               $"· device {Environment.GetEnvironmentVariable(Torch.TorchSetup.DeviceVariable) ?? "auto"} " +
+               $"· runs in {RunStore.Default.Root} " +
                $"· figures in {FigureExport.DefaultRoot}";
     }
 

@@ -24,7 +24,8 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
 
     public static TheoryData<string> Models => [
         "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root",
-        "rangenet", "pointrend", "pointrend-dense", "pointrend-semantic", "muzero", "fixmatch", "fixmatch-wrn", "reformer-lsh", "reformer-full"];
+        "rangenet", "pointrend", "pointrend-dense", "pointrend-semantic", "muzero", "fixmatch", "fixmatch-wrn", "reformer-lsh",
+        "reformer-full"];
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -21,7 +21,9 @@ public static class CategoricalSupportTensors
         return signed.add(x, Scalars.Of(epsilon));
     }
 
-    /// <summary>The exact inverse of <see cref="H"/>, elementwise: sign(y)((2(|y| + 1 + ε) / (√(1 + 4ε(|y| + 1 + ε)) + 1))² − 1).</summary>
+    /// <summary>
+    /// The exact inverse of <see cref="H"/>, elementwise: sign(y)((2(|y| + 1 + ε) / (√(1 + 4ε(|y| + 1 + ε)) + 1))² − 1).
+    /// </summary>
     /// <exception cref="ArgumentException">ε is not finite and &gt; 0.</exception>
     public static Tensor Inverse(Tensor y, double epsilon = ValueTransform.Epsilon)
     {

@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Workbench.Papers.MuZero;
 
-/// <summary>Batched inference of a <see cref="MuZeroNetwork"/> on plain arrays (no gradients, one dispose scope per call; tensors on <see cref="TorchSetup.Device"/>, results copied back).</summary>
+/// <summary>
+/// Batched inference of a <see cref="MuZeroNetwork"/> on plain arrays (no gradients, one dispose scope per call; tensors on
+/// <see cref="TorchSetup.Device"/>, results copied back).
+/// </summary>
 public static class NetworkInference
 {
     /// <summary>Representation then prediction for B observations: hidden states (B × H), logits (B × A), values (B).</summary>

@@ -221,7 +221,8 @@ public static class PointRendTraining
                 using var inner = NewDisposeScope();
                 int p = coords.Length / 2;
                 if (!semantic)
-                    return model.PointLogits(fine, tensor(coarseAtPoints, [1, p, 1], device: device), tensor(coords, [1, p, 2], device: device))
+                    return model.PointLogits(fine, tensor(coarseAtPoints, [1, p, 1], device: device),
+                            tensor(coords, [1, p, 2], device: device))
                         .cpu().data<float>().ToArray();
                 // The kernels lay logits out K × P; the network takes and returns P × K.
                 var atPoints = tensor(coarseAtPoints, [1, classes, p], device: device).permute(0, 2, 1);

@@ -130,7 +130,7 @@ public sealed record ReformerConfig : RunConfig
     /// </summary>
     [Knob("time/memory sweep: memory budget of one attention call (stands for an accelerator's memory)", Unit = "MiB",
         Min = 1, Max = 1 << 20)]
-    public int MemoryBudgetMiB { get; init; } = 1024;
+    public int MemoryBudget { get; init; } = 1024;
 
     /// <summary>Depths of the activation-memory measurement.</summary>
     [Knob("memory vs depth: layer counts", Unit = "layers", Min = 1, Max = 128)]
@@ -196,7 +196,7 @@ public sealed record ReformerConfig : RunConfig
     public ReformerSweepRun SweepRun() => new()
     {
         MinLength = SweepMinLength, MaxLength = SweepMaxLength, Dim = SweepDim, Chunk = SweepChunk, SecondsLimit = SweepSecondsLimit,
-        MemoryBudgetMiB = MemoryBudgetMiB, Revision = ReformerSweepRun.CurrentRevision,
+        MemoryBudget = MemoryBudget, Revision = ReformerSweepRun.CurrentRevision,
     };
 
     /// <summary>The activation memory vs depth measurement.</summary>

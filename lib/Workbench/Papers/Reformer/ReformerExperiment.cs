@@ -22,7 +22,7 @@ public sealed class ReformerExperiment : Experiment<ReformerConfig>
     {
         Length = 32, ModelDim = 32, Heads = 2, FeedForward = 64, FeedForwardChunks = 2, Buckets = 4, Vocabulary = 16, Steps = 60,
         BatchSize = 8, TrainSequences = 480, TestSequences = 32, CheckpointEvery = 0, RecallBuckets = [4, 8],
-        SweepMinLength = 256, SweepMaxLength = 1024, SweepSecondsLimit = 0.5, MemoryBudgetMiB = 16, DepthLayers = [1, 2],
+        SweepMinLength = 256, SweepMaxLength = 1024, SweepSecondsLimit = 0.5, MemoryBudget = 16, DepthLayers = [1, 2],
         DepthLength = 256,
     };
 
@@ -31,7 +31,7 @@ public sealed class ReformerExperiment : Experiment<ReformerConfig>
     {
         Length = 1024, ModelDim = 256, Heads = 4, FeedForward = 512, Vocabulary = 128, Buckets = 32, Steps = 20_000, BatchSize = 16,
         LearningRate = 1e-3, TrainSequences = 320_000, TestSequences = 256, Seeds = 3, AblationSeeds = 3, CheckpointEvery = 1_000,
-        RecallBuckets = [8, 16, 32, 64], SweepMaxLength = 65_536, SweepSecondsLimit = 20, MemoryBudgetMiB = 16_384,
+        RecallBuckets = [8, 16, 32, 64], SweepMaxLength = 65_536, SweepSecondsLimit = 20, MemoryBudget = 16_384,
         DepthLayers = [1, 2, 4, 8, 16], DepthLength = 8192,
     };
 

@@ -41,7 +41,7 @@ public static class ReformerMeasurements
             ("full", "forward"), ("LSH-1", "forward"), ("chunked", "forward"), ("full", "forward+backward"), ("LSH-1", "forward+backward"),
         };
         var points = new List<SweepPoint>();
-        double budget = run.MemoryBudgetMiB;
+        double budget = run.MemoryBudget;
         foreach (var (method, pass) in methods)
         {
             Measure(method, pass, Math.Min(256, run.MinLength), run); // warm-up, not recorded

@@ -173,7 +173,7 @@ public static class ReformerReport
             return double.IsNaN(p.PeakMiB)
                 ? string.Format(Inv, "{0:#,0} (libtorch refused the allocation)", p.Length)
                 : string.Format(Inv, "{0:#,0} (measured peak {1:#,0} MiB > {2:#,0} MiB budget)", p.Length, p.PeakMiB,
-                    config.MemoryBudgetMiB);
+                    config.MemoryBudget);
         }
         int lshLongest = points.Where(p => p.Method == "LSH-1" && p.Status == ReformerMeasurements.Ok).Select(p => p.Length)
             .DefaultIfEmpty(0).Max();
@@ -182,9 +182,10 @@ public static class ReformerReport
             new StringDataFrameColumn("quantity", ["LSH-1 forward faster than full from L = (and at every longer L measured)",
                 "full attention (forward) out of memory at L =", "full attention (forward + backward) out of memory at L =",
                 "memory budget of one attention call", "longest L within the budget for LSH-1", "measured at"]),
-            new StringDataFrameColumn("value", [crossover?.ToString("#,0", Inv) ?? $"not within {config.SweepMinLength}–{config.SweepMaxLength}",
+            new StringDataFrameColumn("value", [
+                crossover?.ToString("#,0", Inv) ?? $"not within {config.SweepMinLength}–{config.SweepMaxLength}",
                 OomText(oomPoint, "forward"), OomText(oomBackward, "forward+backward"),
-                $"{config.MemoryBudgetMiB.ToString("#,0", Inv)} MiB (stands for an accelerator's memory; knob memory_budget_mi_b)",
+                $"{config.MemoryBudget.ToString("#,0", Inv)} MiB (stands for an accelerator's memory; knob memory_budget)",
                 lshLongest.ToString("#,0", Inv), measured]))));
         var lengthTicks = points.Select(p => (double)p.Length).Distinct().Order().ToList();
         var timeFigure = Plots.LogLog(paper, "time-vs-length", $"Attention time vs L (one head, d = {config.SweepDim}; {measured})",
@@ -192,7 +193,7 @@ public static class ReformerReport
         var memoryFigure = Plots.LogLog(paper, "memory-vs-length", $"Peak memory vs L (one head, d = {config.SweepDim}; {measured})",
             "sequence length L (tokens)", "peak resident memory (MiB)", SweepSets(points, p => p.PeakMiB), fitFrom: 2048);
         MarkOutOfMemory(timeFigure, oomPoint, null, lengthTicks);
-        MarkOutOfMemory(memoryFigure, oomPoint, config.MemoryBudgetMiB, lengthTicks);
+        MarkOutOfMemory(memoryFigure, oomPoint, config.MemoryBudget, lengthTicks);
         foreach (var figure in new[] { timeFigure, memoryFigure })
         {
             Ticks(figure, "xaxis", lengthTicks);
@@ -391,7 +392,7 @@ public static class ReformerReport
             "O(L²) vs O(L log L) time, O(L) memory per round (paper Table 1)",
             oom is { } o ? string.Format(Inv, "full attention's measured peak first exceeds the {0:#,0} MiB budget at L = {1:#,0}; " +
                     "LSH-1 stays within it up to L = {2:#,0}, chunked up to its time limit; fitted slopes in the figure",
-                    config.MemoryBudgetMiB, o, lshLongest)
+                    config.MemoryBudget, o, lshLongest)
                 : "full attention stays within the budget at every length run",
             oom is null ? "not reached in the measured range" : "holds"));
         double standardGrowth = depth(layers[^1], false) - depth(layers[0], false);

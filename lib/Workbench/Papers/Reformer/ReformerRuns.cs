@@ -147,7 +147,7 @@ public sealed record ReformerSweepRun : RunConfig
     public double SecondsLimit { get; init; } = 1;
 
     /// <summary>Memory budget, MiB: the out-of-memory point is the first length whose measured peak exceeds it.</summary>
-    public int MemoryBudgetMiB { get; init; } = 2048;
+    public int MemoryBudget { get; init; } = 2048;
 
     /// <summary>Revision of the measuring code.</summary>
     public int Revision { get; init; }

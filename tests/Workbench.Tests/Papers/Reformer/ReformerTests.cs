@@ -121,7 +121,10 @@ public class ReformerPresetTests(ITestOutputHelper output)
         var config = experiment.Preset(Presets.Paper);
         config.Validate();
         Assert.Equal((1024, 256, 4, 1), (config.Length, config.ModelDim, config.Heads, config.Layers));
-        var capped = config with { Steps = 2, TrainSequences = 2 * config.BatchSize, TestSequences = 4, EvalRounds = [1], CheckpointEvery = 0 };
+        var capped = config with
+        {
+            Steps = 2, TrainSequences = 2 * config.BatchSize, TestSequences = 4, EvalRounds = [1], CheckpointEvery = 0,
+        };
         using var root = new TempFolder();
         var trial = experiment.Trial(capped, new AttentionMode(AttentionKind.Lsh, 4), 0, new RunStore(root.Path));
         var result = trial.Train.Result;
