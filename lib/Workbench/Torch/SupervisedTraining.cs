@@ -76,7 +76,7 @@ public sealed class SupervisedTraining<TState> where TState : notnull
             long done = step + 1;
             using (NewDisposeScope())
             {
-                var index = tensor(schedule.Batch(step));
+                var index = tensor(schedule.Batch(step), device: Inputs.device); // on the inputs' device (index_select needs it)
                 var loss = Loss(Model.forward(Inputs.index_select(0, index)), Targets.index_select(0, index));
                 Optimizer.zero_grad();
                 loss.backward();

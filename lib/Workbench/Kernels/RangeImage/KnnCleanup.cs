@@ -25,11 +25,15 @@ public static class KnnCleanup
     /// <summary>
     /// The fast path, exact (equal to <see cref="Reference"/>): the range and label images are copied once into a
     /// zero-padded frame (empty pixels already +∞, the azimuth wrap already in the padding columns), so the window is
-    /// read without bounds tests; points are processed in parallel chunks. Three exact short cuts skip the K-nearest
-    /// search where it cannot change the vote: a pixel whose whole window holds one label (found per pixel by two
-    /// separable passes), a point whose non-"too far" neighbours all share one label, and a point with at most K such
-    /// neighbours (all of them are among the K nearest). Otherwise the K nearest are kept by insertion into a sorted
-    /// list of K on the stack. Ranges must be finite.
+    /// read without bounds tests. Windows up to 7 pixels wide are read one 8-lane row at a time (distances, the "too
+    /// far" test and the label test as bit masks); wider ones position by position. Exact short cuts skip the
+    /// K-nearest search where it cannot change the vote: a pixel whose window holds only its own label among the
+    /// positions that can vote (an empty pixel cannot when there is a cutoff; two separable passes per image), a point
+    /// whose non-"too far" neighbours all share one label, a point with at most K such neighbours (all of them are
+    /// among the K nearest), and a point with fewer than K / 2 neighbours of another label (its own label holds a strict
+    /// majority of any K). Otherwise the K nearest are kept in one sorted 8-lane vector without branches (K ≤ 8), or by
+    /// insertion into a sorted list on the stack. Scans of at least <see cref="ParallelPoints"/> points run in parallel
+    /// chunks, smaller ones on the calling thread. Ranges must be finite.
     /// </summary>
     /// <param name="projection">The scan's projection (range image, and each point's pixel and range).</param>
     /// <param name="pixelLabels">The 2D prediction (argmax) per pixel, row-major, in [0, classes − 1].</param>

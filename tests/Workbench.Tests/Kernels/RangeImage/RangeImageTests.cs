@@ -338,7 +338,8 @@ public class KnnCleanupTests
             {
                 int pad = (window - 1) / 2, stride = width + 2 * pad, frame = stride * (height + 2 * pad) + 8;
                 // Blocky labels with empty (+∞) pixels, so both answers occur.
-                var label = Enumerable.Range(0, frame).Select(q => rng.NextDouble() < 0.05 ? rng.Next(3) : q / stride / 6 % 2 + 1).ToArray();
+                var label = Enumerable.Range(0, frame)
+                    .Select(q => rng.NextDouble() < 0.05 ? rng.Next(3) : q / stride / 6 % 2 + 1).ToArray();
                 var range = Enumerable.Range(0, frame).Select(_ => rng.NextDouble() < 0.2 ? float.PositiveInfinity : 5f).ToArray();
                 var scalar = KnnCleanup.UniformWindows(range, label, height, width, window, emptyMatchesAll, vector: false);
                 var vector = KnnCleanup.UniformWindows(range, label, height, width, window, emptyMatchesAll, vector: true);
