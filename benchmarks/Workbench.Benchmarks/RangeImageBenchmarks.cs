@@ -36,13 +36,13 @@ public class RangeImageScan
     public int ProjectReference() =>
         SphericalProjection.ProjectReference(_scan.X, _scan.Y, _scan.Z, _scan.Remission, Geometry).Index[0];
 
-    [Benchmark(Description = "projection, fast: parallel angles, one nearest-wins pass")]
+    [Benchmark(Description = "projection, fast: 8-lane angles, exact edge fallback, parallel chunks, nearest-wins pass")]
     public int Project() => SphericalProjection.Project(_scan.X, _scan.Y, _scan.Z, _scan.Remission, Geometry).Index[0];
 
     [Benchmark(Description = "KNN, reference: unfolded [25, pixels] matrices as KNN.py")]
     public int KnnReference() => KnnCleanup.Reference(_projection, _pixelLabels, 9, KnnOptions.Paper)[0];
 
-    [Benchmark(Description = "KNN, fast: parallel over points, window on the stack")]
+    [Benchmark(Description = "KNN, fast: 8-lane window rows, short cuts, parallel chunks")]
     public int Knn() => KnnCleanup.Apply(_projection, _pixelLabels, 9, KnnOptions.Paper)[0];
 
     [Benchmark(Description = "unprojection")]

@@ -19,7 +19,7 @@ public sealed class SupervisedTraining<TState> where TState : notnull
     /// <summary>The optimizer over the model's parameters.</summary>
     public required Optimizer Optimizer { get; init; }
 
-    /// <summary>Training inputs, examples along dimension 0, on the model's device (<see cref="TorchSetup.Device"/>).</summary>
+    /// <summary>Training inputs, examples along dimension 0.</summary>
     public required Tensor Inputs { get; init; }
 
     /// <summary>Training targets, examples along dimension 0.</summary>
@@ -76,7 +76,7 @@ public sealed class SupervisedTraining<TState> where TState : notnull
             long done = step + 1;
             using (NewDisposeScope())
             {
-                var index = tensor(schedule.Batch(step), device: Inputs.device);
+                var index = tensor(schedule.Batch(step), device: Inputs.device); // on the inputs' device (index_select needs it)
                 var loss = Loss(Model.forward(Inputs.index_select(0, index)), Targets.index_select(0, index));
                 Optimizer.zero_grad();
                 loss.backward();

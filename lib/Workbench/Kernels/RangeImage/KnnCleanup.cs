@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Workbench.Kernels.RangeImage;
 
 /// <summary>
@@ -23,11 +25,15 @@ public static class KnnCleanup
     /// <summary>
     /// The fast path, exact (equal to <see cref="Reference"/>): the range and label images are copied once into a
     /// zero-padded frame (empty pixels already +∞, the azimuth wrap already in the padding columns), so the window is
-    /// read without bounds tests; points are processed in parallel chunks. Three exact short cuts skip the K-nearest
-    /// search where it cannot change the vote: a pixel whose whole window holds one label (found per pixel by two
-    /// separable passes), a point whose non-"too far" neighbours all share one label, and a point with at most K such
-    /// neighbours (all of them are among the K nearest). Otherwise the K nearest are kept by insertion into a sorted
-    /// list of K on the stack. Ranges must be finite.
+    /// read without bounds tests. Windows up to 7 pixels wide are read one 8-lane row at a time (distances, the "too
+    /// far" test and the label test as bit masks); wider ones position by position. Exact short cuts skip the
+    /// K-nearest search where it cannot change the vote: a pixel whose window holds only its own label among the
+    /// positions that can vote (an empty pixel cannot when there is a cutoff; two separable passes per image), a point
+    /// whose non-"too far" neighbours all share one label, a point with at most K such neighbours (all of them are
+    /// among the K nearest), and a point with fewer than K / 2 neighbours of another label (its own label holds a strict
+    /// majority of any K). Otherwise the K nearest are kept in one sorted 8-lane vector without branches (K ≤ 8), or by
+    /// insertion into a sorted list on the stack. Scans of at least <see cref="ParallelPoints"/> points run in parallel
+    /// chunks, smaller ones on the calling thread. Ranges must be finite.
     /// </summary>
     /// <param name="projection">The scan's projection (range image, and each point's pixel and range).</param>
     /// <param name="pixelLabels">The 2D prediction (argmax) per pixel, row-major, in [0, classes − 1].</param>
@@ -47,14 +53,22 @@ public static class KnnCleanup
         var weights = options.InverseGaussianWeights();
         int n = pointRange.Length, s = options.Window, pad = (s - 1) / 2, k = options.K, stride = width + 2 * pad;
         var (range, label) = Padded(rangeImage, pixelLabels, height, width, pad, options.WrapAzimuth);
-        var uniform = UniformWindows(label, height, width, s);
+        var uniform = UniformWindows(range, label, height, width, s, options.Cutoff > 0, Vector256.IsHardwareAccelerated);
         float cutoff = (float)options.Cutoff;
         var result = new int[n];
+        bool vector = Vector256.IsHardwareAccelerated && s <= 8 - 1;
         const int Chunk = 4096;
         int chunks = (n + Chunk - 1) / Chunk;
-        if (chunks <= 1) Points(0, n);
-        else Parallel.For(0, chunks, c => Points(c * Chunk, Math.Min(n, (c + 1) * Chunk)));
+        if (n < ParallelPoints) Run(0, n);
+        else Parallel.For(0, chunks, c => Run(c * Chunk, Math.Min(n, (c + 1) * Chunk)));
         return result;
+
+        void Run(int start, int end)
+        {
+            if (vector) VectorPoints(start, end, range, label, uniform, weights, s, k, stride, width, cutoff, classes, pointRange,
+                pointRow, pointColumn, result);
+            else Points(start, end);
+        }
 
         void Points(int start, int end)
         {
@@ -75,14 +89,14 @@ public static class KnnCleanup
             float centerDistance(float r) => MathF.Abs(r - r) * centerWeight;
             float[] ranges = pointRange;
             int[] rows = pointRow, columns = pointColumn, results = result;
-            bool[] same = uniform;
+            int[] same = uniform;
             for (int i = start; i < end; i++)
             {
                 // The window's top-left pixel in the padded frame is the point's own pixel in the image.
                 int origin = rows[i] * stride + columns[i];
                 int own = labels[origin + pad * stride + pad];
                 // One label in the whole window: every vote is for it or for "too far", whatever the distances.
-                if (same[rows[i] * width + columns[i]] && own != 0) { results[i] = own; continue; }
+                if (same[rows[i] * width + columns[i]] != 0) { results[i] = own == 0 ? 1 : own; continue; }
                 float r = ranges[i];
                 // Candidates: the window positions whose vote is not "too far" (all of them without a cutoff), in
                 // position order. The centre takes the point's own range (KNN.py overwrites that row of the unfolded
@@ -137,31 +151,190 @@ public static class KnnCleanup
         }
     }
 
+    /// <summary>Scans with at least this many points are processed in parallel chunks; smaller ones on the calling thread.</summary>
+    public const int ParallelPoints = 65_536;
+
     /// <summary>
-    /// Per image pixel: whether every label in its window (padding included) equals its own, from two separable passes
-    /// over the padded label frame (a row run of the window's width, then the window's height of such runs).
+    /// The per-point loop of <see cref="Apply(float[], int, int, float[], int[], int[], ReadOnlySpan{int}, int, KnnOptions)"/>
+    /// for windows up to 7 pixels wide, one 8-lane row of the window at a time: distances, the "not too far" test and
+    /// the "another label" test give one bit per window position (bit 8a + b for row a, column b, so bit order is
+    /// position order); the short cuts and the vote then read only the set bits.
     /// </summary>
-    static bool[] UniformWindows(int[] label, int height, int width, int window)
+    static void VectorPoints(int start, int end, float[] range, int[] label, int[] uniform, float[] weights, int s, int k,
+        int stride, int width, float cutoff, int classes, float[] pointRange, int[] pointRow, int[] pointColumn, int[] result)
+    {
+        int pad = (s - 1) / 2;
+        Span<float> distance = stackalloc float[8 * s];
+        Span<float> bestDistance = stackalloc float[k];
+        Span<int> bestLabel = stackalloc int[k];
+        Span<int> votes = stackalloc int[classes + 1];
+        // Row a of the weights in lanes 0 … s − 1; the lanes beyond are masked out of every bit set.
+        Span<Vector256<float>> rowWeights = stackalloc Vector256<float>[s];
+        Span<float> lanes = stackalloc float[8];
+        for (int a = 0; a < s; a++)
+        {
+            lanes.Clear();
+            for (int b = 0; b < s; b++) lanes[b] = weights[a * s + b];
+            rowWeights[a] = Vector256.Create((ReadOnlySpan<float>)lanes);
+        }
+        uint laneMask = (1u << s) - 1;
+        var limit = Vector256.Create(cutoff > 0 ? cutoff : float.PositiveInfinity);
+        // The centre's distance is |r − r| · w = 0 (KNN.py writes the point's own range there).
+        var centerLane = Vector256.Equals(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(pad)).AsSingle();
+        ReadOnlySpan<float> image = range;
+        ReadOnlySpan<int> labels = label;
+        var previousLane = Vector256.Create(0, 0, 1, 2, 3, 4, 5, 6);
+        var notFirstLane = Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle();
+        for (int i = start; i < end; i++)
+        {
+            int origin = pointRow[i] * stride + pointColumn[i];
+            int own = labels[origin + pad * stride + pad];
+            if (uniform[pointRow[i] * width + pointColumn[i]] != 0) { result[i] = own == 0 ? 1 : own; continue; }
+            var r = Vector256.Create(pointRange[i]);
+            var ownLabel = Vector256.Create(own);
+            ulong candidates = 0, mixed = 0;
+            for (int a = 0; a < s; a++)
+            {
+                int at = origin + a * stride;
+                var d = Vector256.Abs(Vector256.Create(image.Slice(at, 8)) - r) * rowWeights[a];
+                if (a == pad) d = Vector256.ConditionalSelect(centerLane, Vector256<float>.Zero, d);
+                d.CopyTo(distance.Slice(8 * a, 8));
+                // A candidate is not "too far" (NaN is one, as in the reference).
+                uint near = ~Vector256.GreaterThan(d, limit).ExtractMostSignificantBits() & laneMask;
+                uint other = ~Vector256.Equals(Vector256.Create(labels.Slice(at, 8)), ownLabel).ExtractMostSignificantBits();
+                candidates |= (ulong)near << (8 * a);
+                mixed |= (ulong)(near & other) << (8 * a);
+            }
+            if (mixed == 0) { result[i] = own == 0 ? 1 : own; continue; }
+            votes.Clear();
+            if (System.Numerics.BitOperations.PopCount(candidates) <= k)
+            {
+                for (ulong m = candidates; m != 0; m &= m - 1)
+                {
+                    int bit = System.Numerics.BitOperations.TrailingZeroCount(m);
+                    votes[labels[origin + (bit >> 3) * stride + (bit & 7)]]++;
+                }
+            }
+            else if (own != 0 && 2 * System.Numerics.BitOperations.PopCount(mixed) < k)
+            {
+                // The K nearest are all candidates, and at most `mixed` of them carry another label: the own label
+                // holds a strict majority of the K votes, whichever they are.
+                result[i] = own;
+                continue;
+            }
+            else if (k <= 8)
+            {
+                // The K nearest in lanes 0 … K − 1 of one sorted vector (+∞ beyond), kept without branches: a new
+                // distance goes in front of the first strictly larger one (so ties keep the earlier position) and
+                // pushes the rest one lane up.
+                var best = Vector256.Create(float.PositiveInfinity);
+                var bestLabels = Vector256<int>.Zero;
+                for (ulong m = candidates; m != 0; m &= m - 1)
+                {
+                    int bit = System.Numerics.BitOperations.TrailingZeroCount(m);
+                    var d = Vector256.Create(distance[bit]);
+                    var after = Vector256.GreaterThan(best, d);
+                    var afterPrevious = Vector256.Shuffle(after.AsInt32(), previousLane).AsSingle() & notFirstLane;
+                    var moved = Vector256.ConditionalSelect(afterPrevious, Vector256.Shuffle(best, previousLane), d);
+                    best = Vector256.ConditionalSelect(after, moved, best);
+                    var movedLabels = Vector256.ConditionalSelect(afterPrevious.AsInt32(),
+                        Vector256.Shuffle(bestLabels, previousLane), Vector256.Create(labels[origin + (bit >> 3) * stride + (bit & 7)]));
+                    bestLabels = Vector256.ConditionalSelect(after.AsInt32(), movedLabels, bestLabels);
+                }
+                for (int t = 0; t < k; t++) votes[bestLabels.GetElement(t)]++;
+            }
+            else
+            {
+                int kept = 0;
+                for (ulong m = candidates; m != 0; m &= m - 1)
+                {
+                    int bit = System.Numerics.BitOperations.TrailingZeroCount(m);
+                    float d = distance[bit];
+                    if (kept == k && !(d < bestDistance[k - 1])) continue;
+                    int at = kept == k ? k - 1 : kept++;
+                    while (at > 0 && d < bestDistance[at - 1])
+                    {
+                        bestDistance[at] = bestDistance[at - 1];
+                        bestLabel[at] = bestLabel[at - 1];
+                        at--;
+                    }
+                    bestDistance[at] = d;
+                    bestLabel[at] = labels[origin + (bit >> 3) * stride + (bit & 7)];
+                }
+                for (int t = 0; t < k; t++) votes[bestLabel[t]]++;
+            }
+            result[i] = Vote(votes, classes);
+        }
+    }
+
+    /// <summary>
+    /// Per image pixel, non-zero when every window position that can vote holds the pixel's own label, so every
+    /// vote of a point there goes to that label or to "too far" whatever the distances (the result is that label, or
+    /// class 1 when it is unlabeled 0). With a cutoff, an empty pixel (range +∞) can never vote and matches any label;
+    /// without one every position can vote. Two separable passes over the padded frames: the common label of each row
+    /// run of the window's width (−1: all empty, −2: two labels), then the window's height of such runs. The vector
+    /// path writes eight pixels at a time (the arrays carry eight entries of slack; later rows overwrite the spill).
+    /// </summary>
+    internal static int[] UniformWindows(float[] range, int[] label, int height, int width, int window, bool emptyMatchesAll,
+        bool vector)
     {
         int pad = (window - 1) / 2, stride = width + 2 * pad, paddedHeight = height + 2 * pad;
-        // rowSame[y, x]: the window's row run starting at padded column x holds one label.
-        var rowSame = new bool[paddedHeight * width];
+        // The label each frame position would vote with, or −1 where it cannot vote (empty, with a cutoff).
+        var voting = new int[label.Length];
+        for (int q = 0; q < voting.Length; q++)
+            voting[q] = emptyMatchesAll && float.IsPositiveInfinity(range[q]) ? -1 : label[q];
+        var run = new int[paddedHeight * width + 8];
+        var result = new int[height * width + 8];
+        if (vector)
+        {
+            var none = Vector256.Create(-1);
+            var conflict = Vector256.Create(-2);
+            for (int y = 0; y < paddedHeight; y++)
+                for (int x = 0; x < width; x += 8)
+                {
+                    int start = y * stride + x;
+                    var common = Vector256.Create(voting.AsSpan(start, 8));
+                    for (int b = 1; b < window; b++)
+                    {
+                        var next = Vector256.Create(voting.AsSpan(start + b, 8));
+                        var agree = Vector256.Equals(next, none) | Vector256.Equals(next, common);
+                        common = Vector256.ConditionalSelect(Vector256.Equals(common, none), next,
+                            Vector256.ConditionalSelect(agree, common, conflict));
+                    }
+                    common.CopyTo(run.AsSpan(y * width + x, 8));
+                }
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x += 8)
+                {
+                    var own = Vector256.Create(label.AsSpan((y + pad) * stride + x + pad, 8));
+                    var all = Vector256<int>.AllBitsSet;
+                    for (int a = 0; a < window; a++)
+                    {
+                        var common = Vector256.Create(run.AsSpan((y + a) * width + x, 8));
+                        all &= Vector256.Equals(common, own) | Vector256.Equals(common, none);
+                    }
+                    all.CopyTo(result.AsSpan(y * width + x, 8));
+                }
+            return result;
+        }
         for (int y = 0; y < paddedHeight; y++)
             for (int x = 0; x < width; x++)
             {
-                int start = y * stride + x, first = label[start];
-                bool same = true;
-                for (int b = 1; b < window && same; b++) same = label[start + b] == first;
-                rowSame[y * width + x] = same;
+                int start = y * stride + x, common = voting[start];
+                for (int b = 1; b < window; b++)
+                {
+                    int next = voting[start + b];
+                    common = common == -1 ? next : next == -1 || next == common ? common : -2;
+                }
+                run[y * width + x] = common;
             }
-        var result = new bool[height * width];
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
             {
                 int own = label[(y + pad) * stride + x + pad];
-                bool same = true;
-                for (int a = 0; a < window && same; a++) same = rowSame[(y + a) * width + x] && label[(y + a) * stride + x] == own;
-                result[y * width + x] = same;
+                bool all = true;
+                for (int a = 0; a < window && all; a++) all = run[(y + a) * width + x] is var c && (c == own || c == -1);
+                result[y * width + x] = all ? -1 : 0;
             }
         return result;
     }
@@ -171,11 +344,12 @@ public static class KnnCleanup
     /// sees them: padding holds range 0 and label 0 (or, with <paramref name="wrap"/>, the columns from the other azimuth
     /// border; rows are always zero-padded); an empty pixel (range &lt; 0) holds +∞.
     /// </summary>
-    static (float[] Range, int[] Label) Padded(float[] rangeImage, ReadOnlySpan<int> pixelLabels, int height, int width, int pad,
+    internal static (float[] Range, int[] Label) Padded(float[] rangeImage, ReadOnlySpan<int> pixelLabels, int height, int width, int pad,
         bool wrap)
     {
         int stride = width + 2 * pad;
-        var range = new float[stride * (height + 2 * pad)];
+        // Eight values of slack at the end: the vector path loads whole 8-lane rows of the window.
+        var range = new float[stride * (height + 2 * pad) + 8];
         var label = new int[range.Length];
         for (int y = 0; y < height; y++)
         {

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Workbench.Kernels.RangeImage;
 
 /// <summary>
@@ -17,8 +19,14 @@ namespace Workbench.Kernels.RangeImage;
 public static class SphericalProjection
 {
     /// <summary>
-    /// The fast path: angles in parallel over points, then one pass in point order that keeps the nearest point per
-    /// pixel (O(n), no sort). Inputs are the point coordinates (metres) and remissions, all of one length n.
+    /// The fast path, exact (equal to <see cref="ProjectReference"/>): ranges, columns and rows eight points at a time
+    /// with polynomial atan2 / asin (<see cref="ProjectionAngles"/>); a point whose approximate column or row lies
+    /// within a rounding margin of a pixel edge (about 0.2 % of points), or has no angle, is recomputed with the
+    /// reference's <see cref="MathF.Atan2"/> / <see cref="MathF.Asin"/>, so every index is the reference's. Then one
+    /// pass in point order keeps the nearest point per pixel (O(n), no sort). Scans of at least
+    /// <see cref="ParallelPoints"/> points compute the angles in parallel chunks; smaller ones on the calling thread
+    /// (on two cores the hand-off cost more CPU time than it saved at 32 × 512). Inputs are the point coordinates
+    /// (metres) and remissions, all of one length n.
     /// </summary>
     /// <exception cref="ArgumentException">Bad geometry (one sentence) or inputs of different lengths.</exception>
     public static RangeProjection Project(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z,
@@ -28,24 +36,91 @@ public static class SphericalProjection
         CheckLengths(x.Length, y.Length, z.Length, remission.Length);
         int n = x.Length;
         var result = new RangeProjection(geometry.Height, geometry.Width, n, mask);
-        float[] xs = x.ToArray(), ys = y.ToArray(), zs = z.ToArray();
         var fov = Fov.Of(geometry);
         var rows = result.PointRow;
         var columns = result.PointColumn;
         var ranges = result.PointRange;
-        Parallel.For(0, (n + 4095) / 4096, chunk =>
+        if (n < ParallelPoints) Pixels(x, y, z, ranges, rows, columns, geometry, fov);
+        else
         {
-            int end = Math.Min(n, (chunk + 1) * 4096);
-            for (int i = chunk * 4096; i < end; i++)
+            float[] xs = x.ToArray(), ys = y.ToArray(), zs = z.ToArray();
+            Parallel.For(0, (n + ParallelChunk - 1) / ParallelChunk, chunk =>
             {
-                float r = Range(xs[i], ys[i], zs[i]);
-                ranges[i] = r;
-                columns[i] = Column(xs[i], ys[i], geometry.Width);
-                rows[i] = Row(zs[i], r, fov, geometry.Height);
-            }
-        });
-        for (int i = 0; i < n; i++) Write(result, i, rows[i] * geometry.Width + columns[i], x, y, z, remission);
+                int start = chunk * ParallelChunk, length = Math.Min(n, start + ParallelChunk) - start;
+                Pixels(xs.AsSpan(start, length), ys.AsSpan(start, length), zs.AsSpan(start, length), ranges.AsSpan(start, length),
+                    rows.AsSpan(start, length), columns.AsSpan(start, length), geometry, fov);
+            });
+        }
+        int width = geometry.Width;
+        for (int i = 0; i < n; i++) Write(result, i, rows[i] * width + columns[i], x, y, z, remission);
         return result;
+    }
+
+    /// <summary>Scans with at least this many points compute their angles in parallel chunks.</summary>
+    public const int ParallelPoints = 65_536;
+
+    const int ParallelChunk = 16_384;
+
+    /// <summary>Range, row and column of every point of a span: eight lanes at a time, exact fallback near pixel edges.</summary>
+    internal static void Pixels(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<float> ranges,
+        Span<int> rows, Span<int> columns, RangeImageGeometry geometry, Fov fov)
+    {
+        int n = x.Length, i = 0, width = geometry.Width, height = geometry.Height;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            float marginU = ProjectionAngles.PixelMargin(width / (2 * Math.PI), width);
+            float marginV = ProjectionAngles.PixelMargin(height / (double)fov.Total, height);
+            var lowU = Vector256.Create(marginU);
+            var highU = Vector256.Create(1 - marginU);
+            var lowV = Vector256.Create(marginV);
+            var highV = Vector256.Create(1 - marginV);
+            var half = Vector256.Create(0.5f);
+            var pi = Vector256.Create(MathF.PI);
+            var one = Vector256<float>.One;
+            var w = Vector256.Create((float)width);
+            var h = Vector256.Create((float)height);
+            var lastColumn = Vector256.Create((float)(width - 1));
+            var lastRow = Vector256.Create((float)(height - 1));
+            var down = Vector256.Create(fov.DownAbs);
+            var total = Vector256.Create(fov.Total);
+            for (; i <= n - 8; i += 8)
+            {
+                var vx = Vector256.Create(x.Slice(i, 8));
+                var vy = Vector256.Create(y.Slice(i, 8));
+                var vz = Vector256.Create(z.Slice(i, 8));
+                // The reference's own operations in its order (no fused multiply-add), so ranges are bit-identical.
+                var r = Vector256.Sqrt(vx * vx + vy * vy + vz * vz);
+                r.CopyTo(ranges.Slice(i, 8));
+                var u = half * (-ProjectionAngles.Atan2(vy, vx) / pi + one) * w;
+                var v = (one - (ProjectionAngles.Asin(vz / r) + down) / total) * h;
+                var floorU = Vector256.Floor(u);
+                var floorV = Vector256.Floor(v);
+                var fracU = u - floorU;
+                var fracV = v - floorV;
+                // Safe lanes: both fractions clear of the edges (false for NaN, so those are recomputed too).
+                var safe = Vector256.GreaterThanOrEqual(fracU, lowU) & Vector256.LessThanOrEqual(fracU, highU)
+                    & Vector256.GreaterThanOrEqual(fracV, lowV) & Vector256.LessThanOrEqual(fracV, highV);
+                Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(floorU, Vector256<float>.Zero), lastColumn))
+                    .CopyTo(columns.Slice(i, 8));
+                Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(floorV, Vector256<float>.Zero), lastRow))
+                    .CopyTo(rows.Slice(i, 8));
+                uint unsafeLanes = ~safe.ExtractMostSignificantBits() & 0xFF;
+                while (unsafeLanes != 0)
+                {
+                    int j = i + System.Numerics.BitOperations.TrailingZeroCount(unsafeLanes);
+                    unsafeLanes &= unsafeLanes - 1;
+                    columns[j] = Column(x[j], y[j], width);
+                    rows[j] = Row(z[j], ranges[j], fov, height);
+                }
+            }
+        }
+        for (; i < n; i++)
+        {
+            float r = Range(x[i], y[i], z[i]);
+            ranges[i] = r;
+            columns[i] = Column(x[i], y[i], width);
+            rows[i] = Row(z[i], r, fov, height);
+        }
     }
 
     /// <summary>
@@ -100,7 +175,7 @@ public static class SphericalProjection
         return Clamp(u, width);
     }
 
-    static int Row(float z, float r, Fov fov, int height)
+    internal static int Row(float z, float r, Fov fov, int height)
     {
         float pitch = MathF.Asin(z / r);
         float v = (1.0f - (pitch + fov.DownAbs) / fov.Total) * height;

@@ -101,8 +101,9 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
     /// of 3 passes. The network is the trained architecture at batch 1 (forward, argmax, copy of the labels), built here
     /// with fresh weights: its cost does not depend on their values. The unprojection and KNN label the trained
     /// network's own predictions (the KNN's cost depends on how mixed the labels are). Wall time and the process's CPU
-    /// time (all threads) are both kept: libtorch runs on <see cref="TorchSetup.Threads"/> thread(s), the kernels on
-    /// every core.
+    /// time (all threads) are both kept: libtorch runs on <see cref="TorchSetup.Threads"/> thread(s) (or on
+    /// <see cref="TorchSetup.Device"/> when that is a GPU), the kernels on the calling thread below
+    /// <see cref="SphericalProjection.ParallelPoints"/> points per scan and on every core above.
     /// </summary>
     static List<RuntimeRow> Runtime(RangeNetConfig config, Evaluation main, List<RunRecord<RangeNetTrainResult>> runs)
     {
@@ -116,16 +117,19 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
         TorchSetup.Initialize();
         using var model = TorchRandom.Build(config.Seed, "init",
             () => new RangeSegNet(RangeNetData.Channels, RangeNetData.Classes, run.Channels));
+        var device = TorchSetup.Device;
+        model.to(device);
         model.eval();
         var stages = new (string Name, Action<int> Work)[]
         {
             ("projection", i => RangeNetData.Normalise(RangeNetData.Project(run, main.Scans[i]), mean, std, input)),
-            ($"network (forward, batch 1, {TorchSetup.Threads} libtorch thread{(TorchSetup.Threads == 1 ? "" : "s")})", i =>
+            ($"network (forward, batch 1, {(TorchSetup.OnGpu ? device.ToString()
+                : $"{TorchSetup.Threads} libtorch thread{(TorchSetup.Threads == 1 ? "" : "s")}")})", i =>
             {
                 using var noGrad = torch.no_grad();
                 using var scope = torch.NewDisposeScope();
-                var logits = model.forward(torch.tensor(input, [1, RangeNetData.Channels, run.Beams, run.Width]));
-                _ = logits.argmax(1).to_type(torch.ScalarType.Byte).data<byte>().ToArray();
+                var logits = model.forward(torch.tensor(input, [1, RangeNetData.Channels, run.Beams, run.Width]).to(device));
+                _ = logits.argmax(1).to_type(torch.ScalarType.Byte).cpu().data<byte>().ToArray();
             }),
             ("unprojection", i => Unprojection.Labels(predictions[i], main.Projections[i])),
             ("KNN", i => KnnCleanup.Apply(main.Projections[i], predictions[i], RangeNetData.Classes, knn)),

@@ -46,11 +46,13 @@ public static class RangeNetTraining
         var classWeights = Weights(counts, run.Weighting);
 
         using var scope = NewDisposeScope();
-        var x = tensor(inputs, [n, RangeNetData.Channels, h, w]);
-        var y = tensor(targets, [n, h, w]);
-        var weight = tensor(classWeights);
+        var device = TorchSetup.Device;
+        var x = tensor(inputs, [n, RangeNetData.Channels, h, w]).to(device);
+        var y = tensor(targets, [n, h, w]).to(device);
+        var weight = tensor(classWeights).to(device);
         using var model = TorchRandom.Build(run.Seed, "init",
             () => new RangeSegNet(RangeNetData.Channels, RangeNetData.Classes, run.Channels));
+        model.to(device);
         using var optimizer = new Adam(model.parameters(), run.LearningRate);
         var training = new SupervisedTraining<NoState>
         {
@@ -74,8 +76,8 @@ public static class RangeNetTraining
             using (no_grad())
             using (NewDisposeScope())
             {
-                var logits = model.forward(tensor(input, [1, RangeNetData.Channels, h, w]));
-                var argmax = logits.argmax(1).to_type(ScalarType.Byte).data<byte>().ToArray();
+                var logits = model.forward(tensor(input, [1, RangeNetData.Channels, h, w]).to(device));
+                var argmax = logits.argmax(1).to_type(ScalarType.Byte).cpu().data<byte>().ToArray();
                 times.Add(clock.Elapsed.TotalMilliseconds);
                 predictions[i] = argmax;
             }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Workbench.Data;
 using Workbench.Kernels.RangeImage;
 
@@ -68,6 +69,138 @@ public class SphericalProjectionTests
             Assert.True(fast.PointRow.SequenceEqual(reference.PointRow) && fast.PointColumn.SequenceEqual(reference.PointColumn),
                 $"seed {seed}");
         }
+    }
+
+    static void AssertSameAsReference(float[] x, float[] y, float[] z, RangeImageGeometry geometry, string what)
+    {
+        var r = new float[x.Length];
+        var fast = SphericalProjection.Project(x, y, z, r, geometry);
+        var reference = SphericalProjection.ProjectReference(x, y, z, r, geometry);
+        int column = Enumerable.Range(0, x.Length).FirstOrDefault(i => fast.PointColumn[i] != reference.PointColumn[i], -1);
+        int row = Enumerable.Range(0, x.Length).FirstOrDefault(i => fast.PointRow[i] != reference.PointRow[i], -1);
+        Assert.True(column < 0, $"{what}, {geometry}: point {column} ({(column < 0 ? "" : $"{x[column]:R}, {y[column]:R}")}) "
+            + $"column {(column < 0 ? 0 : fast.PointColumn[column])} vs {(column < 0 ? 0 : reference.PointColumn[column])}");
+        Assert.True(row < 0, $"{what}, {geometry}: point {row} row {(row < 0 ? 0 : fast.PointRow[row])} vs "
+            + $"{(row < 0 ? 0 : reference.PointRow[row])}");
+        Assert.True(fast.PointRange.SequenceEqual(reference.PointRange), $"{what}: ranges differ");
+        Assert.True(fast.Index.SequenceEqual(reference.Index), $"{what}: index images differ");
+    }
+
+    static readonly RangeImageGeometry[] Geometries =
+    [
+        Kitti, new(32, 512, 3, -25), new(16, 100, 10, -30), new(128, 4096, 2, -24.8), new(7, 33, 1.5, -0.5), new(64, 2048, 45, -45),
+    ];
+
+    [Fact]
+    public void Vectorised_pixels_equal_the_reference_on_random_continuous_scans()
+    {
+        // Directions drawn continuously over the sphere (the vector path's approximate angles meet every fraction of
+        // a pixel), ranges over four decades, and the awkward points: axes, signed zeros, the origin, the poles.
+        int seed = TestPaths.FreshSeed();
+        var rng = new Random(seed);
+        int n = 50_003;
+        float[] x = new float[n], y = new float[n], z = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            double az = rng.NextDouble() * 2 * Math.PI, el = Math.Asin(rng.NextDouble() * 2 - 1);
+            double range = Math.Pow(10, rng.NextDouble() * 4 - 1);
+            x[i] = (float)(range * Math.Cos(el) * Math.Cos(az));
+            y[i] = (float)(range * Math.Cos(el) * Math.Sin(az));
+            z[i] = (float)(range * Math.Sin(el));
+        }
+        float[][] special =
+        [
+            [0f, 0f, 0f], [-0f, 0f, 0f], [0f, -0f, 1f], [5f, 0f, 0f], [-5f, 0f, 0f], [-5f, -0f, 0f], [0f, 5f, 0f], [0f, -5f, 0f],
+            [0f, 0f, 5f], [0f, 0f, -5f], [1e-30f, 1e-30f, 1e-30f], [3f, 4f, 0f], [-3f, 4f, -0f],
+        ];
+        for (int i = 0; i < special.Length; i++) (x[i * 7], y[i * 7], z[i * 7]) = (special[i][0], special[i][1], special[i][2]);
+        foreach (var geometry in Geometries) AssertSameAsReference(x, y, z, geometry, $"seed {seed}");
+    }
+
+    [Fact]
+    public void Vectorised_pixels_equal_the_reference_for_points_exactly_on_pixel_edges()
+    {
+        // For every column edge and row edge, a point in the edge's direction and its neighbours a few ulps away in x,
+        // y or z: the reference's single-precision arithmetic puts some on each side, and the fast path must agree.
+        foreach (var geometry in Geometries)
+        {
+            var xs = new List<float>();
+            var ys = new List<float>();
+            var zs = new List<float>();
+            var rng = new Random(geometry.Width);
+            var sides = new HashSet<(bool Column, int Edge, int Pixel)>();
+            for (int k = 0; k <= geometry.Width; k += Math.Max(1, geometry.Width / 200))
+            {
+                double yaw = (2.0 * k / geometry.Width - 1) * Math.PI, range = 1 + rng.NextDouble() * 60;
+                float x0 = (float)(range * Math.Cos(-yaw)), y0 = (float)(range * Math.Sin(-yaw)), z0 = (float)(range * 0.01);
+                foreach (float x in Ulps(x0))
+                    foreach (float y in Ulps(y0))
+                    {
+                        xs.Add(x);
+                        ys.Add(y);
+                        zs.Add(z0);
+                    }
+            }
+            double fovDown = Math.Abs(geometry.FovDownDegrees) * Math.PI / 180, fov = geometry.FovRadians;
+            for (int j = 0; j <= geometry.Height; j++)
+            {
+                double pitch = (1 - (double)j / geometry.Height) * fov - fovDown, range = 1 + rng.NextDouble() * 60;
+                double az = rng.NextDouble() * 2 * Math.PI;
+                float z0 = (float)(range * Math.Sin(pitch));
+                float x0 = (float)(range * Math.Cos(pitch) * Math.Cos(az)), y0 = (float)(range * Math.Cos(pitch) * Math.Sin(az));
+                foreach (float z in Ulps(z0))
+                    foreach (float x in Ulps(x0))
+                    {
+                        xs.Add(x);
+                        ys.Add(y0);
+                        zs.Add(z);
+                    }
+            }
+            AssertSameAsReference([.. xs], [.. ys], [.. zs], geometry, "edges");
+            // The perturbed points really straddle edges: some edge directions fall into two different columns.
+            var reference = SphericalProjection.ProjectReference([.. xs], [.. ys], [.. zs], new float[xs.Count], geometry);
+            int straddling = Enumerable.Range(0, xs.Count / 49).Count(e =>
+                Enumerable.Range(e * 49, 49).Select(i => reference.PointColumn[i]).Distinct().Count() > 1
+                || Enumerable.Range(e * 49, 49).Select(i => reference.PointRow[i]).Distinct().Count() > 1);
+            Assert.True(straddling > 0, $"{geometry}: no edge point set straddles an edge");
+        }
+
+        static IEnumerable<float> Ulps(float value)
+        {
+            float v = value;
+            for (int i = 0; i < 3; i++) v = MathF.BitDecrement(v);
+            for (int i = 0; i < 7; i++, v = MathF.BitIncrement(v)) yield return v;
+        }
+    }
+
+    [Fact]
+    public void Polynomial_angles_stay_within_a_quarter_of_the_error_the_margins_assume()
+    {
+        int seed = TestPaths.FreshSeed();
+        var rng = new Random(seed);
+        double worstAtan = 0, worstAsin = 0;
+        Span<float> a = stackalloc float[8], b = stackalloc float[8], c = stackalloc float[8];
+        for (int round = 0; round < 100_000; round++)
+        {
+            for (int l = 0; l < 8; l++)
+            {
+                double angle = rng.NextDouble() * 2 * Math.PI, scale = Math.Pow(10, rng.NextDouble() * 8 - 4);
+                a[l] = (float)(scale * Math.Cos(angle));
+                b[l] = (float)(scale * Math.Sin(angle));
+                c[l] = round % 4 == 0 ? (float)(1 - rng.NextDouble() * 1e-3) * (l % 2 == 0 ? 1 : -1) : (float)(rng.NextDouble() * 2 - 1);
+            }
+            var atan = ProjectionAngles.Atan2(Vector256.Create((ReadOnlySpan<float>)b),
+                Vector256.Create((ReadOnlySpan<float>)a));
+            var asin = ProjectionAngles.Asin(Vector256.Create((ReadOnlySpan<float>)c));
+            for (int l = 0; l < 8; l++)
+            {
+                worstAtan = Math.Max(worstAtan, Math.Abs(atan.GetElement(l) - Math.Atan2(b[l], a[l])));
+                worstAsin = Math.Max(worstAsin, Math.Abs(asin.GetElement(l) - Math.Asin(c[l])));
+            }
+        }
+        Assert.True(worstAtan <= ProjectionAngles.AngleError / 4, $"seed {seed}: atan2 error {worstAtan:E2}");
+        Assert.True(worstAsin <= ProjectionAngles.AngleError / 4, $"seed {seed}: asin error {worstAsin:E2}");
+        Assert.True(float.IsNaN(ProjectionAngles.Atan2(default, default).GetElement(0)));
     }
 
     [Fact]
@@ -155,6 +288,9 @@ public class KnnCleanupTests
     [InlineData(3, 3, 0.5, 0.0, false)]
     [InlineData(7, 7, 2.0, 0.3, true)]
     [InlineData(1, 1, 1.0, 1.0, false)]
+    [InlineData(12, 5, 1.0, 0.5, false)]
+    [InlineData(5, 9, 1.0, 1.0, true)]
+    [InlineData(25, 5, 1.0, 1.0, false)]
     public void Fast_path_equals_the_unfold_reference(int k, int window, double sigma, double cutoff, bool wrap)
     {
         int seed = TestPaths.FreshSeed();
@@ -185,6 +321,32 @@ public class KnnCleanupTests
             Assert.True(fast.SequenceEqual(reference),
                 $"seed {seed}, {height} × {width}: {fast.Zip(reference).Count(t => t.First != t.Second)} points differ");
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(7)]
+    [InlineData(9)]
+    public void Uniform_windows_vector_pass_equals_the_scalar_pass(int window)
+    {
+        int seed = TestPaths.FreshSeed();
+        var rng = new Random(seed);
+        foreach (var (height, width) in new[] { (16, 64), (5, 13), (32, 512) })
+            foreach (bool emptyMatchesAll in new[] { false, true })
+            {
+                int pad = (window - 1) / 2, stride = width + 2 * pad, frame = stride * (height + 2 * pad) + 8;
+                // Blocky labels with empty (+∞) pixels, so both answers occur.
+                var label = Enumerable.Range(0, frame)
+                    .Select(q => rng.NextDouble() < 0.05 ? rng.Next(3) : q / stride / 6 % 2 + 1).ToArray();
+                var range = Enumerable.Range(0, frame).Select(_ => rng.NextDouble() < 0.2 ? float.PositiveInfinity : 5f).ToArray();
+                var scalar = KnnCleanup.UniformWindows(range, label, height, width, window, emptyMatchesAll, vector: false);
+                var vector = KnnCleanup.UniformWindows(range, label, height, width, window, emptyMatchesAll, vector: true);
+                Assert.True(scalar.AsSpan(0, height * width).SequenceEqual(vector.AsSpan(0, height * width)),
+                    $"seed {seed}, {height} × {width}, window {window}, empty matches all {emptyMatchesAll}");
+                if (window > 1) Assert.Contains(0, scalar.AsSpan(0, height * width).ToArray());
+            }
     }
 
     [Fact]
