@@ -23,7 +23,8 @@ public static class ReformerMeasurements
     public const int ReserveMiB = 2048;
 
     /// <summary>
-    /// The sweep: one sequence, one head, forward without autograd for all three, forward + backward for full and LSH.
+    /// The sweep: one sequence, one head, forward without autograd for all three (LSH with 1 and with 4 hash rounds, so
+    /// memory per round shows), forward + backward for full and LSH-1.
     /// Each method runs at doubling lengths until its measured peak first exceeds the memory budget (that length is its
     /// out-of-memory point, measured, not predicted), or a point takes longer than the time limit (full attention is
     /// exempt until it has reached its out-of-memory point), or the next point would not fit this machine's free memory
@@ -38,7 +39,8 @@ public static class ReformerMeasurements
         for (long l = run.MinLength; l <= run.MaxLength; l *= 2) lengths.Add((int)l);
         var methods = new (string Method, string Pass)[]
         {
-            ("full", "forward"), ("LSH-1", "forward"), ("chunked", "forward"), ("full", "forward+backward"), ("LSH-1", "forward+backward"),
+            ("full", "forward"), ("LSH-1", "forward"), ("LSH-4", "forward"), ("chunked", "forward"), ("full", "forward+backward"),
+            ("LSH-1", "forward+backward"),
         };
         var points = new List<SweepPoint>();
         double budget = run.MemoryBudget;
@@ -131,7 +133,8 @@ public static class ReformerMeasurements
         var v = randn([1, length, run.Dim], ScalarType.Float32, generator: g);
         int buckets = Math.Max(2, 2 * length / run.Chunk);
         buckets += buckets % 2;
-        using var rotations = LshAttention.Rotations(run.Dim, buckets, 1, 5);
+        int rounds = method.StartsWith("LSH-", StringComparison.Ordinal) ? int.Parse(method[4..], CultureInfo.InvariantCulture) : 1;
+        using var rotations = LshAttention.Rotations(run.Dim, buckets, rounds, 5);
         bool backward = pass != "forward";
         if (backward) qk.requires_grad_(true);
         var watch = new System.Diagnostics.Stopwatch();

@@ -225,7 +225,7 @@ public static class ReformerReport
 
         tables.Add(("bad-input", BadInput(config)));
         tables.Add(("paper-vs-ours", PaperVsOursTable(config, trainedWith, Score, sharedStats, separateStats, r, crossover, oom,
-            lshLongest, layers, Depth)));
+            lshLongest, RoundsMemory(points), layers, Depth)));
         figures = Figure.Captioned(figures, new Dictionary<string, string>
         {
             ["sorted-attention"] = $"1 trained model (seed {lshModel.Seed})",
@@ -325,10 +325,26 @@ public static class ReformerReport
         model.forward(TorchSharp.torch.zeros([1, 2L * config.Length], TorchSharp.torch.ScalarType.Int64));
     }
 
+    /// <summary>
+    /// LSH-4's forward peak against LSH-1's at the longest length both measured (memory O(L) per round: at most about
+    /// 4×), or empty when the sweep has no such length.
+    /// </summary>
+    static string RoundsMemory(IReadOnlyList<SweepPoint> points)
+    {
+        SweepPoint? At(string method, int length) => points.FirstOrDefault(p => p.Method == method && p.Pass == "forward"
+            && p.Length == length && !double.IsNaN(p.PeakMiB));
+        var both = points.Where(p => p.Method == "LSH-4" && p.Pass == "forward" && !double.IsNaN(p.PeakMiB))
+            .Select(p => p.Length).Where(l => At("LSH-1", l) is not null).DefaultIfEmpty(0).Max();
+        if (both == 0) return "";
+        double one = At("LSH-1", both)!.PeakMiB, four = At("LSH-4", both)!.PeakMiB;
+        return string.Format(Inv, "; at L = {0:#,0} LSH-4 peaks at {1:0.0} MiB, {2:0.0}× LSH-1's {3:0.0} MiB (4 rounds)",
+            both, four, four / one, one);
+    }
+
     static DataFrame PaperVsOursTable(ReformerConfig config, IReadOnlyList<AttentionMode> trainedWith,
         Func<AttentionMode, string, (double Mean, double Std)> score, (double Mean, double Std) sharedFull,
         (double Mean, double Std)? separate, ReformerRecallResult recall, int? crossover, int? oom, int lshLongest,
-        IReadOnlyList<int> layers, Func<int, bool, double> depth)
+        string roundsMemory, IReadOnlyList<int> layers, Func<int, bool, double> depth)
     {
         int seeds = config.Seeds;
         string scale = $"L = {config.Length}, d = {config.ModelDim}, {config.Steps} steps, {seeds} seeds";
@@ -391,8 +407,8 @@ public static class ReformerReport
         rows.Add(new PaperVsOurs.Row("Full attention's memory grows as L²; LSH and chunked attention grow as L",
             "O(L²) vs O(L log L) time, O(L) memory per round (paper Table 1)",
             oom is { } o ? string.Format(Inv, "full attention's measured peak first exceeds the {0:#,0} MiB budget at L = {1:#,0}; " +
-                    "LSH-1 stays within it up to L = {2:#,0}, chunked up to its time limit; fitted slopes in the figure",
-                    config.MemoryBudget, o, lshLongest)
+                    "LSH-1 stays within it up to L = {2:#,0}, chunked up to its time limit; fitted slopes in the figure{3}",
+                    config.MemoryBudget, o, lshLongest, roundsMemory)
                 : "full attention stays within the budget at every length run",
             oom is null ? "not reached in the measured range" : "holds"));
         double standardGrowth = depth(layers[^1], false) - depth(layers[0], false);
