@@ -79,7 +79,7 @@ public static class CategoricalSupportTensors
                 $"Decode takes B × {2 * size + 1} logits for S = {size}, not a tensor of shape [{string.Join(", ", logits.shape)}].");
         var support = new float[2 * size + 1];
         for (int i = 0; i < support.Length; i++) support[i] = i - size;
-        using var supportTensor = tensor(support, [1, support.Length]).to(logits.device);
+        using var supportTensor = tensor(support, [1, support.Length], device: logits.device);
         using var probabilities = logits.softmax(1);
         using var weighted = probabilities.mul(supportTensor);
         using var expectation = weighted.sum(1);

@@ -106,7 +106,7 @@ public static class FixMatchTraining
                     ? cat([tensor(labelledImages, [b, 1, Side, Side]), tensor(weakImages, [u, 1, Side, Side]),
                         tensor(strongImages, [u, 1, Side, Side])])
                     : tensor(labelledImages, [b, 1, Side, Side])).to(TorchSetup.Device);
-                var (loss, term) = Step(run, step, pair, optimizer, inputs, tensor(labelledTargets).to(TorchSetup.Device));
+                var (loss, term) = Step(run, step, pair, optimizer, inputs, tensor(labelledTargets, device: TorchSetup.Device));
 
                 if (term is not null) Audit(state, term, unlabelledBatch, pool.Labels, step >= tailFrom);
                 if (done % 10 == 0 || done == run.Steps)
@@ -218,9 +218,9 @@ public static class FixMatchTraining
     /// </summary>
     static (Tensor Images, Tensor Labels) Images(ImageDataset data, int count)
     {
-        var (x, y) = TorchSetup.ToTensors(data.Take(count));
+        var (x, y) = TorchSetup.ToTensors(data.Take(count), TorchSetup.Device);
         using var flat = x;
-        return (flat.reshape(-1, 1, Side, Side).to(TorchSetup.Device), y.to(TorchSetup.Device));
+        return (flat.reshape(-1, 1, Side, Side), y);
     }
 
     /// <summary>Accuracy of a network in eval mode (in batches of 1,000), without gradients; the mode is restored.</summary>
