@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Workbench.Kernels.Augment;
 using Workbench.Papers.FixMatch;
 
@@ -74,19 +73,5 @@ public static class AugmentProfile
         return times[times.Length / 2];
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    struct TimeSpec
-    {
-        public long Seconds, Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    static double ThreadCpuMicroseconds()
-    {
-        const int ThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID on Linux
-        ClockGetTime(ThreadCpuTime, out var t);
-        return t.Seconds * 1e6 + t.Nanoseconds / 1e3;
-    }
+    static double ThreadCpuMicroseconds() => Workbench.Runs.ThreadCpuTime.Milliseconds() * 1e3;
 }

@@ -61,13 +61,13 @@ public sealed class GpuKnnCleanup : IDisposable
             projection.PointColumn, pixelLabels, classes, options);
         if (options.K > MaxK)
             throw new ArgumentException($"KNN k = {options.K} is above the GPU kernel's limit of {MaxK}; use the CPU path.");
-        int n = projection.PointRange.Length;
+        int n = projection.Points;
         if (n == 0) return ([], TimeSpan.Zero);
         using var range = _accelerator.Allocate1D(projection.Range);
         using var labels = _accelerator.Allocate1D(pixelLabels.ToArray());
-        using var pointRange = _accelerator.Allocate1D(projection.PointRange);
-        using var rows = _accelerator.Allocate1D(projection.PointRow);
-        using var columns = _accelerator.Allocate1D(projection.PointColumn);
+        using var pointRange = _accelerator.Allocate1D(projection.PointRange.ToArray());
+        using var rows = _accelerator.Allocate1D(projection.PointRow.ToArray());
+        using var columns = _accelerator.Allocate1D(projection.PointColumn.ToArray());
         using var weights = _accelerator.Allocate1D(options.InverseGaussianWeights());
         using var result = _accelerator.Allocate1D<int>(n);
         var scalars = new KnnGpuScalars(projection.Height, projection.Width, options.Window, options.K, classes, (float)options.Cutoff,

@@ -41,113 +41,201 @@ public static class KnnCleanup
     /// <param name="options">k, window, σ, cutoff, wrap.</param>
     /// <returns>A label in [1, C − 1] for every point, in the projection's point order.</returns>
     /// <exception cref="ArgumentException">Bad options (one sentence), sizes that disagree, or a label outside [0, C − 1].</exception>
-    public static int[] Apply(RangeProjection projection, ReadOnlySpan<int> pixelLabels, int classes, KnnOptions options) =>
-        Apply(projection.Range, projection.Height, projection.Width, projection.PointRange, projection.PointRow,
-            projection.PointColumn, pixelLabels, classes, options);
+    public static int[] Apply(RangeProjection projection, ReadOnlySpan<int> pixelLabels, int classes, KnnOptions options)
+    {
+        var result = new int[projection.Points];
+        Apply(projection, pixelLabels, classes, options, result);
+        return result;
+    }
+
+    /// <summary>
+    /// The fast path into <paramref name="destination"/> (one entry per point of the projection), equal to
+    /// <see cref="Apply(RangeProjection, ReadOnlySpan{int}, int, KnnOptions)"/>. Its scratch (the padded frames and the
+    /// uniform-window maps) comes from <see cref="System.Buffers.ArrayPool{T}.Shared"/> and goes back, and the window
+    /// weights are kept per thread, so repeated calls allocate nothing on the heap below <see cref="ParallelPoints"/>
+    /// points (above, the parallel chunks write into a pooled array that is copied to the destination).
+    /// </summary>
+    /// <exception cref="ArgumentException">As the allocating overload, or a destination whose length is not the point count.</exception>
+    public static void Apply(RangeProjection projection, ReadOnlySpan<int> pixelLabels, int classes, KnnOptions options,
+        Span<int> destination)
+    {
+        var (pointRange, pointRow, pointColumn) = projection.PointArrays;
+        Run(projection.Range, projection.Height, projection.Width, pointRange, pointRow, pointColumn, projection.Points, pixelLabels,
+            classes, options, destination);
+    }
 
     /// <summary>The fast path on raw arrays (see <see cref="Apply(RangeProjection, ReadOnlySpan{int}, int, KnnOptions)"/>).</summary>
     public static int[] Apply(float[] rangeImage, int height, int width, float[] pointRange, int[] pointRow, int[] pointColumn,
         ReadOnlySpan<int> pixelLabels, int classes, KnnOptions options)
     {
-        Check(rangeImage, height, width, pointRange, pointRow, pointColumn, pixelLabels, classes, options);
-        var weights = options.InverseGaussianWeights();
-        int n = pointRange.Length, s = options.Window, pad = (s - 1) / 2, k = options.K, stride = width + 2 * pad;
-        var (range, label) = Padded(rangeImage, pixelLabels, height, width, pad, options.WrapAzimuth);
-        var uniform = UniformWindows(range, label, height, width, s, options.Cutoff > 0, Vector256.IsHardwareAccelerated);
-        float cutoff = (float)options.Cutoff;
-        var result = new int[n];
-        bool vector = Vector256.IsHardwareAccelerated && s <= 8 - 1;
-        const int Chunk = 4096;
-        int chunks = (n + Chunk - 1) / Chunk;
-        if (n < ParallelPoints) Run(0, n);
-        else Parallel.For(0, chunks, c => Run(c * Chunk, Math.Min(n, (c + 1) * Chunk)));
+        if (pointRow.Length != pointRange.Length || pointColumn.Length != pointRange.Length)
+            throw new ArgumentException("Point ranges, rows and columns must have one length.");
+        var result = new int[pointRange.Length];
+        Run(rangeImage, height, width, pointRange, pointRow, pointColumn, pointRange.Length, pixelLabels, classes, options, result);
         return result;
+    }
 
-        void Run(int start, int end)
+    /// <summary>The fast path on the first n entries of the point arrays, into a destination of n entries.</summary>
+    static void Run(float[] rangeImage, int height, int width, float[] pointRange, int[] pointRow, int[] pointColumn, int n,
+        ReadOnlySpan<int> pixelLabels, int classes, KnnOptions options, Span<int> destination)
+    {
+        Check(rangeImage, height, width, pointRange.AsSpan(0, n), pointRow.AsSpan(0, n), pointColumn.AsSpan(0, n), pixelLabels,
+            classes, options);
+        if (destination.Length != n)
+            throw new ArgumentException($"The destination has {destination.Length} entries for {n} points: give one per point.");
+        var weights = Weights(options);
+        int s = options.Window, pad = (s - 1) / 2, k = options.K, stride = width + 2 * pad;
+        var floats = System.Buffers.ArrayPool<float>.Shared;
+        var ints = System.Buffers.ArrayPool<int>.Shared;
+        int frame = FrameLength(height, width, pad);
+        float[] range = floats.Rent(frame);
+        int[] label = ints.Rent(frame), voting = ints.Rent(frame), runs = ints.Rent(RunLength(height, width, pad)),
+            uniform = ints.Rent(height * width + 8);
+        try
         {
-            if (vector) VectorPoints(start, end, range, label, uniform, weights, s, k, stride, width, cutoff, classes, pointRange,
-                pointRow, pointColumn, result);
-            else Points(start, end);
-        }
-
-        void Points(int start, int end)
-        {
-            int window = s * s, center = (window - 1) / 2;
-            bool cut = cutoff > 0;
-            Span<float> distance = stackalloc float[window];
-            Span<int> candidateLabel = stackalloc int[window];
-            Span<float> bestDistance = stackalloc float[k];
-            Span<int> bestLabel = stackalloc int[k];
-            Span<int> votes = stackalloc int[classes + 1];
-            ReadOnlySpan<float> w = weights, image = range;
-            ReadOnlySpan<int> labels = label;
-            Span<int> offset = stackalloc int[window];
-            for (int a = 0; a < s; a++)
-                for (int b = 0; b < s; b++) offset[a * s + b] = a * stride + b;
-            float limit = cut ? cutoff : float.PositiveInfinity;
-            float centerWeight = w[center];
-            float centerDistance(float r) => MathF.Abs(r - r) * centerWeight;
-            float[] ranges = pointRange;
-            int[] rows = pointRow, columns = pointColumn, results = result;
-            int[] same = uniform;
-            for (int i = start; i < end; i++)
+            Padded(rangeImage, pixelLabels, height, width, pad, options.WrapAzimuth, range, label);
+            UniformWindows(range, label, height, width, s, options.Cutoff > 0, Vector256.IsHardwareAccelerated, voting, runs, uniform);
+            float cutoff = (float)options.Cutoff;
+            bool vector = Vector256.IsHardwareAccelerated && s <= 8 - 1;
+            if (n < ParallelPoints)
+                Points(0, n, vector, range, label, uniform, weights, s, k, stride, width, cutoff, classes, pointRange, pointRow,
+                    pointColumn, destination);
+            else
             {
-                // The window's top-left pixel in the padded frame is the point's own pixel in the image.
-                int origin = rows[i] * stride + columns[i];
-                int own = labels[origin + pad * stride + pad];
-                // One label in the whole window: every vote is for it or for "too far", whatever the distances.
-                if (same[rows[i] * width + columns[i]] != 0) { results[i] = own == 0 ? 1 : own; continue; }
-                float r = ranges[i];
-                // Candidates: the window positions whose vote is not "too far" (all of them without a cutoff), in
-                // position order. The centre takes the point's own range (KNN.py overwrites that row of the unfolded
-                // matrix), so its distance is 0 and it is always a candidate.
-                int candidates = 0, mixed = 0;
-                for (int q = 0; q < window; q++)
+                int[] result = ints.Rent(n);
+                try
                 {
-                    int at = origin + offset[q];
-                    float d = MathF.Abs(image[at] - r) * w[q];
-                    if (q == center) d = centerDistance(r);
-                    int l = labels[at];
-                    // Branch-free: write every position, advance only for a candidate (NaN is one, as in the reference).
-                    int keep = d > limit ? 0 : 1;
-                    distance[candidates] = d;
-                    candidateLabel[candidates] = l;
-                    candidates += keep;
-                    mixed |= keep & (l != own ? 1 : 0);
+                    InParallel(n, vector, range, label, uniform, weights, s, k, stride, width, cutoff, classes, pointRange, pointRow,
+                        pointColumn, result);
+                    result.AsSpan(0, n).CopyTo(destination);
                 }
-                // Every vote that counts goes to one class (the nearest of them, distance 0, is always among the K):
-                // that class wins, or class 1 when it is unlabeled 0 (no vote at all).
-                if (mixed == 0) { results[i] = own == 0 ? 1 : own; continue; }
-                votes.Clear();
-                if (candidates <= k)
+                finally
                 {
-                    // All candidates are among the K nearest (the others are beyond the cutoff and vote for the extra
-                    // class, which never wins).
-                    for (int t = 0; t < candidates; t++) votes[candidateLabel[t]]++;
+                    ints.Return(result);
                 }
-                else
-                {
-                    // More candidates than K: the K nearest are all candidates. Insertion into the sorted K best;
-                    // an equal distance never displaces an earlier position (ties go to the lower position).
-                    int kept = 0;
-                    for (int t = 0; t < candidates; t++)
-                    {
-                        float d = distance[t];
-                        if (kept == k && !(d < bestDistance[k - 1])) continue;
-                        int at = kept == k ? k - 1 : kept++;
-                        while (at > 0 && d < bestDistance[at - 1])
-                        {
-                            bestDistance[at] = bestDistance[at - 1];
-                            bestLabel[at] = bestLabel[at - 1];
-                            at--;
-                        }
-                        bestDistance[at] = d;
-                        bestLabel[at] = candidateLabel[t];
-                    }
-                    for (int t = 0; t < k; t++) votes[bestLabel[t]]++;
-                }
-                results[i] = Vote(votes, classes);
             }
+        }
+        finally
+        {
+            floats.Return(range);
+            ints.Return(label);
+            ints.Return(voting);
+            ints.Return(runs);
+            ints.Return(uniform);
+        }
+    }
+
+    /// <summary>Points in parallel chunks of 4,096 (its own method, so the closure is only allocated on this path).</summary>
+    static void InParallel(int n, bool vector, float[] range, int[] label, int[] uniform, float[] weights, int s, int k, int stride,
+        int width, float cutoff, int classes, float[] pointRange, int[] pointRow, int[] pointColumn, int[] result)
+    {
+        const int Chunk = 4096;
+        Parallel.For(0, (n + Chunk - 1) / Chunk, c => Points(c * Chunk, Math.Min(n, (c + 1) * Chunk), vector, range, label, uniform,
+            weights, s, k, stride, width, cutoff, classes, pointRange, pointRow, pointColumn, result));
+    }
+
+    static void Points(int start, int end, bool vector, float[] range, int[] label, int[] uniform, float[] weights, int s, int k,
+        int stride, int width, float cutoff, int classes, float[] pointRange, int[] pointRow, int[] pointColumn, Span<int> result)
+    {
+        if (vector) VectorPoints(start, end, range, label, uniform, weights, s, k, stride, width, cutoff, classes, pointRange,
+            pointRow, pointColumn, result);
+        else ScalarPoints(start, end, range, label, uniform, weights, s, k, stride, width, cutoff, classes, pointRange, pointRow,
+            pointColumn, result);
+    }
+
+    /// <summary>The window weights of the options, computed once per thread for each (window, σ) in a row.</summary>
+    static float[] Weights(KnnOptions options)
+    {
+        if (t_weights is { } cached && cached.Window == options.Window && cached.Sigma.Equals(options.Sigma)) return cached.Weights;
+        var weights = options.InverseGaussianWeights();
+        t_weights = (options.Window, options.Sigma, weights);
+        return weights;
+    }
+
+    [ThreadStatic]
+    static (int Window, double Sigma, float[] Weights)? t_weights;
+
+    /// <summary>Length of the padded frame: the image with <paramref name="pad"/> on every side, and eight values of slack.</summary>
+    internal static int FrameLength(int height, int width, int pad) => (width + 2 * pad) * (height + 2 * pad) + 8;
+
+    static int RunLength(int height, int width, int pad) => (height + 2 * pad) * width + 8;
+
+    /// <summary>The per-point loop for any window, position by position, with the K nearest kept by insertion.</summary>
+    static void ScalarPoints(int start, int end, float[] range, int[] label, int[] same, float[] weights, int s, int k, int stride,
+        int width, float cutoff, int classes, float[] ranges, int[] rows, int[] columns, Span<int> results)
+    {
+        int pad = (s - 1) / 2;
+        int window = s * s, center = (window - 1) / 2;
+        bool cut = cutoff > 0;
+        Span<float> distance = stackalloc float[window];
+        Span<int> candidateLabel = stackalloc int[window];
+        Span<float> bestDistance = stackalloc float[k];
+        Span<int> bestLabel = stackalloc int[k];
+        Span<int> votes = stackalloc int[classes + 1];
+        ReadOnlySpan<float> w = weights, image = range;
+        ReadOnlySpan<int> labels = label;
+        Span<int> offset = stackalloc int[window];
+        for (int a = 0; a < s; a++)
+            for (int b = 0; b < s; b++) offset[a * s + b] = a * stride + b;
+        float limit = cut ? cutoff : float.PositiveInfinity;
+        float centerWeight = w[center];
+        for (int i = start; i < end; i++)
+        {
+            // The window's top-left pixel in the padded frame is the point's own pixel in the image.
+            int origin = rows[i] * stride + columns[i];
+            int own = labels[origin + pad * stride + pad];
+            // One label in the whole window: every vote is for it or for "too far", whatever the distances.
+            if (same[rows[i] * width + columns[i]] != 0) { results[i] = own == 0 ? 1 : own; continue; }
+            float r = ranges[i];
+            // Candidates: the window positions whose vote is not "too far" (all of them without a cutoff), in
+            // position order. The centre takes the point's own range (KNN.py overwrites that row of the unfolded
+            // matrix), so its distance is 0 and it is always a candidate.
+            int candidates = 0, mixed = 0;
+            for (int q = 0; q < window; q++)
+            {
+                int at = origin + offset[q];
+                float d = MathF.Abs(image[at] - r) * w[q];
+                if (q == center) d = MathF.Abs(r - r) * centerWeight;
+                int l = labels[at];
+                // Branch-free: write every position, advance only for a candidate (NaN is one, as in the reference).
+                int keep = d > limit ? 0 : 1;
+                distance[candidates] = d;
+                candidateLabel[candidates] = l;
+                candidates += keep;
+                mixed |= keep & (l != own ? 1 : 0);
+            }
+            // Every vote that counts goes to one class (the nearest of them, distance 0, is always among the K):
+            // that class wins, or class 1 when it is unlabeled 0 (no vote at all).
+            if (mixed == 0) { results[i] = own == 0 ? 1 : own; continue; }
+            votes.Clear();
+            if (candidates <= k)
+            {
+                // All candidates are among the K nearest (the others are beyond the cutoff and vote for the extra
+                // class, which never wins).
+                for (int t = 0; t < candidates; t++) votes[candidateLabel[t]]++;
+            }
+            else
+            {
+                // More candidates than K: the K nearest are all candidates. Insertion into the sorted K best;
+                // an equal distance never displaces an earlier position (ties go to the lower position).
+                int kept = 0;
+                for (int t = 0; t < candidates; t++)
+                {
+                    float d = distance[t];
+                    if (kept == k && !(d < bestDistance[k - 1])) continue;
+                    int at = kept == k ? k - 1 : kept++;
+                    while (at > 0 && d < bestDistance[at - 1])
+                    {
+                        bestDistance[at] = bestDistance[at - 1];
+                        bestLabel[at] = bestLabel[at - 1];
+                        at--;
+                    }
+                    bestDistance[at] = d;
+                    bestLabel[at] = candidateLabel[t];
+                }
+                for (int t = 0; t < k; t++) votes[bestLabel[t]]++;
+            }
+            results[i] = Vote(votes, classes);
         }
     }
 
@@ -161,7 +249,7 @@ public static class KnnCleanup
     /// position order); the short cuts and the vote then read only the set bits.
     /// </summary>
     static void VectorPoints(int start, int end, float[] range, int[] label, int[] uniform, float[] weights, int s, int k,
-        int stride, int width, float cutoff, int classes, float[] pointRange, int[] pointRow, int[] pointColumn, int[] result)
+        int stride, int width, float cutoff, int classes, float[] pointRange, int[] pointRow, int[] pointColumn, Span<int> result)
     {
         int pad = (s - 1) / 2;
         Span<float> distance = stackalloc float[8 * s];
@@ -278,13 +366,26 @@ public static class KnnCleanup
     internal static int[] UniformWindows(float[] range, int[] label, int height, int width, int window, bool emptyMatchesAll,
         bool vector)
     {
+        int pad = (window - 1) / 2;
+        var result = new int[height * width + 8];
+        UniformWindows(range, label, height, width, window, emptyMatchesAll, vector, new int[FrameLength(height, width, pad)],
+            new int[RunLength(height, width, pad)], result);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="UniformWindows(float[], int[], int, int, int, bool, bool)"/> with the caller's scratch (at least
+    /// <see cref="FrameLength"/> entries for <paramref name="voting"/>, (height + 2 pad) · width + 8 for
+    /// <paramref name="run"/>) and result (at least height · width + 8 entries); only those lengths are read or written.
+    /// </summary>
+    internal static void UniformWindows(float[] range, int[] label, int height, int width, int window, bool emptyMatchesAll,
+        bool vector, int[] voting, int[] run, int[] result)
+    {
         int pad = (window - 1) / 2, stride = width + 2 * pad, paddedHeight = height + 2 * pad;
         // The label each frame position would vote with, or −1 where it cannot vote (empty, with a cutoff).
-        var voting = new int[label.Length];
-        for (int q = 0; q < voting.Length; q++)
+        int frame = FrameLength(height, width, pad);
+        for (int q = 0; q < frame; q++)
             voting[q] = emptyMatchesAll && float.IsPositiveInfinity(range[q]) ? -1 : label[q];
-        var run = new int[paddedHeight * width + 8];
-        var result = new int[height * width + 8];
         if (vector)
         {
             var none = Vector256.Create(-1);
@@ -315,7 +416,7 @@ public static class KnnCleanup
                     }
                     all.CopyTo(result.AsSpan(y * width + x, 8));
                 }
-            return result;
+            return;
         }
         for (int y = 0; y < paddedHeight; y++)
             for (int x = 0; x < width; x++)
@@ -336,7 +437,6 @@ public static class KnnCleanup
                 for (int a = 0; a < window && all; a++) all = run[(y + a) * width + x] is var c && (c == own || c == -1);
                 result[y * width + x] = all ? -1 : 0;
             }
-        return result;
     }
 
     /// <summary>
@@ -347,10 +447,23 @@ public static class KnnCleanup
     internal static (float[] Range, int[] Label) Padded(float[] rangeImage, ReadOnlySpan<int> pixelLabels, int height, int width, int pad,
         bool wrap)
     {
-        int stride = width + 2 * pad;
         // Eight values of slack at the end: the vector path loads whole 8-lane rows of the window.
-        var range = new float[stride * (height + 2 * pad) + 8];
+        var range = new float[FrameLength(height, width, pad)];
         var label = new int[range.Length];
+        Padded(rangeImage, pixelLabels, height, width, pad, wrap, range, label);
+        return (range, label);
+    }
+
+    /// <summary>
+    /// <see cref="Padded(float[], ReadOnlySpan{int}, int, int, int, bool)"/> into the caller's arrays (at least
+    /// <see cref="FrameLength"/> entries each; that many are written, the rest left as they are).
+    /// </summary>
+    internal static void Padded(float[] rangeImage, ReadOnlySpan<int> pixelLabels, int height, int width, int pad, bool wrap,
+        float[] range, int[] label)
+    {
+        int stride = width + 2 * pad, frame = FrameLength(height, width, pad);
+        Array.Clear(range, 0, frame);
+        Array.Clear(label, 0, frame);
         for (int y = 0; y < height; y++)
         {
             int row = (y + pad) * stride;
@@ -364,7 +477,6 @@ public static class KnnCleanup
                 label[row + x + pad] = pixelLabels[y * width + source];
             }
         }
-        return (range, label);
     }
 
     /// <summary>
@@ -425,8 +537,8 @@ public static class KnnCleanup
         return best;
     }
 
-    internal static void Check(float[] rangeImage, int height, int width, float[] pointRange, int[] pointRow, int[] pointColumn,
-        ReadOnlySpan<int> pixelLabels, int classes, KnnOptions options)
+    internal static void Check(ReadOnlySpan<float> rangeImage, int height, int width, ReadOnlySpan<float> pointRange,
+        ReadOnlySpan<int> pointRow, ReadOnlySpan<int> pointColumn, ReadOnlySpan<int> pixelLabels, int classes, KnnOptions options)
     {
         options.Validate();
         new RangeImageGeometry(height, width, 1, 0).Validate();

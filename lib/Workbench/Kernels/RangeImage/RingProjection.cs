@@ -15,20 +15,48 @@ public static class RingProjection
         ReadOnlySpan<float> remission, ReadOnlySpan<int> ring, int rings, int width,
         ProjectionMask mask = ProjectionMask.IndexAtLeastZero)
     {
+        Check(x, y, z, remission, ring, rings, width);
+        var result = new RangeProjection(rings, width, x.Length, mask);
+        Fill(x, y, z, remission, ring, width, result);
+        return result;
+    }
+
+    /// <summary>
+    /// The same projection into one the caller keeps (reused without allocating once it has held a scan of this size
+    /// and at least n points); equal, bit for bit, to the allocating overload.
+    /// </summary>
+    /// <exception cref="ArgumentException">As the allocating overload.</exception>
+    public static void Project(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, ReadOnlySpan<float> remission,
+        ReadOnlySpan<int> ring, int rings, int width, RangeProjection destination, ProjectionMask mask = ProjectionMask.IndexAtLeastZero)
+    {
+        Check(x, y, z, remission, ring, rings, width);
+        destination.Reset(rings, width, x.Length, mask);
+        Fill(x, y, z, remission, ring, width, destination);
+    }
+
+    static void Check(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, ReadOnlySpan<float> remission,
+        ReadOnlySpan<int> ring, int rings, int width)
+    {
         new RangeImageGeometry(rings, width, 1, 0).Validate();
         SphericalProjection.CheckLengths(x.Length, y.Length, z.Length, remission.Length);
         if (ring.Length != x.Length)
             throw new ArgumentException($"ring has {ring.Length} entries for {x.Length} points: give one ring index per point.");
-        var result = new RangeProjection(rings, width, x.Length, mask);
-        for (int i = 0; i < x.Length; i++)
-        {
+        for (int i = 0; i < ring.Length; i++)
             if ((uint)ring[i] >= (uint)rings)
                 throw new ArgumentException($"Point {i} has ring index {ring[i]}, outside [0, {rings - 1}] for a {rings}-ring image.");
-            result.PointRange[i] = SphericalProjection.Range(x[i], y[i], z[i]);
-            result.PointRow[i] = ring[i];
-            result.PointColumn[i] = SphericalProjection.Column(x[i], y[i], width);
-            SphericalProjection.Write(result, i, ring[i] * width + result.PointColumn[i], x, y, z, remission);
+    }
+
+    static void Fill(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, ReadOnlySpan<float> remission,
+        ReadOnlySpan<int> ring, int width, RangeProjection result)
+    {
+        var (ranges, rows, columns) = result.PointArrays;
+        for (int i = 0; i < x.Length; i++)
+        {
+            float r = SphericalProjection.Range(x[i], y[i], z[i]);
+            ranges[i] = r;
+            rows[i] = ring[i];
+            columns[i] = SphericalProjection.Column(x[i], y[i], width);
+            SphericalProjection.Write(result, r, i, ring[i] * width + columns[i], x, y, z, remission);
         }
-        return result;
     }
 }

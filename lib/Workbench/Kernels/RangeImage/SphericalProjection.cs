@@ -34,26 +34,61 @@ public static class SphericalProjection
     {
         geometry.Validate();
         CheckLengths(x.Length, y.Length, z.Length, remission.Length);
+        var result = new RangeProjection(geometry.Height, geometry.Width, x.Length, mask);
+        Fill(x, y, z, remission, geometry, result);
+        return result;
+    }
+
+    /// <summary>
+    /// The fast path into a projection the caller keeps (<see cref="RangeProjection.RangeProjection()"/> or an earlier
+    /// scan's): the same result as the allocating overload, bit for bit, without allocating once
+    /// <paramref name="destination"/> has held a scan of this size and at least n points (scans of at least
+    /// <see cref="ParallelPoints"/> points copy their coordinates into pooled arrays for the parallel chunks).
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad geometry (one sentence) or inputs of different lengths.</exception>
+    public static void Project(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, ReadOnlySpan<float> remission,
+        RangeImageGeometry geometry, RangeProjection destination, ProjectionMask mask = ProjectionMask.IndexAtLeastZero)
+    {
+        geometry.Validate();
+        CheckLengths(x.Length, y.Length, z.Length, remission.Length);
+        destination.Reset(geometry.Height, geometry.Width, x.Length, mask);
+        Fill(x, y, z, remission, geometry, destination);
+    }
+
+    /// <summary>Fills an empty projection of the geometry's size for x.Length points.</summary>
+    static void Fill(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, ReadOnlySpan<float> remission,
+        RangeImageGeometry geometry, RangeProjection result)
+    {
         int n = x.Length;
-        var result = new RangeProjection(geometry.Height, geometry.Width, n, mask);
         var fov = Fov.Of(geometry);
-        var rows = result.PointRow;
-        var columns = result.PointColumn;
-        var ranges = result.PointRange;
-        if (n < ParallelPoints) Pixels(x, y, z, ranges, rows, columns, geometry, fov);
+        var (ranges, rows, columns) = result.PointArrays;
+        if (n < ParallelPoints) Pixels(x, y, z, ranges.AsSpan(0, n), rows.AsSpan(0, n), columns.AsSpan(0, n), geometry, fov);
         else
         {
-            float[] xs = x.ToArray(), ys = y.ToArray(), zs = z.ToArray();
-            Parallel.For(0, (n + ParallelChunk - 1) / ParallelChunk, chunk =>
+            // Lambdas cannot hold spans: the coordinates go through pooled arrays.
+            var pool = System.Buffers.ArrayPool<float>.Shared;
+            float[] xs = pool.Rent(n), ys = pool.Rent(n), zs = pool.Rent(n);
+            try
             {
-                int start = chunk * ParallelChunk, length = Math.Min(n, start + ParallelChunk) - start;
-                Pixels(xs.AsSpan(start, length), ys.AsSpan(start, length), zs.AsSpan(start, length), ranges.AsSpan(start, length),
-                    rows.AsSpan(start, length), columns.AsSpan(start, length), geometry, fov);
-            });
+                x.CopyTo(xs);
+                y.CopyTo(ys);
+                z.CopyTo(zs);
+                Parallel.For(0, (n + ParallelChunk - 1) / ParallelChunk, chunk =>
+                {
+                    int start = chunk * ParallelChunk, length = Math.Min(n, start + ParallelChunk) - start;
+                    Pixels(xs.AsSpan(start, length), ys.AsSpan(start, length), zs.AsSpan(start, length),
+                        ranges.AsSpan(start, length), rows.AsSpan(start, length), columns.AsSpan(start, length), geometry, fov);
+                });
+            }
+            finally
+            {
+                pool.Return(xs);
+                pool.Return(ys);
+                pool.Return(zs);
+            }
         }
         int width = geometry.Width;
-        for (int i = 0; i < n; i++) Write(result, i, rows[i] * width + columns[i], x, y, z, remission);
-        return result;
+        for (int i = 0; i < n; i++) Write(result, ranges[i], i, rows[i] * width + columns[i], x, y, z, remission);
     }
 
     /// <summary>Scans with at least this many points compute their angles in parallel chunks.</summary>
@@ -144,7 +179,7 @@ public static class SphericalProjection
         }
         // order = argsort(depth)[::-1]; ties: higher index first, so the lowest index is written last and wins.
         var order = Enumerable.Range(0, n).ToArray();
-        var depth = result.PointRange;
+        var depth = result.PointArrays.Range;
         Array.Sort(order, (a, b) => depth[a] != depth[b] ? depth[b].CompareTo(depth[a]) : b.CompareTo(a));
         foreach (int i in order)
         {
@@ -190,10 +225,9 @@ public static class SphericalProjection
     }
 
     /// <summary>Keeps point i in pixel p when the pixel is empty or the point is strictly nearer (so ties keep the lower index).</summary>
-    internal static void Write(RangeProjection result, int i, int p, ReadOnlySpan<float> x, ReadOnlySpan<float> y,
+    internal static void Write(RangeProjection result, float r, int i, int p, ReadOnlySpan<float> x, ReadOnlySpan<float> y,
         ReadOnlySpan<float> z, ReadOnlySpan<float> remission)
     {
-        float r = result.PointRange[i];
         if (result.Index[p] >= 0 && !(r < result.Range[p])) return;
         result.Range[p] = r;
         result.X[p] = x[i];

@@ -39,6 +39,19 @@ public static class RangeNetData
         : SphericalProjection.Project(scan.X, scan.Y, scan.Z, scan.Remission,
             new RangeImageGeometry(run.Beams, width ?? run.Width, run.FovUp, run.FovDown), run.Mask);
 
+    /// <summary>
+    /// <see cref="Project(RangeNetTrainRun, LidarScan, int?)"/> into a projection the caller keeps (reused for the next
+    /// scan without allocating; equal, bit for bit, to the allocating overload).
+    /// </summary>
+    public static void Project(RangeNetTrainRun run, LidarScan scan, RangeProjection destination, int? width = null)
+    {
+        if (run.Projection == ProjectionKind.Ring)
+            RingProjection.Project(scan.X, scan.Y, scan.Z, scan.Remission, scan.Ring, run.Beams, width ?? run.Width, destination, run.Mask);
+        else
+            SphericalProjection.Project(scan.X, scan.Y, scan.Z, scan.Remission,
+                new RangeImageGeometry(run.Beams, width ?? run.Width, run.FovUp, run.FovDown), destination, run.Mask);
+    }
+
     /// <summary>The five raw channels of a projection, [5, H·W], with its mask.</summary>
     public static (float[][] Channels, byte[] Mask) RawChannels(RangeProjection p) =>
         ([p.Range, p.X, p.Y, p.Z, p.Remission], p.Mask());

@@ -96,24 +96,30 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
 
     /// <summary>
     /// Time per scan of each step at the main width, all measured here in one interleaved loop (scan by scan:
-    /// projection with the normalised input, network, unprojection, KNN), so every stage sees the same machine load:
-    /// one warm-up pass over the test scans is not counted (JIT, libtorch's first-call allocations), then the median
-    /// of 3 passes. The network is the trained architecture at batch 1 (forward, argmax, copy of the labels), built here
-    /// with fresh weights: its cost does not depend on their values. The unprojection and KNN label the trained
-    /// network's own predictions (the KNN's cost depends on how mixed the labels are). Wall time and the process's CPU
-    /// time (all threads) are both kept: libtorch runs on <see cref="TorchSetup.Threads"/> thread(s) (or on
-    /// <see cref="TorchSetup.Device"/> when that is a GPU), the kernels on the calling thread below
-    /// <see cref="SphericalProjection.ParallelPoints"/> points per scan and on every core above.
+    /// projection with the normalised input, network, unprojection, KNN, then the allocating overloads and the plain
+    /// references), so every stage sees the same machine load: one warm-up pass over the test scans is not counted
+    /// (JIT, libtorch's first-call allocations, the pools filling), then the median of 3 passes. The pipeline stages use
+    /// the buffer-reusing overloads (one projection, one label array), as a scan-by-scan pipeline would. The network is
+    /// the trained architecture at batch 1 (forward, argmax, copy of the labels), built here with fresh weights: its cost
+    /// does not depend on their values. The unprojection and KNN label the trained network's own predictions (the KNN's
+    /// cost depends on how mixed the labels are). Three clocks per stage: wall time; the CPU time of the thread that runs
+    /// the stage (<see cref="ThreadCpuTime"/>: its own work only, without time spent descheduled or the process's other
+    /// threads — a notebook kernel's, the garbage collector's); and the process's CPU time over all threads. libtorch runs
+    /// on <see cref="TorchSetup.Threads"/> thread(s) (one: on the calling thread; or on <see cref="TorchSetup.Device"/>
+    /// when that is a GPU), the kernels on the calling thread below <see cref="SphericalProjection.ParallelPoints"/>
+    /// points per scan and on every core above.
     /// </summary>
-    static List<RuntimeRow> Runtime(RangeNetConfig config, Evaluation main, List<RunRecord<RangeNetTrainResult>> runs)
+    static RuntimeSplit Runtime(RangeNetConfig config, Evaluation main, List<RunRecord<RangeNetTrainResult>> runs)
     {
         var run = config.TrainRun(config.Width, config.Seed);
         var geometry = new RangeImageGeometry(run.Beams, run.Width, run.FovUp, run.FovDown);
         var predictions = runs[0].Result.TestPredictions.Select(Evaluation.Ints).ToList();
         var knn = config.Knn;
         var (mean, std) = RangeNetData.Statistics(main.Projections);
-        int pixels = run.Beams * run.Width;
+        int pixels = run.Beams * run.Width, maxPoints = main.Scans.Max(s => s.Count);
         var input = new float[RangeNetData.Channels * pixels];
+        var projection = new RangeProjection();
+        var pointLabels = new int[maxPoints];
         TorchSetup.Initialize();
         using var model = TorchRandom.Build(config.Seed, "init",
             () => new RangeSegNet(RangeNetData.Channels, RangeNetData.Classes, run.Channels));
@@ -122,7 +128,11 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
         model.eval();
         var stages = new (string Name, Action<int> Work)[]
         {
-            ("projection", i => RangeNetData.Normalise(RangeNetData.Project(run, main.Scans[i]), mean, std, input)),
+            ("projection", i =>
+            {
+                RangeNetData.Project(run, main.Scans[i], projection);
+                RangeNetData.Normalise(projection, mean, std, input);
+            }),
             ($"network (forward, batch 1, {(TorchSetup.OnGpu ? device.ToString()
                 : $"{TorchSetup.Threads} libtorch thread{(TorchSetup.Threads == 1 ? "" : "s")}")})", i =>
             {
@@ -131,13 +141,17 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
                 var logits = model.forward(torch.tensor(input, [1, RangeNetData.Channels, run.Beams, run.Width]).to(device));
                 _ = logits.argmax(1).to_type(torch.ScalarType.Byte).cpu().data<byte>().ToArray();
             }),
-            ("unprojection", i => Unprojection.Labels(predictions[i], main.Projections[i])),
-            ("KNN", i => KnnCleanup.Apply(main.Projections[i], predictions[i], RangeNetData.Classes, knn)),
+            ("unprojection", i => Unprojection.Labels(predictions[i], main.Projections[i], pointLabels.AsSpan(0, main.Scans[i].Count))),
+            ("KNN", i => KnnCleanup.Apply(main.Projections[i], predictions[i], RangeNetData.Classes, knn,
+                pointLabels.AsSpan(0, main.Scans[i].Count))),
+            ("projection, allocating overload", i => RangeNetData.Normalise(RangeNetData.Project(run, main.Scans[i]), mean, std, input)),
+            ("KNN, allocating overload", i => KnnCleanup.Apply(main.Projections[i], predictions[i], RangeNetData.Classes, knn)),
             ("projection, plain reference", i => SphericalProjection.ProjectReference(main.Scans[i].X, main.Scans[i].Y,
                 main.Scans[i].Z, main.Scans[i].Remission, geometry)),
             ("KNN, plain reference (unfold)", i => KnnCleanup.Reference(main.Projections[i], predictions[i], RangeNetData.Classes, knn)),
         };
         var wall = stages.Select(_ => new List<double>()).ToArray();
+        var thread = stages.Select(_ => new List<double>()).ToArray();
         var cpu = stages.Select(_ => new List<double>()).ToArray();
         using var process = Process.GetCurrentProcess();
         for (int pass = 0; pass < 4; pass++)
@@ -146,12 +160,15 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
                 {
                     process.Refresh();
                     var cpuStart = process.TotalProcessorTime;
+                    double threadStart = ThreadCpuTime.Milliseconds();
                     var clock = Stopwatch.StartNew();
                     stages[s].Work(i);
                     double ms = clock.Elapsed.TotalMilliseconds;
+                    double threadMs = ThreadCpuTime.Milliseconds() - threadStart;
                     process.Refresh();
                     if (pass == 0) continue; // warm-up
                     wall[s].Add(ms);
+                    thread[s].Add(threadMs);
                     cpu[s].Add((process.TotalProcessorTime - cpuStart).TotalMilliseconds);
                 }
         static double Median(List<double> values)
@@ -159,11 +176,15 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
             values.Sort();
             return values[values.Count / 2];
         }
-        return
+        // Every stage of the pipeline runs on the calling thread when the kernels stay serial and libtorch computes on
+        // the calling thread (one CPU thread): then the thread clock holds each stage's whole work.
+        bool oneThread = maxPoints < Math.Min(SphericalProjection.ParallelPoints, KnnCleanup.ParallelPoints)
+            && !TorchSetup.OnGpu && TorchSetup.Threads == 1 && ThreadCpuTime.Available;
+        return new RuntimeSplit(
         [
             .. GpuRow(main, predictions, knn),
-            .. stages.Select((stage, s) => new RuntimeRow(stage.Name, Median(wall[s]), Median(cpu[s]))),
-        ];
+            .. stages.Select((stage, s) => new RuntimeRow(stage.Name, Median(wall[s]), Median(thread[s]), Median(cpu[s]))),
+        ], oneThread, maxPoints);
     }
 
     /// <summary>The KNN kernel's time on a CUDA GPU when there is one (median over the test scans); none otherwise.</summary>
@@ -177,7 +198,7 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
             var times = Enumerable.Range(0, main.Scans.Count)
                 .Select(i => gpu.Apply(main.Projections[i], predictions[i], RangeNetData.Classes, knn).Kernel.TotalMilliseconds)
                 .Order().ToList();
-            return [new($"KNN, CUDA kernel ({gpu.DeviceName})", times[times.Count / 2], double.NaN)];
+            return [new($"KNN, CUDA kernel ({gpu.DeviceName})", times[times.Count / 2], double.NaN, double.NaN)];
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException or ILGPU.Runtime.AcceleratorException)
         {
@@ -189,8 +210,21 @@ public sealed class RangeNetExperiment : Experiment<RangeNetConfig>
 /// <summary>Time per scan of one pipeline stage.</summary>
 /// <param name="Stage">The stage.</param>
 /// <param name="Ms">Median wall time, milliseconds.</param>
+/// <param name="ThreadCpuMs">
+/// Median CPU time of the thread that ran the stage (<see cref="ThreadCpuTime"/>), milliseconds; NaN for a GPU kernel
+/// or where the clock is unavailable.
+/// </param>
 /// <param name="CpuMs">Median CPU time of the process over the stage (all threads), milliseconds; NaN for a GPU kernel.</param>
-public sealed record RuntimeRow(string Stage, double Ms, double CpuMs);
+public sealed record RuntimeRow(string Stage, double Ms, double ThreadCpuMs, double CpuMs);
+
+/// <summary>The runtime split: one row per stage, and whether the whole pipeline ran on the calling thread.</summary>
+/// <param name="Rows">The stages.</param>
+/// <param name="OneThread">
+/// True when every pipeline stage ran on the calling thread (kernels below their parallel thresholds, libtorch on one CPU
+/// thread, the thread clock available): then the thread clock holds each stage's whole work.
+/// </param>
+/// <param name="MaxPoints">Points of the largest test scan.</param>
+public sealed record RuntimeSplit(List<RuntimeRow> Rows, bool OneThread, int MaxPoints);
 
 /// <summary>Scores of one trained network at one width.</summary>
 /// <param name="Width">Range image width.</param>

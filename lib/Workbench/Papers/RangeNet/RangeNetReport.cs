@@ -17,7 +17,7 @@ public static class RangeNetReport
     public static ExperimentReport Build(RangeNetExperiment experiment, RangeNetConfig config, int[] widths, int[] seeds,
         Dictionary<(int Width, int Seed), RunRecord<RangeNetTrainResult>> runs, List<WidthSeedResult> results,
         Dictionary<int, (PointScores Before, PointScores After)> ceilings, Evaluation main,
-        List<(string Parameter, double Value, double MeanIoU, double Gain, double GainStd)> sweeps, List<RuntimeRow> runtime,
+        List<(string Parameter, double Value, double MeanIoU, double Gain, double GainStd)> sweeps, RuntimeSplit split,
         List<RowFill> rows, TimeSpan elapsed)
     {
         string slug = experiment.Name;
@@ -81,14 +81,16 @@ public static class RangeNetReport
             new DoubleDataFrameColumn("knn_gain_points", sweeps.Select(s => 100 * s.Gain)),
             new DoubleDataFrameColumn("gain_std", sweeps.Select(s => 100 * s.GainStd)));
 
-        double network = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).Ms;
-        double networkCpu = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).CpuMs;
+        var runtime = split.Rows;
+        var networkRow = NetworkRow(runtime);
         var runtimeTable = new DataFrame(
             new StringDataFrameColumn("stage", runtime.Select(r => r.Stage)),
-            new DoubleDataFrameColumn("ms_per_scan", runtime.Select(r => r.Ms)),
-            new DoubleDataFrameColumn("percent_of_network", runtime.Select(r => 100 * r.Ms / network)),
-            new DoubleDataFrameColumn("cpu_ms_per_scan", runtime.Select(r => r.CpuMs)),
-            new DoubleDataFrameColumn("cpu_percent_of_network", runtime.Select(r => 100 * r.CpuMs / networkCpu)));
+            new DoubleDataFrameColumn("wall_ms_per_scan", runtime.Select(r => r.Ms)),
+            new DoubleDataFrameColumn("wall_percent_of_network", runtime.Select(r => 100 * r.Ms / networkRow.Ms)),
+            new DoubleDataFrameColumn("thread_cpu_ms_per_scan", runtime.Select(r => r.ThreadCpuMs)),
+            new DoubleDataFrameColumn("thread_cpu_percent_of_network", runtime.Select(r => 100 * r.ThreadCpuMs / networkRow.ThreadCpuMs)),
+            new DoubleDataFrameColumn("process_cpu_ms_per_scan", runtime.Select(r => r.CpuMs)),
+            new DoubleDataFrameColumn("process_cpu_percent_of_network", runtime.Select(r => 100 * r.CpuMs / networkRow.CpuMs)));
 
         var rowsTable = new DataFrame(
             new StringDataFrameColumn("projection", rows.Select(r => r.Projection)),
@@ -106,8 +108,15 @@ public static class RangeNetReport
             TopDown(slug, config, main, runs[(config.Width, seeds[0])].Result),
             WidthFigure(slug, config, widths, results, ceilings, knnText),
             SweepFigure(slug, sweeps, seeds.Length),
-            Plots.GroupedBars(slug, "runtime", $"Time per scan at {config.Beams} × {config.Width} (CPU, this machine)", "stage",
-                "milliseconds per scan", [.. runtime.Select(r => r.Stage)], [new BarGroup("ours", [.. runtime.Select(r => r.Ms)])]),
+            Plots.GroupedBars(slug, "runtime",
+                $"Time per scan at {config.Beams} × {config.Width}: wall and CPU time of the stage's thread (1 seed, this machine)",
+                "stage", "milliseconds per scan (log scale)", [.. runtime.Select(r => r.Stage)],
+                [
+                    new BarGroup("wall time", [.. runtime.Select(r => r.Ms)]),
+                    // A GPU kernel has no CPU time: no bar (0 on the log axis is off the chart).
+                    new BarGroup("CPU time of the stage's thread",
+                        [.. runtime.Select(r => double.IsNaN(r.ThreadCpuMs) ? 0 : r.ThreadCpuMs)]),
+                ], Scale.Log),
             Plots.GroupedBars(slug, "ceiling-gap", $"Point mIoU by subset at width {config.Width}: network, + KNN ({knnText}), ceiling",
                 "points", "point mIoU (%)", [.. gapRows.Select(g => g.Name)],
                 [
@@ -127,11 +136,12 @@ public static class RangeNetReport
             ["label-images"] = $"network of seed {seeds[0]} (1 seed)",
             ["top-down"] = $"network of seed {seeds[0]} (1 seed)",
             ["miou-vs-width"] = $"{seeds.Length} seeds per width, mean ± std",
-            ["runtime"] = "1 seed; medians of 3 passes over the test scans after a warm-up pass, all stages in one loop",
+            ["runtime"] = "1 seed; medians of 3 passes over the test scans after a warm-up pass, all stages in one loop; "
+                + "thread CPU time is CLOCK_THREAD_CPUTIME_ID of the thread that ran the stage",
             ["ceiling-gap"] = $"{seeds.Length} seeds, mean",
             ["spherical-vs-ring"] = $"deterministic (simulated scene seed {config.SceneSeed})",
         });
-        var paperVsOurs = PaperVsOurs.Table(PaperRows(config, widths, results, ceilings, runtime, knnText, seeds.Length));
+        var paperVsOurs = PaperVsOurs.Table(PaperRows(config, widths, results, ceilings, split, knnText, seeds.Length));
         return new ExperimentReport(slug, config,
         [
             ("runs", runsTable), ("width-sweep", widthTable), ("per-class-iou", classTable), ("ceiling-gap", gapTable),
@@ -140,7 +150,7 @@ public static class RangeNetReport
     }
 
     static List<PaperVsOurs.Row> PaperRows(RangeNetConfig config, int[] widths, List<WidthSeedResult> results,
-        Dictionary<int, (PointScores Before, PointScores After)> ceilings, List<RuntimeRow> runtime, string knnText,
+        Dictionary<int, (PointScores Before, PointScores After)> ceilings, RuntimeSplit split, string knnText,
         int seeds)
     {
         string scale = $"{config.Beams} × {config.Width}, simulated streets, {config.TrainScans} training scans, {config.Steps} steps";
@@ -160,10 +170,6 @@ public static class RangeNetReport
             SeriesStats.MeanStd(results.Where(r => r.Width == w).Select(r => r.After.MeanIoU - r.Before.MeanIoU)).Std);
         string gainsText = string.Join(", ", gainByWidth.Select(g => F($"{g.Width}: {100 * g.Gain:+0.0;-0.0} pts")));
         var ceiling = ceilings[config.Width];
-        double network = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).Ms;
-        double networkCpu = runtime.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal)).CpuMs;
-        var postRows = runtime.Where(r => r.Stage is "projection" or "unprojection" or "KNN").ToList();
-        double post = postRows.Sum(r => r.Ms), postCpu = postRows.Sum(r => r.CpuMs);
         return
         [
             new("KNN post-processing raises point mIoU on SemanticKITTI (RangeNet53, 64 × 2048)",
@@ -183,15 +189,54 @@ public static class RangeNetReport
                 F($"ceiling {100 * ceiling.Before.MeanIoU:0.0} % → {100 * ceiling.After.MeanIoU:0.0} % with KNN; ")
                     + F($"network {100 * before:0.0} %"),
                 ceiling.After.MeanIoU > ceiling.Before.MeanIoU ? "KNN also lifts the ceiling" : "KNN does not lift the ceiling here"),
-            new("Projection, back-projection and KNN are cheap next to the network",
-                "the GPU post-processing keeps the whole pipeline faster than the sensor's frame rate (reported, not re-checked)",
-                F($"projection + unprojection + KNN {post:0.00} ms vs network {network:0.0} ms per scan ({100 * post / network:0.0} %); ")
-                    + F($"CPU time {postCpu:0.00} vs {networkCpu:0.0} ms ({100 * postCpu / networkCpu:0.0} %); ")
-                    + F($"{config.Beams} × {config.Width}, {Environment.ProcessorCount} cores, libtorch {TorchSetup.Threads} thread(s)"),
-                post < 0.1 * network && postCpu < 0.1 * networkCpu ? "holds (under 10 % of the network, wall and CPU time)"
-                    : post < 0.1 * network ? "partly: under 10 % in wall time, not in CPU time"
-                    : "partly: above the 10 % goal on this CPU"),
+            RuntimeGoal(config, split),
         ];
+    }
+
+    static RuntimeRow NetworkRow(List<RuntimeRow> rows) => rows.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The issue's goal: projection + unprojection + KNN under 10 % of the network's time per scan at the reading-group
+    /// size. Checked on the CPU time of the thread that runs each stage when the whole pipeline runs on that one thread
+    /// (then that clock holds each stage's own work, and neither the process's other threads — a notebook kernel's, the
+    /// garbage collector's — nor time the thread spent descheduled by other work on the machine); otherwise on wall time,
+    /// since part of the work then runs on other threads or on a GPU. Wall and whole-process CPU time are given beside it.
+    /// </summary>
+    static PaperVsOurs.Row RuntimeGoal(RangeNetConfig config, RuntimeSplit split)
+    {
+        var network = NetworkRow(split.Rows);
+        var post = split.Rows.Where(r => r.Stage is "projection" or "unprojection" or "KNN").ToList();
+        double wall = post.Sum(r => r.Ms), thread = post.Sum(r => r.ThreadCpuMs), process = post.Sum(r => r.CpuMs);
+        var readingGroup = new RangeNetConfig();
+        bool atSize = config.Beams == readingGroup.Beams && config.Width == readingGroup.Width;
+        bool onThread = split.OneThread;
+        double share = onThread ? thread / network.ThreadCpuMs : wall / network.Ms;
+        string clock = onThread
+            ? F($"clock: CPU time of the thread that runs each stage, because every stage runs on that one thread here ")
+                + F($"(≤ {split.MaxPoints:N0} points per scan, below the kernels' ")
+                + F($"{KnnCleanup.ParallelPoints:N0}-point parallel threshold; ")
+                + F($"libtorch on 1 thread), so it counts each stage's own work and neither the process's other threads ")
+                + F($"(notebook kernel, garbage collector) nor time spent waiting for a core")
+            : F($"clock: wall time, because ")
+                + (TorchSetup.OnGpu ? "the network runs on a GPU"
+                    : TorchSetup.Threads > 1 ? F($"libtorch runs on {TorchSetup.Threads} threads")
+                    : !ThreadCpuTime.Available ? "this OS has no per-thread CPU clock here"
+                    : F($"the kernels run in parallel chunks at {split.MaxPoints:N0} points"))
+                + " and one thread's clock would miss that work";
+        string ours = F($"projection + unprojection + KNN vs network per scan: thread CPU {thread:0.00} vs {network.ThreadCpuMs:0.0} ms ")
+            + F($"({100 * thread / network.ThreadCpuMs:0.0} %), ")
+            + F($"wall {wall:0.00} vs {network.Ms:0.0} ms ({100 * wall / network.Ms:0.0} %), ")
+            + F($"process CPU over all threads {process:0.00} vs {network.CpuMs:0.0} ms ({100 * process / network.CpuMs:0.0} %); ")
+            + F($"{config.Beams} × {config.Width}, {Environment.ProcessorCount} cores; {clock}");
+        string verdict = !atSize
+            ? F($"not checked at this size: the goal is stated at the reading-group size ({readingGroup.Beams} × {readingGroup.Width}); ")
+                + F($"here {100 * share:0.0} % ({(onThread ? "thread CPU" : "wall")})")
+            : share < 0.1 ? F($"holds: {100 * share:0.0} % of the network, under 10 % ({(onThread ? "thread CPU time" : "wall time")})")
+            : F($"does not hold on this machine: {100 * share:0.0} % of the network ({(onThread ? "thread CPU time" : "wall time")})");
+        return new("Projection + unprojection + KNN take under 10 % of the network's time (goal of this reproduction)",
+            "cheap next to the network: the GPU post-processing keeps the pipeline faster than the sensor's frame rate "
+                + "(reported, not re-checked)",
+            ours, verdict);
     }
 
     /// <summary>Test scan 0 in 3D (plotly scatter3d), coloured by true class: every other point within 40 m.</summary>

@@ -236,8 +236,8 @@ public class RingProjectionTests
     public void Rows_are_ring_indices_and_columns_are_spherical()
     {
         var p = RingProjection.Project([10f, 10f], [0f, 0f], [0f, -3f], [0f, 0f], [5, 6], 8, 64);
-        Assert.Equal([5, 6], p.PointRow);
-        Assert.Equal([32, 32], p.PointColumn);
+        Assert.Equal([5, 6], p.PointRow.ToArray());
+        Assert.Equal([32, 32], p.PointColumn.ToArray());
         Assert.Throws<ArgumentException>(() => RingProjection.Project([1f], [0f], [0f], [0f], [8], 8, 64));
     }
 
