@@ -109,14 +109,14 @@ public static class RangeNetReport
             WidthFigure(slug, config, widths, results, ceilings, knnText),
             SweepFigure(slug, sweeps, seeds.Length),
             Plots.GroupedBars(slug, "runtime",
-                $"Time per scan at {config.Beams} × {config.Width}: wall and CPU time of the stage's thread (1 seed, this machine)",
-                "stage", "milliseconds per scan (log scale)", [.. runtime.Select(r => r.Stage)],
+                $"Time per scan at {config.Beams} × {config.Width} on this machine: wall and the stage thread's CPU time",
+                "stage (the table names each in full)", "milliseconds per scan (log scale)", [.. runtime.Select(r => ShortStage(r.Stage))],
                 [
                     new BarGroup("wall time", [.. runtime.Select(r => r.Ms)]),
                     // A GPU kernel has no CPU time: no bar (0 on the log axis is off the chart).
                     new BarGroup("CPU time of the stage's thread",
                         [.. runtime.Select(r => double.IsNaN(r.ThreadCpuMs) ? 0 : r.ThreadCpuMs)]),
-                ], Scale.Log),
+                ], Scale.Log).WithSize(1000, 560),
             Plots.GroupedBars(slug, "ceiling-gap", $"Point mIoU by subset at width {config.Width}: network, + KNN ({knnText}), ceiling",
                 "points", "point mIoU (%)", [.. gapRows.Select(g => g.Name)],
                 [
@@ -136,8 +136,7 @@ public static class RangeNetReport
             ["label-images"] = $"network of seed {seeds[0]} (1 seed)",
             ["top-down"] = $"network of seed {seeds[0]} (1 seed)",
             ["miou-vs-width"] = $"{seeds.Length} seeds per width, mean ± std",
-            ["runtime"] = "1 seed; medians of 3 passes over the test scans after a warm-up pass, all stages in one loop; "
-                + "thread CPU time is CLOCK_THREAD_CPUTIME_ID of the thread that ran the stage",
+            ["runtime"] = "1 seed; medians of 3 passes after a warm-up pass, all stages in one loop; thread CPU: CLOCK_THREAD_CPUTIME_ID",
             ["ceiling-gap"] = $"{seeds.Length} seeds, mean",
             ["spherical-vs-ring"] = $"deterministic (simulated scene seed {config.SceneSeed})",
         });
@@ -192,6 +191,18 @@ public static class RangeNetReport
             RuntimeGoal(config, split),
         ];
     }
+
+    /// <summary>A stage's name short enough for an axis label.</summary>
+    static string ShortStage(string stage) => stage switch
+    {
+        _ when stage.StartsWith("network", StringComparison.Ordinal) => "network",
+        _ when stage.StartsWith("KNN, CUDA", StringComparison.Ordinal) => "KNN, CUDA",
+        "projection, allocating overload" => "projection, allocating",
+        "KNN, allocating overload" => "KNN, allocating",
+        "projection, plain reference" => "projection, reference",
+        "KNN, plain reference (unfold)" => "KNN, reference",
+        _ => stage,
+    };
 
     static RuntimeRow NetworkRow(List<RuntimeRow> rows) => rows.First(r => r.Stage.StartsWith("network", StringComparison.Ordinal));
 
