@@ -219,20 +219,7 @@ public static class KnnCleanup
                 // More candidates than K: the K nearest are all candidates. Insertion into the sorted K best;
                 // an equal distance never displaces an earlier position (ties go to the lower position).
                 int kept = 0;
-                for (int t = 0; t < candidates; t++)
-                {
-                    float d = distance[t];
-                    if (kept == k && !(d < bestDistance[k - 1])) continue;
-                    int at = kept == k ? k - 1 : kept++;
-                    while (at > 0 && d < bestDistance[at - 1])
-                    {
-                        bestDistance[at] = bestDistance[at - 1];
-                        bestLabel[at] = bestLabel[at - 1];
-                        at--;
-                    }
-                    bestDistance[at] = d;
-                    bestLabel[at] = candidateLabel[t];
-                }
+                for (int t = 0; t < candidates; t++) Insert(bestDistance, bestLabel, ref kept, distance[t], candidateLabel[t]);
                 for (int t = 0; t < k; t++) votes[bestLabel[t]]++;
             }
             results[i] = Vote(votes, classes);
@@ -337,17 +324,7 @@ public static class KnnCleanup
                 for (ulong m = candidates; m != 0; m &= m - 1)
                 {
                     int bit = System.Numerics.BitOperations.TrailingZeroCount(m);
-                    float d = distance[bit];
-                    if (kept == k && !(d < bestDistance[k - 1])) continue;
-                    int at = kept == k ? k - 1 : kept++;
-                    while (at > 0 && d < bestDistance[at - 1])
-                    {
-                        bestDistance[at] = bestDistance[at - 1];
-                        bestLabel[at] = bestLabel[at - 1];
-                        at--;
-                    }
-                    bestDistance[at] = d;
-                    bestLabel[at] = labels[origin + (bit >> 3) * stride + (bit & 7)];
+                    Insert(bestDistance, bestLabel, ref kept, distance[bit], labels[origin + (bit >> 3) * stride + (bit & 7)]);
                 }
                 for (int t = 0; t < k; t++) votes[bestLabel[t]]++;
             }
@@ -526,6 +503,25 @@ public static class KnnCleanup
             result[i] = Vote(votes, classes);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Inserts a candidate into the K best so far (sorted by distance, <paramref name="kept"/> of K filled, K the spans'
+    /// length); an equal distance never displaces an earlier candidate, so ties go to the lower window position.
+    /// </summary>
+    static void Insert(Span<float> bestDistance, Span<int> bestLabel, ref int kept, float d, int label)
+    {
+        int k = bestDistance.Length;
+        if (kept == k && !(d < bestDistance[k - 1])) return;
+        int at = kept == k ? k - 1 : kept++;
+        while (at > 0 && d < bestDistance[at - 1])
+        {
+            bestDistance[at] = bestDistance[at - 1];
+            bestLabel[at] = bestLabel[at - 1];
+            at--;
+        }
+        bestDistance[at] = d;
+        bestLabel[at] = label;
     }
 
     /// <summary>argmax over votes[1 .. C − 1] (first maximum) + 1: unlabeled and "too far" never win.</summary>
