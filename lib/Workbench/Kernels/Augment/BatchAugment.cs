@@ -58,7 +58,15 @@ public static class BatchAugment
     {
         public readonly byte[] A = new byte[size + 32], B = new byte[size + 32];
         public readonly int[] Index = new int[size + 4];
-        public readonly double[] ColumnX = new double[width + 4], ColumnY = new double[width + 4];
+        public readonly double[] ColumnX = NaNs(Math.Max(width, 32) + 4), ColumnY = new double[width + 4];
+
+        // Columns past the width stay NaN: their floors convert to int.MinValue, outside the image.
+        static double[] NaNs(int length)
+        {
+            var values = new double[length];
+            Array.Fill(values, double.NaN);
+            return values;
+        }
         public readonly int[] Histogram = new int[256], Smooth = new int[size + 4], Pixels = new int[size + 4];
         public readonly byte[] Lut = new byte[256], Row = new byte[width + 1], Padded = new byte[32], Control = new byte[32];
         public readonly int[] ColumnIndex = new int[width + 4];
@@ -597,6 +605,27 @@ public static class BatchAugment
         }
     }
 
+    /// <summary>
+    /// The byte permutation of <see cref="PermuteRow"/> for one warped row: control[x] = ⌊columnX[x] + rowX⌋ where inside
+    /// [0, width), else 0x80 (a zero); <paramref name="columnX"/> holds 32 entries, NaN past the width.
+    /// </summary>
+    static void FloorControl(double[] columnX, double rowX, int width, byte[] control)
+    {
+        var rx = Vector256.Create(rowX);
+        var w = Vector256.Create(width);
+        var zero = Vector256.Create(0x80);
+        for (int x = 0; x < 32; x += 8)
+        {
+            var ix = Vector256.Create(
+                Avx.ConvertToVector128Int32WithTruncation(Vector256.Floor(Vector256.Create(columnX.AsSpan(x)) + rx)),
+                Avx.ConvertToVector128Int32WithTruncation(Vector256.Floor(Vector256.Create(columnX.AsSpan(x + 4)) + rx)));
+            var inside = Vector256.GreaterThanOrEqual(ix, Vector256<int>.Zero) & Vector256.LessThan(ix, w);
+            var selected = Vector256.ConditionalSelect(inside, ix, zero);
+            var shorts = Vector128.Narrow(selected.GetLower(), selected.GetUpper());
+            Vector128.Narrow(shorts, shorts).AsByte().GetLower().CopyTo(control.AsSpan(x, 8));
+        }
+    }
+
     /// <summary>16 bytes from <paramref name="start"/>, zero-extended to 16-bit lanes.</summary>
     static Vector256<ushort> Widen(ReadOnlySpan<byte> image, int start) =>
         Avx2.ConvertToVector256Int16(Vector128.Create(image.Slice(start, 16))).AsUInt16();
@@ -640,13 +669,14 @@ public static class BatchAugment
                     target.Clear();
                     continue;
                 }
+                bool permute = Avx2.IsSupported && width <= 32;
                 if (!ready || b != 0)
                 {
-                    FloorColumns(columnX, rowX, width, columns);
-                    for (int x = 0; x < 32; x++) scratch.Control[x] = x < width && columns[x] < width ? (byte)columns[x] : (byte)0x80;
+                    if (permute) FloorControl(columnX, rowX, width, scratch.Control);
+                    else FloorColumns(columnX, rowX, width, columns);
                 }
                 ready = true;
-                if (Avx2.IsSupported && width <= 32)
+                if (permute)
                 {
                     // Stores 32 bytes: the spill-over into the next row is overwritten by it (or lands in the padding).
                     PermuteRow(image, iy * width, width, Vector256.Create(scratch.Control), scratch.Padded).CopyTo(buffer.AsSpan(y * width));
