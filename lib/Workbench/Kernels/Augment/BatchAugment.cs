@@ -8,11 +8,13 @@ namespace Workbench.Kernels.Augment;
 /// <summary>
 /// The batched augmentation kernel: applies one <see cref="AugmentPlan"/> per image to a batch of grey-scale byte
 /// images gathered by index from a dataset, with no allocation per image (per-thread scratch buffers); large batches
-/// are split over the cores (<see cref="ParallelPixels"/>). Flip and shift are one contiguous copy per row plus the
-/// reflected ends; posterize and solarize are byte-vector operations; the other point operations (autocontrast, equalize,
-/// contrast, brightness) are a 256-entry lookup table built from the image's min/max, sum or histogram (the blends four
-/// levels at a time in doubles); Sharpness sums its window in 16-bit lanes and blends four pixels at a time; translations
-/// and ShearX read one source row per output row through a column table, rotations and ShearY compute four floored
+/// are split over the cores (<see cref="ParallelPixels"/>). For images at most 32 pixels wide (AVX2), flip and shift are
+/// one byte permutation per row (the flip and the reflected columns folded into its control), and so are translations
+/// and ShearX, whose source row is constant along an output row (out-of-image columns shuffle in zeros); wider images
+/// take one contiguous copy per row. Posterize and solarize are byte-vector operations; the other point operations
+/// (autocontrast, equalize, contrast, brightness) are a 256-entry lookup table built from the image's min/max, sum or
+/// histogram (skipped where it is the identity; the blends and equalize's quotients eight levels at a time); Sharpness
+/// is one pass per 16 pixels (window sum in 16-bit lanes, blend in doubles); rotations and ShearY compute four floored
 /// source indices at a time (AVX), then gather. The result equals
 /// <see cref="AugmentReference.Apply(byte[], int, int, AugmentPlan)"/> byte for byte (the same expressions, evaluated in
 /// the same order).
@@ -175,7 +177,8 @@ public static class BatchAugment
             }
             var permutation = Vector256.Create(control);
             for (int y = 0; y < height; y++)
-                PermuteRow(image, Reflect(y - plan.ShiftY, height) * width, width, permutation, scratch.Padded).CopyTo(target.AsSpan(y * width));
+                PermuteRow(image, Reflect(y - plan.ShiftY, height) * width, width, permutation, scratch.Padded)
+                    .CopyTo(target.AsSpan(y * width));
             return;
         }
         Gather(image, target.AsSpan(0, height * width), height, width, plan, scratch.Row);
@@ -679,7 +682,8 @@ public static class BatchAugment
                 if (permute)
                 {
                     // Stores 32 bytes: the spill-over into the next row is overwritten by it (or lands in the padding).
-                    PermuteRow(image, iy * width, width, Vector256.Create(scratch.Control), scratch.Padded).CopyTo(buffer.AsSpan(y * width));
+                    PermuteRow(image, iy * width, width, Vector256.Create(scratch.Control), scratch.Padded)
+                        .CopyTo(buffer.AsSpan(y * width));
                     continue;
                 }
                 image.AsSpan(iy * width, width).CopyTo(row);
