@@ -12,7 +12,9 @@ namespace Workbench.Benchmarks;
 /// FixMatch's augmentation at the reading-group batch (μB = 96 unlabelled Fashion-MNIST images, 28 × 28 bytes): the
 /// batched kernel against the plain per-image reference (a fresh array per operation), for weak and strong views, and
 /// one whole FixMatch training step at the same shape (B = 32 labelled + 96 weak + 96 strong through the small CNN,
-/// width 8, one libtorch thread) for scale. The PyTorch peer of the step is benchmarks/peers/fixmatch_step_torch.py.
+/// width 8, one libtorch thread) for scale. The PyTorch peer of the step is benchmarks/peers/fixmatch_step_torch.py; the
+/// per-image PIL peer of the augmentation (the pipeline of the FixMatch code and its PyTorch ports) is
+/// benchmarks/peers/fixmatch_augment_pil.py.
 /// </summary>
 [MemoryDiagnoser]
 public class FixMatchAugment

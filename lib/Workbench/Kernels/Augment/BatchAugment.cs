@@ -8,11 +8,13 @@ namespace Workbench.Kernels.Augment;
 /// <summary>
 /// The batched augmentation kernel: applies one <see cref="AugmentPlan"/> per image to a batch of grey-scale byte
 /// images gathered by index from a dataset, with no allocation per image (per-thread scratch buffers); large batches
-/// are split over the cores (<see cref="ParallelPixels"/>). Flip and shift are one contiguous copy per row plus the
-/// reflected ends; posterize and solarize are byte-vector operations; the other point operations (autocontrast, equalize,
-/// contrast, brightness) are a 256-entry lookup table built from the image's min/max, sum or histogram (the blends four
-/// levels at a time in doubles); Sharpness sums its window in 16-bit lanes and blends four pixels at a time; translations
-/// and ShearX read one source row per output row through a column table, rotations and ShearY compute four floored
+/// are split over the cores (<see cref="ParallelPixels"/>). For images at most 32 pixels wide (AVX2), flip and shift are
+/// one byte permutation per row (the flip and the reflected columns folded into its control), and so are translations
+/// and ShearX, whose source row is constant along an output row (out-of-image columns shuffle in zeros); wider images
+/// take one contiguous copy per row. Posterize and solarize are byte-vector operations; the other point operations
+/// (autocontrast, equalize, contrast, brightness) are a 256-entry lookup table built from the image's min/max, sum or
+/// histogram (skipped where it is the identity; the blends and equalize's quotients eight levels at a time); Sharpness
+/// is one pass per 16 pixels (window sum in 16-bit lanes, blend in doubles); rotations and ShearY compute four floored
 /// source indices at a time (AVX), then gather. The result equals
 /// <see cref="AugmentReference.Apply(byte[], int, int, AugmentPlan)"/> byte for byte (the same expressions, evaluated in
 /// the same order).
@@ -56,11 +58,19 @@ public static class BatchAugment
     /// </summary>
     sealed class Scratch(int size, int width)
     {
-        public readonly byte[] A = new byte[size + 1], B = new byte[size + 1];
+        public readonly byte[] A = new byte[size + 32], B = new byte[size + 32];
         public readonly int[] Index = new int[size + 4];
-        public readonly double[] ColumnX = new double[width + 4], ColumnY = new double[width + 4];
+        public readonly double[] ColumnX = NaNs(Math.Max(width, 32) + 4), ColumnY = new double[width + 4];
+
+        // Columns past the width stay NaN: their floors convert to int.MinValue, outside the image.
+        static double[] NaNs(int length)
+        {
+            var values = new double[length];
+            Array.Fill(values, double.NaN);
+            return values;
+        }
         public readonly int[] Histogram = new int[256], Smooth = new int[size + 4], Pixels = new int[size + 4];
-        public readonly byte[] Lut = new byte[256], Row = new byte[width + 1];
+        public readonly byte[] Lut = new byte[256], Row = new byte[width + 1], Padded = new byte[32], Control = new byte[32];
         public readonly int[] ColumnIndex = new int[width + 4];
         public readonly int Size = size, Width = width;
     }
@@ -112,7 +122,7 @@ public static class BatchAugment
         int size = height * width;
         var a = scratch.A;
         var b = scratch.B;
-        Gather(image, a.AsSpan(0, size), height, width, plan, scratch.Row);
+        Gather(image, a, height, width, plan, scratch);
         foreach (var step in plan.Steps)
         {
             var current = a.AsSpan(0, size);
@@ -125,7 +135,7 @@ public static class BatchAugment
                     (a, b) = (b, a);
                     break;
                 case AugmentOp.Rotate or AugmentOp.ShearX or AugmentOp.ShearY or AugmentOp.TranslateX or AugmentOp.TranslateY:
-                    Warp(a, b.AsSpan(0, size), height, width, step, scratch);
+                    Warp(a, b, height, width, step, scratch);
                     (a, b) = (b, a);
                     break;
                 case AugmentOp.Posterize:
@@ -135,8 +145,7 @@ public static class BatchAugment
                     Solarize(current, step.Value);
                     break;
                 default:
-                    BuildLut(step, current, scratch.Histogram, scratch.Lut);
-                    Lookup(current, scratch.Lut);
+                    if (!BuildLut(step, current, scratch.Histogram, scratch.Lut)) Lookup(current, scratch.Lut);
                     break;
             }
         }
@@ -154,13 +163,55 @@ public static class BatchAugment
     /// Flip, then shift with reflect padding: output[y, x] = flipped[reflect(y − dy), reflect(x − dx)]. Each row is one
     /// contiguous copy of the source row (reversed first when flipped) plus at most |dx| reflected pixels at its ends.
     /// </summary>
+    static void Gather(ReadOnlySpan<byte> image, byte[] target, int height, int width, AugmentPlan plan, Scratch scratch)
+    {
+        if (Avx2.IsSupported && width <= 32)
+        {
+            // One byte permutation per row: control[x] is the source column of output column x (flip and reflection
+            // folded in); every output row is one 32-byte store, its spill-over overwritten by the next row.
+            var control = scratch.Control;
+            for (int x = 0; x < 32; x++)
+            {
+                int c = x < width ? Reflect(x - plan.ShiftX, width) : -1;
+                control[x] = c < 0 ? (byte)0x80 : (byte)(plan.Flip ? width - 1 - c : c);
+            }
+            var permutation = Vector256.Create(control);
+            for (int y = 0; y < height; y++)
+                PermuteRow(image, Reflect(y - plan.ShiftY, height) * width, width, permutation, scratch.Padded)
+                    .CopyTo(target.AsSpan(y * width));
+            return;
+        }
+        Gather(image, target.AsSpan(0, height * width), height, width, plan, scratch.Row);
+    }
+
+    /// <summary>
+    /// The row of <paramref name="width"/> ≤ 32 bytes at <paramref name="start"/> of <paramref name="image"/>, permuted:
+    /// byte x of the result is row[control[x]], or 0 where control[x] has its top bit set. Rows that end within 32 bytes
+    /// of the image's end are copied to <paramref name="padded"/> first.
+    /// </summary>
+    static Vector256<byte> PermuteRow(ReadOnlySpan<byte> image, int start, int width, Vector256<byte> control, byte[] padded)
+    {
+        Vector256<byte> row;
+        if (start + 32 <= image.Length) row = Vector256.Create(image.Slice(start, 32));
+        else
+        {
+            image.Slice(start, width).CopyTo(padded);
+            row = Vector256.Create(padded);
+        }
+        // AVX2's byte shuffle works within 16-byte lanes: shuffle both halves of the row into both lanes, then pick per
+        // byte by bit 4 of its control (moved to bit 7 for the blend); a control with bit 7 set shuffles in a zero.
+        var low = Avx2.Shuffle(Avx2.Permute2x128(row, row, 0x00), control);
+        var high = Avx2.Shuffle(Avx2.Permute2x128(row, row, 0x11), control);
+        return Avx2.BlendVariable(low, high, Avx2.ShiftLeftLogical(control.AsUInt16(), 3).AsByte());
+    }
+
     static void Gather(ReadOnlySpan<byte> image, Span<byte> output, int height, int width, AugmentPlan plan, byte[] rowBuffer)
     {
         int dx = plan.ShiftX;
         int lo = Math.Clamp(dx, 0, width), hi = Math.Clamp(width + dx, 0, width);
         for (int y = 0; y < height; y++)
         {
-            ReadOnlySpan<byte> row = image.Slice(AugmentOps.Reflect(y - plan.ShiftY, height) * width, width);
+            ReadOnlySpan<byte> row = image.Slice(Reflect(y - plan.ShiftY, height) * width, width);
             if (plan.Flip)
             {
                 var reversed = rowBuffer.AsSpan(0, width);
@@ -170,17 +221,43 @@ public static class BatchAugment
             }
             var target = output.Slice(y * width, width);
             if (hi > lo) row.Slice(lo - dx, hi - lo).CopyTo(target.Slice(lo));
-            for (int x = 0; x < lo; x++) target[x] = row[AugmentOps.Reflect(x - dx, width)];
-            for (int x = Math.Max(hi, lo); x < width; x++) target[x] = row[AugmentOps.Reflect(x - dx, width)];
+            for (int x = 0; x < lo; x++) target[x] = row[Reflect(x - dx, width)];
+            for (int x = Math.Max(hi, lo); x < width; x++) target[x] = row[Reflect(x - dx, width)];
         }
     }
+
+    /// <summary>
+    /// <see cref="AugmentOps.Reflect"/> without its division for indices at most one reflection away from [0, n) (every
+    /// shift below the side), falling back to it otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int Reflect(int i, int n) =>
+        (uint)i < (uint)n ? i
+        : i < 0 && i > -n ? -i
+        : i >= n && i < 2 * n - 1 ? 2 * (n - 1) - i
+        : AugmentOps.Reflect(i, n);
 
     /// <summary>image[p] = lut[image[p]] (the table has 256 entries, so every byte indexes it).</summary>
     static void Lookup(Span<byte> image, byte[] lut)
     {
         ref byte table = ref MemoryMarshal.GetArrayDataReference(lut);
         ref byte pixel = ref MemoryMarshal.GetReference(image);
-        for (int p = 0; p < image.Length; p++)
+        int p = 0;
+        for (; p <= image.Length - 8; p += 8)
+        {
+            // Eight pixels per load and store.
+            ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref pixel, p));
+            ulong mapped = Unsafe.Add(ref table, (int)(v & 0xFF))
+                | (ulong)Unsafe.Add(ref table, (int)((v >> 8) & 0xFF)) << 8
+                | (ulong)Unsafe.Add(ref table, (int)((v >> 16) & 0xFF)) << 16
+                | (ulong)Unsafe.Add(ref table, (int)((v >> 24) & 0xFF)) << 24
+                | (ulong)Unsafe.Add(ref table, (int)((v >> 32) & 0xFF)) << 32
+                | (ulong)Unsafe.Add(ref table, (int)((v >> 40) & 0xFF)) << 40
+                | (ulong)Unsafe.Add(ref table, (int)((v >> 48) & 0xFF)) << 48
+                | (ulong)Unsafe.Add(ref table, (int)(v >> 56)) << 56;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref pixel, p), mapped);
+        }
+        for (; p < image.Length; p++)
         {
             ref byte v = ref Unsafe.Add(ref pixel, p);
             v = Unsafe.Add(ref table, v);
@@ -241,21 +318,19 @@ public static class BatchAugment
         for (; p < image.Length; p++) output[p] = image[p] * (1f / 255f);
     }
 
-    static void BuildLut(AugmentStep step, ReadOnlySpan<byte> image, int[] histogram, byte[] lut)
+    /// <summary>Fills the operation's 256-entry table; returns true instead when the table is the identity.</summary>
+    static bool BuildLut(AugmentStep step, ReadOnlySpan<byte> image, int[] histogram, byte[] lut)
     {
         switch (step.Op)
         {
             case AugmentOp.AutoContrast:
             {
                 int lo = Min(image), hi = Max(image);
-                if (hi <= lo)
-                {
-                    for (int v = 0; v < 256; v++) lut[v] = (byte)v;
-                    break;
-                }
+                // Flat images, and images already spanning [0, 255] (scale 1, offset −0: v · 1 − 0 = v), are unchanged.
+                if (hi <= lo || (lo == 0 && hi == 255)) return true;
                 double scale = 255.0 / (hi - lo), offset = -lo * scale;
                 for (int v = 0; v < 256; v++) lut[v] = (byte)Math.Clamp((int)(v * scale + offset), 0, 255);
-                break;
+                return false;
             }
             case AugmentOp.Equalize:
             {
@@ -264,31 +339,55 @@ public static class BatchAugment
                 while (last > 0 && histogram[last] == 0) last--;
                 foreach (var h in histogram) occupied += h > 0 ? 1 : 0;
                 int stepSize = (image.Length - histogram[last]) / 255;
-                if (occupied <= 1 || stepSize == 0)
-                {
-                    for (int v = 0; v < 256; v++) lut[v] = (byte)v;
-                    break;
-                }
-                // (stepSize / 2 + below) / stepSize on integers below 2^26: the double quotient truncates to the same
-                // integer (its error, under 2^-44, is smaller than the 1 / stepSize gap to the next integer).
-                double divisor = stepSize;
-                for (int level = 0, below = stepSize / 2; level < 256; below += histogram[level], level++)
-                    lut[level] = (byte)Math.Min(255, (int)(below / divisor));
-                break;
+                if (occupied <= 1 || stepSize == 0) return true;
+                // The histogram becomes the numerators stepSize / 2 + (pixels below the level), then the quotients.
+                for (int level = 0, below = stepSize / 2; level < 256; level++)
+                    (histogram[level], below) = (below, below + histogram[level]);
+                Quotients(histogram, stepSize, lut);
+                return false;
             }
             case AugmentOp.Contrast:
             {
                 // The reference's double sum of integers is exact, so an integer sum gives the same mean.
                 int mean = (int)((double)Sum(image) / image.Length + 0.5);
                 BlendLut(mean, step.Value, lut);
-                break;
+                return false;
             }
             case AugmentOp.Brightness:
                 BlendLut(0, step.Value, lut);
-                break;
+                return false;
             default:
                 throw new ArgumentException($"{step.Op} is not a point operation.");
         }
+    }
+
+    /// <summary>
+    /// lut[k] = min(255, numerators[k] / divisor) on non-negative integers below 2^30, eight at a time without a division:
+    /// the double product with 1 / divisor truncates to the quotient or one off it (its relative error is under 2^-52),
+    /// and one multiply-and-compare each way corrects it.
+    /// </summary>
+    static void Quotients(int[] numerators, int divisor, byte[] lut)
+    {
+        int k = 0;
+        if (Avx2.IsSupported)
+        {
+            var inverse = Vector256.Create(1.0 / divisor);
+            var d = Vector256.Create(divisor);
+            for (; k < 256; k += 8)
+            {
+                var n = Vector256.Create(numerators.AsSpan(k, 8));
+                var q = Vector256.Create(
+                    Avx.ConvertToVector128Int32WithTruncation(Avx.ConvertToVector256Double(n.GetLower()) * inverse),
+                    Avx.ConvertToVector128Int32WithTruncation(Avx.ConvertToVector256Double(n.GetUpper()) * inverse));
+                var product = q * d;
+                q += Vector256.GreaterThan(product, n); // adding −1 where q · d > n
+                q -= Vector256.LessThanOrEqual(product + d, n); // subtracting −1 where (q + 1) · d ≤ n
+                var capped = Vector256.Min(q, Vector256.Create(255));
+                var shorts = Vector128.Narrow(capped.GetLower(), capped.GetUpper());
+                Vector128.Narrow(shorts, shorts).AsByte().GetLower().CopyTo(lut.AsSpan(k, 8));
+            }
+        }
+        for (; k < 256; k++) lut[k] = (byte)Math.Min(255, numerators[k] / divisor);
     }
 
     /// <summary>
@@ -364,12 +463,14 @@ public static class BatchAugment
     {
         var d = Vector256.Create((double)degenerate);
         var f = Vector256.Create(factor);
-        var step = Vector256.Create(4.0);
+        var step = Vector256.Create(8.0);
         var v = Vector256.Create(0.0, 1, 2, 3);
-        for (int level = 0; level < 256; level += 4, v += step)
+        var w = Vector256.Create(4.0, 5, 6, 7);
+        for (int level = 0; level < 256; level += 8, v += step, w += step)
         {
-            Vector128<int> blended = Blend(d, v, f);
-            for (int k = 0; k < 4; k++) lut[level + k] = (byte)blended[k];
+            // Eight levels in [0, 255]: narrowed to bytes, the low eight of the sixteen stored.
+            var blended = Vector128.Narrow(Blend(d, v, f), Blend(d, w, f));
+            Vector128.Narrow(blended, blended).AsByte().GetLower().CopyTo(lut.AsSpan(level, 8));
         }
     }
 
@@ -396,6 +497,11 @@ public static class BatchAugment
     static void Sharpen(ReadOnlySpan<byte> image, Span<byte> output, int height, int width, double factor, int[] smooth,
         int[] pixels)
     {
+        if (Avx2.IsSupported && width >= 18 && height >= 3)
+        {
+            SharpenFused(image, output, height, width, factor);
+            return;
+        }
         for (int p = 0; p < image.Length; p++) smooth[p] = pixels[p] = image[p];
         for (int y = 1; y < height - 1; y++)
         {
@@ -439,6 +545,47 @@ public static class BatchAugment
         for (; i < image.Length; i++) output[i] = AugmentOps.Blend(smooth[i], image[i], factor);
     }
 
+    /// <summary>
+    /// <see cref="Sharpen"/> in one pass, 16 inner pixels at a time (the last block of a row overlaps the one before it
+    /// and writes the same values): the window sum in 16-bit lanes, ⌊(sum + 6) / 13⌋ by multiply-high, then the blend of
+    /// smoothed value and pixel in four groups of four doubles (the same expression as the reference), narrowed to
+    /// bytes. The border rows and columns are copied (a blend of a pixel with itself is the pixel).
+    /// </summary>
+    static void SharpenFused(ReadOnlySpan<byte> image, Span<byte> output, int height, int width, double factor)
+    {
+        image.Slice(0, width).CopyTo(output);
+        image.Slice((height - 1) * width, width).CopyTo(output.Slice((height - 1) * width));
+        var f = Vector256.Create(factor);
+        var thirteenth = Vector256.Create((ushort)5042); // ⌊n / 13⌋ = (n · 5042) >> 16 for n ≤ 3,321
+        for (int y = 1; y < height - 1; y++)
+        {
+            int o = y * width;
+            output[o] = image[o];
+            output[o + width - 1] = image[o + width - 1];
+            for (int x0 = 1; x0 < width - 1; x0 = Math.Min(x0 + 16, width - 17))
+            {
+                var centre = Widen(image, o + x0);
+                var sum = Vector256.Create((ushort)6) + centre * (ushort)4;
+                foreach (int r in (ReadOnlySpan<int>)[o - width + x0, o + x0, o + width + x0])
+                    sum += Widen(image, r - 1) + Widen(image, r) + Widen(image, r + 1);
+                var smooth = Avx2.MultiplyHigh(sum, thirteenth);
+                var (s0, s1) = Vector256.Widen(smooth);
+                var (p0, p1) = Vector256.Widen(centre);
+                var b0 = Blend(Avx.ConvertToVector256Double(s0.AsInt32().GetLower()),
+                    Avx.ConvertToVector256Double(p0.AsInt32().GetLower()), f);
+                var b1 = Blend(Avx.ConvertToVector256Double(s0.AsInt32().GetUpper()),
+                    Avx.ConvertToVector256Double(p0.AsInt32().GetUpper()), f);
+                var b2 = Blend(Avx.ConvertToVector256Double(s1.AsInt32().GetLower()),
+                    Avx.ConvertToVector256Double(p1.AsInt32().GetLower()), f);
+                var b3 = Blend(Avx.ConvertToVector256Double(s1.AsInt32().GetUpper()),
+                    Avx.ConvertToVector256Double(p1.AsInt32().GetUpper()), f);
+                // Values are in [0, 255]: the narrowing keeps them.
+                Vector128.Narrow(Vector128.Narrow(b0, b1), Vector128.Narrow(b2, b3)).AsByte().CopyTo(output.Slice(o + x0, 16));
+                if (x0 == width - 17) break;
+            }
+        }
+    }
+
     /// <summary>columns[x] = ⌊columnX[x] + rowX⌋ where inside [0, width), else width (the zero after the row).</summary>
     static void FloorColumns(double[] columnX, double rowX, int width, int[] columns)
     {
@@ -461,6 +608,27 @@ public static class BatchAugment
         }
     }
 
+    /// <summary>
+    /// The byte permutation of <see cref="PermuteRow"/> for one warped row: control[x] = ⌊columnX[x] + rowX⌋ where inside
+    /// [0, width), else 0x80 (a zero); <paramref name="columnX"/> holds 32 entries, NaN past the width.
+    /// </summary>
+    static void FloorControl(double[] columnX, double rowX, int width, byte[] control)
+    {
+        var rx = Vector256.Create(rowX);
+        var w = Vector256.Create(width);
+        var zero = Vector256.Create(0x80);
+        for (int x = 0; x < 32; x += 8)
+        {
+            var ix = Vector256.Create(
+                Avx.ConvertToVector128Int32WithTruncation(Vector256.Floor(Vector256.Create(columnX.AsSpan(x)) + rx)),
+                Avx.ConvertToVector128Int32WithTruncation(Vector256.Floor(Vector256.Create(columnX.AsSpan(x + 4)) + rx)));
+            var inside = Vector256.GreaterThanOrEqual(ix, Vector256<int>.Zero) & Vector256.LessThan(ix, w);
+            var selected = Vector256.ConditionalSelect(inside, ix, zero);
+            var shorts = Vector128.Narrow(selected.GetLower(), selected.GetUpper());
+            Vector128.Narrow(shorts, shorts).AsByte().GetLower().CopyTo(control.AsSpan(x, 8));
+        }
+    }
+
     /// <summary>16 bytes from <paramref name="start"/>, zero-extended to 16-bit lanes.</summary>
     static Vector256<ushort> Widen(ReadOnlySpan<byte> image, int start) =>
         Avx2.ConvertToVector256Int16(Vector128.Create(image.Slice(start, 16))).AsUInt16();
@@ -468,10 +636,13 @@ public static class BatchAugment
     /// <summary>
     /// Nearest-pixel inverse mapping, four destination pixels at a time: source (⌊A·u + (B·v + Cx)⌋, ⌊D·u + (E·v + Cy)⌋)
     /// in double precision, exactly the reference's expression; pixels outside the image read the zero byte kept after
-    /// the image in <paramref name="image"/>.
+    /// the image in <paramref name="image"/>. Rows whose source row is constant and at most 32 bytes wide are one byte
+    /// permutation each (<see cref="PermuteRow"/>). The result goes to the start of <paramref name="buffer"/>, which holds
+    /// 32 bytes more than the image.
     /// </summary>
-    static void Warp(byte[] image, Span<byte> output, int height, int width, AugmentStep step, Scratch scratch)
+    static void Warp(byte[] image, byte[] buffer, int height, int width, AugmentStep step, Scratch scratch)
     {
+        var output = buffer.AsSpan(0, height * width);
         var (a, b, cx, d, e, cy) = AugmentOps.InverseAffine(step, height, width);
         var columnX = scratch.ColumnX;
         var columnY = scratch.ColumnY;
@@ -501,8 +672,20 @@ public static class BatchAugment
                     target.Clear();
                     continue;
                 }
-                if (!ready || b != 0) FloorColumns(columnX, rowX, width, columns);
+                bool permute = Avx2.IsSupported && width <= 32;
+                if (!ready || b != 0)
+                {
+                    if (permute) FloorControl(columnX, rowX, width, scratch.Control);
+                    else FloorColumns(columnX, rowX, width, columns);
+                }
                 ready = true;
+                if (permute)
+                {
+                    // Stores 32 bytes: the spill-over into the next row is overwritten by it (or lands in the padding).
+                    PermuteRow(image, iy * width, width, Vector256.Create(scratch.Control), scratch.Padded)
+                        .CopyTo(buffer.AsSpan(y * width));
+                    continue;
+                }
                 image.AsSpan(iy * width, width).CopyTo(row);
                 for (int x = 0; x < width; x++) target[x] = row[columns[x]];
             }

@@ -118,6 +118,21 @@ public class BatchAugmentTests
     }
 
     [Fact]
+    public void Shifts_up_to_almost_the_whole_side_reflect_like_the_reference()
+    {
+        // The kernel reflects without a division for indices one reflection away; larger shifts take the general rule.
+        var rng = new Random(13);
+        foreach (var (h, w) in new[] { (28, 28), (7, 11), (1, 1), (2, 3) })
+        {
+            var images = RandomImages(rng, 30, h, w);
+            var plans = AugmentPolicy.Weak(flip: true, maxShift: 0.95).Draw(rng, 30, h, w);
+            var fast = new byte[images.Length];
+            BatchAugment.Apply(images, h, w, Enumerable.Range(0, 30).ToArray(), plans, fast);
+            AssertSame(Reference(images, h, w, plans), fast, $"{h}×{w}");
+        }
+    }
+
+    [Fact]
     public void Weak_views_shift_by_at_most_an_eighth_and_flip_only_when_allowed()
     {
         var rng = new Random(5);
