@@ -78,11 +78,13 @@ public static class FixMatchReport
 
         var all = headline.Concat(digits).Concat(ablations).Concat(selection).DistinctBy(t => t.Record.Hash).ToList();
         tables.Add(("runs", RunsTable(all)));
-        var computed = all.Where(t => t.Run.Method == TrainingMethod.FixMatch && !t.Record.FromCache).ToList();
+        // Runs computed now, by the steps' own wall time (the goal is a share of a training step, not of evaluations).
+        var computed = all.Where(t => t.Run.Method == TrainingMethod.FixMatch && !t.Record.FromCache && t.Record.Result.StepSeconds > 0)
+            .ToList();
         double augmentShare = computed.Count == 0 ? double.NaN
-            : computed.Sum(t => t.Record.Result.AugmentSeconds) / computed.Sum(t => t.Record.Result.TrainSeconds);
+            : computed.Sum(t => t.Record.Result.AugmentSeconds) / computed.Sum(t => t.Record.Result.StepSeconds);
         tables.Add(("timing", new DataFrame(
-            new StringDataFrameColumn("what", ["FixMatch runs computed now", "augmentation share of their wall time",
+            new StringDataFrameColumn("what", ["FixMatch runs computed now", "augmentation share of their training steps' wall time",
                 "report wall time (s)"]),
             new StringDataFrameColumn("value", [computed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 double.IsNaN(augmentShare) ? "all loaded from the cache" : Invariant($"{100 * augmentShare:0.0} %"),
@@ -340,10 +342,18 @@ public static class FixMatchReport
                     Invariant($"with {100 * baseAccuracy:0.0} % vs without {100 * noCutout:0.0} % ({at})"),
                     noCutout < baseAccuracy ? "holds (single seed)" : "does not hold at this scale (single seed)"));
         }
+        // The goal is set for the reading-group step or a larger one: a smaller network or batch (smoke) makes the step
+        // cheaper while every image still costs the same to augment, so its share says nothing about the goal.
+        var readingGroup = new FixMatchConfig();
+        bool goalSize = config.Network != NetworkKind.SmallCnn
+            || (config.Width >= readingGroup.Width && config.BatchSize >= readingGroup.BatchSize && config.Mu >= readingGroup.Mu);
         rows.Add(new PaperVsOurs.Row("Augmentation costs at most 10 % of a training step (our performance goal)", "—",
             double.IsNaN(augmentShare) ? "runs loaded from the cache"
-                : Invariant($"{100 * augmentShare:0.0} % of FixMatch runs' wall time"),
-            double.IsNaN(augmentShare) ? "not measured" : augmentShare <= 0.1 ? "holds" : "does not hold"));
+                : Invariant($"{100 * augmentShare:0.0} % of the computed FixMatch runs' step time (each run's first step not counted)"),
+            double.IsNaN(augmentShare) ? "not measured"
+                : !goalSize ? Invariant($"not judged at this size: the goal is for the reading-group step (width {readingGroup.Width}, ") +
+                    Invariant($"batch {readingGroup.BatchSize}, μ {readingGroup.Mu}) or larger")
+                : augmentShare <= 0.1 ? "holds" : "does not hold"));
         return PaperVsOurs.Table(rows);
     }
 

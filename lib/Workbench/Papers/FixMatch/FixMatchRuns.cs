@@ -133,6 +133,10 @@ public sealed record ConfidentlyWrong(int PoolIndex, int TrueLabel, int Predicte
 /// <param name="AcceptedConfusion">Accepted pseudo-labels over the whole run: [true class][pseudo-label] counts.</param>
 /// <param name="Stuck">The audit images that stayed confidently wrong longest (most evaluations first).</param>
 /// <param name="TrainSeconds">Wall time of the run (a resumed run counts only its last part).</param>
-/// <param name="AugmentSeconds">Of that, time spent in the augmentation kernel.</param>
+/// <param name="AugmentSeconds">Time spent in the augmentation kernel during the steps <paramref name="StepSeconds"/> counts.</param>
+/// <param name="StepSeconds">Wall time of the training steps themselves (augmentation, forward, backward, update), without
+/// evaluations, checkpoints and set-up, and without the first step this process ran (it compiles the kernels and warms
+/// libtorch up); 0 in results cached before it was recorded.</param>
 public sealed record FixMatchResult(double TestAccuracy, double ValidationAccuracy, double MaskRate, double AcceptedPrecision,
-    int[] Labelled, long[][] AcceptedConfusion, ConfidentlyWrong[] Stuck, double TrainSeconds, double AugmentSeconds);
+    int[] Labelled, long[][] AcceptedConfusion, ConfidentlyWrong[] Stuck, double TrainSeconds, double AugmentSeconds,
+    double StepSeconds = 0);

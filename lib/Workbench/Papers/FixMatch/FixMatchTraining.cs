@@ -79,17 +79,22 @@ public static class FixMatchTraining
         var weakImages = new float[u * Side * Side];
         var strongImages = new float[u * Side * Side];
         var labelledTargets = new long[b];
+        // The augmentation's share of a step is timed over every step but this process's first, whose time is mostly
+        // compiling the kernels and warming libtorch up (at smoke, with 20–60 steps, it would dominate the share).
         var augmentTime = new Stopwatch();
+        var stepTime = new Stopwatch();
         long tailFrom = run.Steps - Math.Max(1, run.Steps / 10);
 
         for (long step = start; step < run.Steps; step++)
         {
             ctx.Cancellation.ThrowIfCancellationRequested();
             long done = step + 1;
+            bool timed = step > start;
+            if (timed) stepTime.Start();
             var random = Seeds.Rng(run.Seed, FormattableString.Invariant($"augment:{step}"));
             var labelledBatch = Array.ConvertAll(labelledSchedule.Batch(step), i => labelled[i]);
             for (int i = 0; i < b; i++) labelledTargets[i] = pool.Labels[labelledBatch[i]];
-            augmentTime.Start();
+            if (timed) augmentTime.Start();
             BatchAugment.ApplyToFloats(pool.Pixels, Side, Side, labelledBatch, weak.Draw(random, b, Side, Side), labelledImages);
             int[] unlabelledBatch = [];
             if (fixMatch)
@@ -125,6 +130,7 @@ public static class FixMatchTraining
                     }
                 }
             }
+            stepTime.Stop();
 
             if (done % run.EvalEvery == 0 || done == run.Steps)
             {
@@ -154,7 +160,8 @@ public static class FixMatchTraining
         return new FixMatchResult(last.Average(e => e[0]), last.Average(e => e[1]),
             state.Tail[0] == 0 ? 0 : (double)state.Tail[1] / state.Tail[0],
             state.Tail[1] == 0 ? double.NaN : (double)state.Tail[2] / state.Tail[1],
-            labelled, confusion, stuck, watch.Elapsed.TotalSeconds, augmentTime.Elapsed.TotalSeconds);
+            labelled, confusion, stuck, watch.Elapsed.TotalSeconds, augmentTime.Elapsed.TotalSeconds,
+            stepTime.Elapsed.TotalSeconds);
     }
 
     /// <summary>
