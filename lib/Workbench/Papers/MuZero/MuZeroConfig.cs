@@ -44,7 +44,7 @@ public sealed record MuZeroConfig : RunConfig
 
     /// <summary>Training iterations (self-play batch, then training steps).</summary>
     [Knob("training iterations (self-play games, then SGD steps)", Unit = "iterations", Min = 1, Max = 100_000)]
-    public int Iterations { get; init; } = 50;
+    public int Iterations { get; init; } = 60;
 
     /// <summary>Self-play games per iteration (searched as one batch).</summary>
     [Knob("self-play games per iteration (one batched search)", Unit = "games", Min = 1, Max = 10_000)]
@@ -137,7 +137,7 @@ public sealed record MuZeroConfig : RunConfig
 
     /// <summary>Training-simulation counts of the training ablation (one seed each, besides the main runs).</summary>
     [Knob("self-play simulation counts of the training ablation (one seed each)", Unit = "simulations", Min = 1, Max = 1000)]
-    public int[] TrainSimulationSweep { get; init; } = [2, 4];
+    public int[] TrainSimulationSweep { get; init; } = [2];
 
     /// <summary>Unroll steps of the K ablation (one seed each, besides the main runs).</summary>
     [Knob("unroll steps of the K ablation (one seed each)", Unit = "steps", Min = 1, Max = 10)]

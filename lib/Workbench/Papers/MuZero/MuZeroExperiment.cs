@@ -26,6 +26,7 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
     {
         Iterations = 300, GamesPerIteration = 128, ReplayGames = 3000, EvalEvery = 25, EvalGames = 200, FinalEvalGames = 1000,
         CheckpointEvery = 25, Seeds = 5, AlphaZeroSeeds = 5, SweepGames = 1000, Simulations = 16,
+        TrainSimulationSweep = [2, 4, 8],
     };
 
     /// <summary>Trains (or loads) one run.</summary>
