@@ -5,7 +5,7 @@ namespace Workbench.Papers.MuZero;
 /// <summary>
 /// Matches between an agent and a fixed opponent in any <see cref="IBoardGame{TGame}"/>, all games at once: the agent
 /// moves in every game where it is to move with one batched call (one batched search), the opponent game by game. The
-/// tic-tac-toe <see cref="Arena"/> is the same for the learned planner.
+/// tic-tac-toe <see cref="Arena"/> plays a learned or true-model planner through it.
 /// </summary>
 public static class BoardGameArena
 {

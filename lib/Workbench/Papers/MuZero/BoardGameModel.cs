@@ -3,8 +3,8 @@ using Workbench.Kernels.Mcts;
 namespace Workbench.Papers.MuZero;
 
 /// <summary>
-/// AlphaZero's search model for any <see cref="IBoardGame{TGame}"/> (Connect-4 here; <see cref="TrueModel"/> is the same
-/// for tic-tac-toe): the real rules, embedding = the observation plus a "finished" flag, with priors and values from an
+/// AlphaZero's search model for any <see cref="IBoardGame{TGame}"/> (tic-tac-toe through <see cref="TrueModel"/>, and
+/// Connect-4): the real rules, embedding = the observation plus a "finished" flag, with priors and values from an
 /// evaluator of real positions (a network, a solver, or none: uniform priors and value 0). Illegal moves get prior logit
 /// −∞; a move's reward is for the mover and its discount −1 (negamax); after the end of a game every action leads to an
 /// absorbing state with reward 0, discount 0 and value 0.

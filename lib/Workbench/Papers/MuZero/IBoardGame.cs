@@ -2,8 +2,9 @@ namespace Workbench.Papers.MuZero;
 
 /// <summary>
 /// A deterministic two-player zero-sum board game with alternating moves, written so that the search's true simulator
-/// (<see cref="BoardGameModel{TGame}"/>) and the arena need nothing else: positions are immutable values, a move's
-/// reward is for the player who made it (1 for a win, else 0), and observations are from the player to move.
+/// (<see cref="BoardGameModel{TGame}"/>) and the arena need nothing else (tic-tac-toe and Connect-4 implement it):
+/// positions are immutable values, a move's reward is for the player who made it (1 for a win, else 0), and
+/// observations are from the player to move.
 /// </summary>
 /// <typeparam name="TGame">The position type itself.</typeparam>
 public interface IBoardGame<TGame> where TGame : struct, IBoardGame<TGame>

@@ -24,7 +24,7 @@ public sealed record MuZeroConfig : RunConfig
 
     /// <summary>Simulations per move when the agent is evaluated.</summary>
     [Knob("simulations per move at evaluation", Unit = "simulations", Min = 1, Max = 1000)]
-    public int EvalSimulations { get; init; } = 16;
+    public int EvalSimulations { get; init; } = 32;
 
     /// <summary>Gumbel: root actions sampled (m).</summary>
     [Knob("Gumbel: root actions considered m (at most the game's 9 moves)", Unit = "actions", Min = 1, Max = 1000)]
@@ -44,7 +44,7 @@ public sealed record MuZeroConfig : RunConfig
 
     /// <summary>Training iterations (self-play batch, then training steps).</summary>
     [Knob("training iterations (self-play games, then SGD steps)", Unit = "iterations", Min = 1, Max = 100_000)]
-    public int Iterations { get; init; } = 50;
+    public int Iterations { get; init; } = 60;
 
     /// <summary>Self-play games per iteration (searched as one batch).</summary>
     [Knob("self-play games per iteration (one batched search)", Unit = "games", Min = 1, Max = 10_000)]
@@ -52,7 +52,7 @@ public sealed record MuZeroConfig : RunConfig
 
     /// <summary>Adam steps per iteration.</summary>
     [Knob("Adam steps per iteration", Unit = "steps", Min = 1, Max = 10_000)]
-    public int TrainStepsPerIteration { get; init; } = 40;
+    public int TrainStepsPerIteration { get; init; } = 80;
 
     /// <summary>Positions per minibatch.</summary>
     [Knob("positions per minibatch", Unit = "positions", Min = 1, Max = 10_000)]
@@ -69,6 +69,19 @@ public sealed record MuZeroConfig : RunConfig
     /// <summary>Replay buffer capacity.</summary>
     [Knob("replay buffer capacity", Unit = "games", Min = 1, Max = 1_000_000)]
     public int ReplayGames { get; init; } = 1000;
+
+    /// <summary>Width of the reward's own branch on (state, action); 0 reads the reward off the dynamics' features.</summary>
+    [Knob("width of the reward's own two-layer branch on (state, action); 0 = linear read-out of the dynamics trunk",
+        Unit = "units", Min = 0, Max = 4096)]
+    public int RewardWidth { get; init; }
+
+    /// <summary>Priority exponent α of replay sampling: P(i) ∝ |ν_i − z_i|^α, importance-weighted (MuZero's Atari setting: 1).</summary>
+    [Knob("replay priority exponent α: P(i) ∝ |search value − n-step target|^α, importance-weighted; 0 = uniform", Min = 0, Max = 2)]
+    public double PriorityExponent { get; init; }
+
+    /// <summary>Train each sample under a random one of the board's 8 symmetries (AlphaGo Zero's augmentation).</summary>
+    [Knob("train each sample under a random one of the board's 8 rotations/reflections (AlphaGo Zero's augmentation)")]
+    public bool Augment { get; init; } = true;
 
     /// <summary>Hidden-state size.</summary>
     [Knob("hidden-state size", Unit = "floats", Min = 2, Max = 1024)]
@@ -124,7 +137,7 @@ public sealed record MuZeroConfig : RunConfig
 
     /// <summary>Training-simulation counts of the training ablation (one seed each, besides the main runs).</summary>
     [Knob("self-play simulation counts of the training ablation (one seed each)", Unit = "simulations", Min = 1, Max = 1000)]
-    public int[] TrainSimulationSweep { get; init; } = [2, 4];
+    public int[] TrainSimulationSweep { get; init; } = [2];
 
     /// <summary>Unroll steps of the K ablation (one seed each, besides the main runs).</summary>
     [Knob("unroll steps of the K ablation (one seed each)", Unit = "steps", Min = 1, Max = 10)]
@@ -164,7 +177,8 @@ public sealed record MuZeroConfig : RunConfig
         WeightDecay = WeightDecay, ReplayGames = ReplayGames, HiddenSize = HiddenSize, Width = Width,
         DirichletAlpha = DirichletAlpha, DirichletFraction = DirichletFraction, ExploreMoves = ExploreMoves,
         EvalEvery = EvalEvery, EvalGames = EvalGames, FinalEvalGames = FinalEvalGames, CheckpointEvery = CheckpointEvery,
-        TrueModel = trueModel, Seed = seed,
+        TrueModel = trueModel, Seed = seed, RewardWidth = RewardWidth, PriorityExponent = PriorityExponent,
+        Augment = Augment, Revision = MuZeroTrainRun.CurrentRevision,
     };
 
     /// <summary>An evaluation of a trained network (named by its run hash) with one search setting against one opponent.</summary>

@@ -24,9 +24,9 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
     /// <inheritdoc/>
     protected override MuZeroConfig Paper => new()
     {
-        Iterations = 1000, GamesPerIteration = 128, TrainStepsPerIteration = 50, BatchSize = 256, HiddenSize = 64, Width = 128,
-        ReplayGames = 5000, EvalEvery = 50, EvalGames = 200, FinalEvalGames = 1000, CheckpointEvery = 50, Seeds = 5,
-        AlphaZeroSeeds = 5, SweepGames = 1000, Simulations = 16, EvalSimulations = 32,
+        Iterations = 300, GamesPerIteration = 128, ReplayGames = 3000, EvalEvery = 25, EvalGames = 200, FinalEvalGames = 1000,
+        CheckpointEvery = 25, Seeds = 5, AlphaZeroSeeds = 5, SweepGames = 1000, Simulations = 16,
+        TrainSimulationSweep = [2, 4, 8],
     };
 
     /// <summary>Trains (or loads) one run.</summary>
@@ -58,12 +58,18 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
         }, null, cancellation);
 
     /// <summary>
-    /// The agent's reply in a game given as the moves so far (see <see cref="MuZeroPlay.Reply"/>), with the main run's
-    /// network at the first seed and the configured search at evaluation strength.
+    /// The agent's reply in a game given as the moves so far (see <see cref="MuZeroPlay.Reply"/>) with the configured search
+    /// at evaluation strength: the shipped checkpoint's network (<see cref="ShippedCheckpoint"/>, strong at once; its first
+    /// line says where it comes from and whether it is stale) when <paramref name="shipped"/> and one is shipped, else the
+    /// main run's network at the first seed.
     /// </summary>
-    public string Play(MuZeroConfig config, RunStore store, string moves)
+    public string Play(MuZeroConfig config, RunStore store, string moves, bool shipped = true)
     {
         var run = config.TrainRun(config.Seed);
+        using (var checkpoint = shipped ? ShippedCheckpoint.TryLoad(this) : null)
+            if (checkpoint is not null)
+                return checkpoint.Describe() + "\n"
+                    + MuZeroPlay.Reply(new Planner(checkpoint.Network, false), moves, run.EvalOptions(config.Search, config.EvalSimulations));
         var record = TrainOne(run, store);
         using var net = Network(run, record);
         return MuZeroPlay.Reply(new Planner(net, false), moves, run.EvalOptions(config.Search, config.EvalSimulations));

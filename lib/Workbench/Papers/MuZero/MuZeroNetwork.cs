@@ -17,6 +17,7 @@ public sealed class MuZeroNetwork : Module
     readonly Module<Tensor, Tensor> dynamics;
     readonly Module<Tensor, Tensor> dynamics_state;
     readonly Module<Tensor, Tensor> dynamics_reward;
+    readonly Module<Tensor, Tensor>? reward_branch;
     readonly Module<Tensor, Tensor> prediction;
     readonly Module<Tensor, Tensor> prediction_policy;
     readonly Module<Tensor, Tensor> prediction_value;
@@ -26,13 +27,18 @@ public sealed class MuZeroNetwork : Module
     /// <param name="actions">Number of actions A.</param>
     /// <param name="hidden">Hidden-state size H.</param>
     /// <param name="width">Width of every hidden layer.</param>
-    public MuZeroNetwork(int observationSize, int actions, int hidden, int width) : base(nameof(MuZeroNetwork))
+    /// <param name="rewardWidth">0: the reward is a linear read-out of the dynamics' features (the paper's shape: one trunk,
+    /// two heads). &gt; 0: the reward has its own two-layer branch of this width on (state, action), so the rare winning
+    /// transitions do not compete with the next state for the trunk's features.</param>
+    public MuZeroNetwork(int observationSize, int actions, int hidden, int width, int rewardWidth = 0) : base(nameof(MuZeroNetwork))
     {
         (Actions, HiddenSize) = (actions, hidden);
         representation = Sequential(Linear(observationSize, width), ReLU(), Linear(width, width), ReLU(), Linear(width, hidden));
         dynamics = Sequential(Linear(hidden + actions, width), ReLU(), Linear(width, width), ReLU());
         dynamics_state = Linear(width, hidden);
-        dynamics_reward = Linear(width, 1);
+        dynamics_reward = rewardWidth > 0 ? Linear(rewardWidth, 1) : Linear(width, 1);
+        if (rewardWidth > 0)
+            reward_branch = Sequential(Linear(hidden + actions, rewardWidth), ReLU(), Linear(rewardWidth, rewardWidth), ReLU());
         prediction = Sequential(Linear(hidden, width), ReLU(), Linear(width, width), ReLU());
         prediction_policy = Linear(width, actions);
         prediction_value = Linear(width, 1);
@@ -55,7 +61,8 @@ public sealed class MuZeroNetwork : Module
         using var input = cat([states, oneHot], 1);
         using var features = dynamics.forward(input);
         using var delta = dynamics_state.forward(features);
-        using var rawReward = dynamics_reward.forward(features);
+        using var rewardFeatures = reward_branch is null ? null : reward_branch.forward(input);
+        using var rawReward = dynamics_reward.forward(rewardFeatures ?? features);
         // A residual step, as the paper's dynamics network is a residual tower: the next state is the current one changed.
         using var rawState = states.add(delta, Scalars.One);
         return (Normalise(rawState), rawReward.squeeze(1).tanh());

@@ -263,9 +263,11 @@ public static class MuZeroReport
                 TicTacToeOracle.Instance.Positions.Count == 5478 ? "holds (exact)" : "does not hold"),
             new("Reading-group target: MuZero from scratch never loses to a random player (≥ 99 % non-loss over 500 games)",
                 "target of issue #13", $"{PaperVsOurs.Percent(random, randomStd, seeds)} over {config.FinalEvalGames} games",
-                random >= 0.99 ? "holds" : $"does not hold at this scale: {RewardDiagnosis(x.Audits)}"),
+                random >= 0.99 ? TargetHolds(main.Select(r => r.Result.Random.NonLoss), 0.99)
+                    : $"does not hold at this scale: {RewardDiagnosis(x.Audits)}"),
             new("Reading-group target: ≥ 80 % non-loss against the rule bot", "target of issue #13",
-                PaperVsOurs.Percent(rule, ruleStd, seeds), rule >= 0.8 ? "holds" : "does not hold at this scale"),
+                PaperVsOurs.Percent(rule, ruleStd, seeds),
+                rule >= 0.8 ? TargetHolds(main.Select(r => r.Result.RuleBot.NonLoss), 0.8) : "does not hold at this scale"),
             new("Draw rate against perfect play (reported as measured)", "no target", PaperVsOurs.Percent(minimaxDraws, minimaxStd, seeds),
                 "measured"),
             new("Search with a learned model matches search with the true model (MuZero ≈ AlphaZero)",
@@ -298,7 +300,9 @@ public static class MuZeroReport
                 + $"vs rule bot {few.RuleBot.NonLoss:P1}; "
                 + $"main ({config.Simulations} sims) {PaperVsOurs.Percent(random, randomStd, seeds)} vs random",
                 few.Random.NonLoss >= random - Math.Max(randomStd, 0.05)
-                    ? "as strong as the main runs (one seed), but both are far from the targets above: not a test of the claim"
+                    ? few.RuleBot.NonLoss >= rule - Math.Max(ruleStd, 0.05)
+                        ? "holds at this scale (one seed): as strong as the main runs against both opponents"
+                        : "partly (one seed): as strong as the main runs against random, weaker against the rule bot"
                     : "does not hold at this scale (one seed)"));
         }
         return PaperVsOurs.Table(rows);
@@ -317,6 +321,15 @@ public static class MuZeroReport
             return "does not hold at this scale: the AlphaZero-trained agents are stronger than the MuZero-trained ones"
                 + (sameNetworks ? " (the same networks searched with either model are within seed noise)" : "");
         return sameNetworks ? "holds" : "does not hold at this scale: the true model is stronger";
+    }
+
+    /// <summary>A target met by the mean over seeds: "holds", or says so when some seed falls below it.</summary>
+    static string TargetHolds(IEnumerable<double> perSeed, double target)
+    {
+        var values = perSeed.ToList();
+        int below = values.Count(v => v < target);
+        return below == 0 ? "holds (every seed)"
+            : $"holds on the mean over seeds, but {below} of {values.Count} seeds fall below (lowest {values.Min():P1})";
     }
 
     /// <summary>What the audit says about the learned reward one step ahead: right as often as predicting no win at all?</summary>

@@ -87,6 +87,24 @@ public sealed record MuZeroTrainRun : RunConfig
     /// <summary>Seed.</summary>
     public int Seed { get; init; }
 
+    /// <summary>Width of the reward's own branch (0: linear read-out of the dynamics' features).</summary>
+    public int RewardWidth { get; init; }
+
+    /// <summary>Priority exponent α of replay sampling (0: uniform).</summary>
+    public double PriorityExponent { get; init; }
+
+    /// <summary>Train on a random one of the board's 8 symmetries of each sample.</summary>
+    public bool Augment { get; init; }
+
+    /// <summary>
+    /// Revision of the training code's numbers; set explicitly by <see cref="MuZeroConfig.TrainRun"/> (non-default values
+    /// enter the hash) and raised when what a run computes changes.
+    /// </summary>
+    public int Revision { get; init; }
+
+    /// <summary>The current <see cref="Revision"/> (1: reward branch, prioritized replay and augmentation knobs).</summary>
+    public const int CurrentRevision = 1;
+
     /// <summary>The search settings of self-play.</summary>
     public SearchOptions SelfPlayOptions => new()
     {

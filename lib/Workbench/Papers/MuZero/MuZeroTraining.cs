@@ -30,7 +30,8 @@ public static class MuZeroTraining
 
     /// <summary>Builds the network of a run (seeded initialisation), on <see cref="TorchSetup.Device"/>.</summary>
     public static MuZeroNetwork Build(MuZeroTrainRun run) => TorchRandom.Build(run.Seed, "init",
-        () => new MuZeroNetwork(TicTacToe.ObservationSize, TicTacToe.Cells, run.HiddenSize, run.Width)).to(TorchSetup.Device);
+        () => new MuZeroNetwork(TicTacToe.ObservationSize, TicTacToe.Cells, run.HiddenSize, run.Width, run.RewardWidth))
+        .to(TorchSetup.Device);
 
     /// <summary>Loads a finished run's network from its folder.</summary>
     public static MuZeroNetwork Load(MuZeroTrainRun run, string directory)
@@ -75,7 +76,8 @@ public static class MuZeroTraining
             {
                 long step = (long)iteration * run.TrainStepsPerIteration + s;
                 var batch = buffer.Sample(run.BatchSize, run.UnrollSteps, run.TdSteps, discount, TicTacToe.ObservationSize,
-                    TicTacToe.Cells, Seeds.Rng(run.Seed, $"batch:{step}"));
+                    TicTacToe.Cells, Seeds.Rng(run.Seed, $"batch:{step}"), run.PriorityExponent,
+                    run.Augment ? TicTacToe.Symmetries : null);
                 var l = TrainStep(net, optimizer, batch, run.UnrollSteps);
                 if (l is null) skipped++;
                 else for (int i = 0; i < 4; i++) losses[i] += l[i] / run.TrainStepsPerIteration;
@@ -178,6 +180,7 @@ public static class MuZeroTraining
     /// One Adam step on the unrolled loss (MuZero pseudocode <c>update_weights</c>): step 0 is the representation's
     /// prediction; each of the K dynamics steps adds value, reward and policy losses scaled by 1/K, and the hidden state's
     /// gradient is halved at every dynamics step. Value and reward: MSE; policy: cross-entropy with the search's targets.
+    /// With prioritized sampling each sample's loss is multiplied by its importance weight (the parts are reported unweighted).
     /// Returns (loss, value, reward, policy) averaged over the batch, or null (no update) when the loss is not finite.
     /// </summary>
     public static double[]? TrainStep(MuZeroNetwork net, Adam optimizer, UnrollBatch batch, int unroll)
@@ -221,6 +224,11 @@ public static class MuZeroTraining
             policyLoss = policyLoss.add(p, scale);
             rewardLoss = rewardLoss.add(rl, scale);
             hidden = ScaleGradient(next, 0.5);
+        }
+        if (batch.Weights is { } w)
+        {
+            var weights = tensor(w, [B], device: device);
+            total = total.mul(weights);
         }
         return (total.mean(), valueLoss.mean(), rewardLoss.mean(), policyLoss.mean());
     }

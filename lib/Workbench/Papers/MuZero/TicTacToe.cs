@@ -8,7 +8,7 @@ namespace Workbench.Papers.MuZero;
 /// </summary>
 /// <param name="X">Cells held by X.</param>
 /// <param name="O">Cells held by O.</param>
-public readonly record struct TicTacToe(int X, int O)
+public readonly record struct TicTacToe(int X, int O) : IBoardGame<TicTacToe>
 {
     /// <summary>Cells (actions).</summary>
     public const int Cells = 9;
@@ -18,11 +18,46 @@ public readonly record struct TicTacToe(int X, int O)
 
     static readonly int[] Lines = [0b000000111, 0b000111000, 0b111000000, 0b001001001, 0b010010010, 0b100100100, 0b100010001, 0b001010100];
 
+    /// <summary>
+    /// The 8 symmetries of the board (rotations and reflections) as cell permutations, perm[c] = image of cell c; the
+    /// identity first. Lines map to lines, so rewards and values are invariant.
+    /// </summary>
+    public static IReadOnlyList<int[]> Symmetries { get; } = MakeSymmetries();
+
+    static int[][] MakeSymmetries()
+    {
+        var result = new int[8][];
+        for (int t = 0; t < 8; t++)
+        {
+            result[t] = new int[Cells];
+            for (int cell = 0; cell < Cells; cell++)
+            {
+                int r = cell / 3, c = cell % 3;
+                for (int q = 0; q < t % 4; q++) (r, c) = (c, 2 - r); // rotate a quarter turn
+                if (t >= 4) c = 2 - c; // then mirror
+                result[t][cell] = r * 3 + c;
+            }
+        }
+        return result;
+    }
+
     /// <summary>The empty board.</summary>
     public static TicTacToe Empty => new(0, 0);
 
     /// <summary>True when X is to move.</summary>
     public bool XToMove => BitOperations.PopCount((uint)X) == BitOperations.PopCount((uint)O);
+
+    /// <inheritdoc/>
+    public static TicTacToe Initial => Empty;
+
+    /// <inheritdoc/>
+    public static int ActionCount => Cells;
+
+    /// <inheritdoc/>
+    static int IBoardGame<TicTacToe>.ObservationSize => ObservationSize;
+
+    /// <inheritdoc/>
+    public bool FirstToMove => XToMove;
 
     /// <summary>Stones on the board.</summary>
     public int Stones => BitOperations.PopCount((uint)(X | O));

@@ -79,7 +79,7 @@ public class MuZeroTests
     public void With_the_true_simulator_and_many_simulations_the_search_finds_the_minimax_value()
     {
         // Pure search (uniform priors, value 0 at every leaf, rewards only at the end), random positions of random games.
-        var model = new TrueModel();
+        var model = new BoardGameModel<TicTacToe>();
         var positions = RandomPositions(12, 3, minStones: 3);
         var options = new SearchOptions { Kind = SearchKind.Puct, Simulations = 3000, DirichletFraction = 0, ValueMin = -1, ValueMax = 1 };
         var result = BatchedSearch.Run(model, model.Roots(positions), options, new Random(0));
@@ -93,7 +93,7 @@ public class MuZeroTests
         }
     }
 
-    static GameRecord XWinsInFive()
+    internal static GameRecord XWinsInFive()
     {
         // X 0, O 3, X 1, O 4, X 2 (X wins with the fifth move).
         int[] moves = [0, 3, 1, 4, 2];
@@ -171,10 +171,13 @@ public class MuZeroTests
         FinalEvalGames = 4, CheckpointEvery = 2, HiddenSize = 8, Width = 16,
     }.TrainRun(seed);
 
-    [Fact]
-    public void Resuming_from_the_checkpoint_gives_identical_results_and_weights()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Resuming_from_the_checkpoint_gives_identical_results_and_weights(bool prioritizedWithRewardBranch)
     {
         var run = TinyRun();
+        if (prioritizedWithRewardBranch) run = run with { PriorityExponent = 1, RewardWidth = 8 };
         using var straight = new TempFolder();
         using var resumed = new TempFolder();
         var metricsA = new List<Metric>();
