@@ -46,6 +46,24 @@ public static class Plots
         return Build(paper, name, title, data, Axis(xTitle, x), Axis(yTitle, y));
     }
 
+    /// <summary>
+    /// Ticks at exactly <paramref name="values"/> on one axis of a built figure (e.g. the 2, 4, 8, … a sweep ran, on a log
+    /// axis, where the house ticks would read 2, 5, 10), labelled as plain numbers, and kept when the figure is laid out
+    /// again (as a panel).
+    /// </summary>
+    /// <param name="figure">A figure from one of these builders.</param>
+    /// <param name="axis">The layout key of the axis: "xaxis", "yaxis2", ….</param>
+    /// <param name="values">Tick positions in data units.</param>
+    public static void FixedTicks(Figure figure, string axis, IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        var node = figure.Spec["layout"]![axis]!.AsObject();
+        node["tickvals"] = new JsonArray([.. list.Select(v => (JsonNode)v)]);
+        node["ticktext"] = new JsonArray([.. list.Select(v =>
+            (JsonNode)v.ToString(v < 1 ? "0.##" : "#,0", System.Globalization.CultureInfo.InvariantCulture))]);
+        foreach (var key in new[] { Ticks.AutoKey, "tickformat", "dtick", "nticks" }) node.Remove(key);
+    }
+
     /// <summary>A scatter plot of one or more point sets.</summary>
     public static Figure Scatter(string paper, string name, string title, string xTitle, string yTitle,
         IEnumerable<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> sets, Scale x = Scale.Linear, Scale y = Scale.Linear)

@@ -104,8 +104,7 @@ public static class MuZeroReport
             kinds.Select(kind => new Curve(Name(kind), [.. sims.Select(n => (double)n)],
                 [.. sims.Select(n => SeriesStats.MeanStd(Points(kind, n)).Mean)],
                 [.. sims.Select(n => SeriesStats.MeanStd(Points(kind, n)).Std)], Markers: true)), x: Scale.Log);
-        strength.Spec["layout"]!["xaxis"]!["tickvals"] =
-            new System.Text.Json.Nodes.JsonArray([.. sims.Select(n => (System.Text.Json.Nodes.JsonNode)n)]);
+        Plots.FixedTicks(strength, "xaxis", sims.Select(n => (double)n));
         figures.Add(strength);
 
         // Training ablations.

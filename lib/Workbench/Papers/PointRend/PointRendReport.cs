@@ -54,7 +54,7 @@ public static class PointRendReport
                 ResolutionPanel(paper, "Mask IoU", s => s.MaskIou),
                 ResolutionPanel(paper, "Boundary IoU (d = 2 % of the diagonal)", s => s.BoundaryIou),
             ], columns: 2, panelWidth: 460, panelHeight: 340);
-        foreach (var axis in new[] { "xaxis", "xaxis2" }) Ticks(iouFigure, axis, sides.Select(v => (double)v));
+        foreach (var axis in new[] { "xaxis", "xaxis2" }) Plots.FixedTicks(iouFigure, axis, sides.Select(v => (double)v));
 
         // Cost: point predictions and time against a dense head at equal output side.
         var cost = new DataFrame(
@@ -75,7 +75,7 @@ public static class PointRendReport
                     sides.Select(s => Mean("pointrend", s, x => x.PointEvaluations)).ToList()),
                 ("dense head", sides.Select(s => (double)s).ToList(), sides.Select(s => (double)s * s).ToList()),
             ]);
-        Ticks(costFigure, "xaxis", sides.Select(v => (double)v));
+        Plots.FixedTicks(costFigure, "xaxis", sides.Select(v => (double)v));
 
         // Points per step on the example scene and the share of chosen points that hit a real error (all test scenes).
         var example = pointRend[0].Eval.Result;
@@ -168,16 +168,6 @@ public static class PointRendReport
                     return new Curve(labels[i], sides.Select(s => (double)s).ToList(), stats.Select(v => v.Mean).ToList(),
                         stats.Select(v => v.Std).ToList(), Markers: true);
                 }), x: Scale.Log);
-    }
-
-    /// <summary>Labels only the given ticks of a log axis (plotly otherwise prints crowded minor digits).</summary>
-    static void Ticks(Figure figure, string axis, IEnumerable<double> values)
-    {
-        var list = values.ToList();
-        var node = figure.Spec["layout"]![axis]!;
-        node["tickvals"] = new JsonArray([.. list.Select(v => (JsonNode)v)]);
-        node["ticktext"] = new JsonArray([.. list.Select(v => (JsonNode)v.ToString("#,0", Inv))]);
-        node.AsObject().Remove("tickformat");
     }
 
     static string FrontierLabel(string method) => method switch

@@ -120,7 +120,7 @@ public static class ReformerReport
             config.RecallBuckets.Select(b => new Curve($"{b} buckets", config.EvalRounds.Select(n => (double)n).ToList(),
                 config.EvalRounds.Select(n => r.Grid.Single(c => c.Buckets == b && c.Rounds == n).Recall).ToList(), Markers: true)),
             x: Scale.Log);
-        Ticks(recallFigure, "xaxis", config.EvalRounds.Select(n => (double)n));
+        Plots.FixedTicks(recallFigure, "xaxis", config.EvalRounds.Select(n => (double)n));
         figures.Add(recallFigure);
         tables.Add(("collisions", new DataFrame(
             new DoubleDataFrameColumn("angle_degrees", r.Collisions.Select(c => Math.Round(c.Angle * 180 / Math.PI, 1))),
@@ -196,8 +196,8 @@ public static class ReformerReport
         MarkOutOfMemory(memoryFigure, oomPoint, config.MemoryBudget, lengthTicks);
         foreach (var figure in new[] { timeFigure, memoryFigure })
         {
-            Ticks(figure, "xaxis", lengthTicks);
-            Ticks(figure, "yaxis", Enumerable.Range(-2, 8).Select(e => Math.Pow(10, e)));
+            Plots.FixedTicks(figure, "xaxis", lengthTicks);
+            Plots.FixedTicks(figure, "yaxis", Enumerable.Range(-2, 8).Select(e => Math.Pow(10, e)));
             figures.Add(figure);
         }
 
@@ -234,16 +234,6 @@ public static class ReformerReport
             ["memory-vs-depth"] = "deterministic setup: one training step per depth; peak resident memory on this machine",
         });
         return new ExperimentReport(paper, config, tables, figures, elapsed);
-    }
-
-    /// <summary>Labels only the given ticks of a log axis, as plain numbers (no SI prefixes).</summary>
-    static void Ticks(Figure figure, string axis, IEnumerable<double> values)
-    {
-        var list = values.ToList();
-        var node = figure.Spec["layout"]![axis]!;
-        node["tickvals"] = new JsonArray([.. list.Select(v => (JsonNode)v)]);
-        node["ticktext"] = new JsonArray([.. list.Select(v => (JsonNode)v.ToString(v < 1 ? "0.##" : "#,0", Inv))]);
-        node.AsObject().Remove("tickformat");
     }
 
     /// <summary>
