@@ -158,7 +158,7 @@ public sealed class RecursiveModelIndex : ISortedIndex
         if (_search == LastMileSearch.Binary && hi - lo <= PrefetchLimit) PrefetchWindow(ref keys, lo, hi);
         int found = _search switch
         {
-            LastMileSearch.Binary => LowerBound.BranchFree(ref keys, lo, hi, key),
+            LastMileSearch.Binary => LowerBound.Flagged(ref keys, lo, hi, key),
             LastMileSearch.Exponential => LowerBound.Exponential(ref keys, lo, hi, p, key),
             _ => LowerBound.LinearCount(ref keys, lo, hi, key),
         };
@@ -218,94 +218,108 @@ public sealed class RecursiveModelIndex : ISortedIndex
             for (int i = 0; i < probes.Length; i++) positions[i] = Find(probes[i]);
             return;
         }
-        // Lock step pays when the typical window is small enough to bisect in a few rounds (AvgLg2 ≤ 8, the
-        // prefetch limit); with 16 probes a group, a round of bisection steps finished before its prefetches arrived
-        // (10M lognormal keys on the 2-core VM: 194 ns per lookup at 16, 162 at 32, no better at 64). Galloping
-        // groups keep 16 probes (geoip, in L3, one BenchmarkDotNet run each: 175 ns at 32, 137 at 16).
-        const int maxGroup = 32;
         bool lockStep = BisectsInLockStep;
-        int group = lockStep ? maxGroup : BatchedSearch.Group;
-        int* los = stackalloc int[maxGroup];
-        int* his = stackalloc int[maxGroup];
-        int* ps = stackalloc int[maxGroup];
-        int* firsts = stackalloc int[maxGroup];
-        int* lengths = stackalloc int[maxGroup];
-        bool* gallop = stackalloc bool[maxGroup];
-        ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
-        fixed (ulong* k = Keys)
+        int group = lockStep ? LockStepGroup : BatchedSearch.Group;
+        int* state = stackalloc int[5 * MaxGroup];
+        fixed (ulong* q = probes)
+        fixed (int* output = positions)
         {
             for (int s = 0; s < probes.Length; s += group)
+                Group(q + s, output + s, Math.Min(group, probes.Length - s), lockStep, state);
+        }
+    }
+
+    /// <summary>Probes per lock-step group (state for <see cref="MaxGroup"/>).</summary>
+    const int LockStepGroup = 32, MaxGroup = 32;
+
+    /// <summary>One group of at most <see cref="MaxGroup"/> probes of <see cref="FindMany(ReadOnlySpan{ulong}, Span{int}, BatchStrategy)"/>.</summary>
+    unsafe void Group(ulong* q, int* output, int g, bool lockStep, int* state)
+    {
+        int* firsts = state, lengths = state + MaxGroup, los = state + 2 * MaxGroup, his = state + 3 * MaxGroup;
+        int* ps = state + 4 * MaxGroup;
+        int n = _n;
+        ulong minKey = _minKey, maxKey = _maxKey;
+        fixed (ulong* k = Keys)
+        {
+            // Phase 0: run the roots; prefetch each probe's leaf (a miss of its own when the leaves outgrow L2).
+            for (int j = 0; j < g; j++)
             {
-                int g = Math.Min(group, probes.Length - s);
-                int longest = 0;
-                // Phase 0: run the roots; prefetch each probe's leaf (a miss of its own when the leaves outgrow L2).
+                ulong key = q[j];
+                int leafIndex = key <= minKey || key > maxKey ? 0 : LeafOf(key - minKey);
+                ps[j] = leafIndex;
+                BatchedSearch.Prefetch(_leaves + leafIndex);
+            }
+            // Phase 1: run the leaf models; prefetch the first line each search will read. Keys outside [min, max]
+            // get an empty window at their answer; windows over the prefetch limit (and every window when the index
+            // gallops) get length 1, so the lock-step rounds leave them alone.
+            int longest = 1;
+            for (int j = 0; j < g; j++)
+            {
+                ulong key = q[j];
+                if (key <= minKey || key > maxKey)
+                {
+                    int answer = key <= minKey ? 0 : n;
+                    los[j] = his[j] = firsts[j] = answer;
+                    lengths[j] = 1;
+                    continue;
+                }
+                double x = key - minKey;
+                RmiLeaf* leaf = _leaves + ps[j];
+                int p = PredictIn(*leaf, x, n);
+                int lo = Math.Max(p - leaf->ErrLo, 0), hi = Math.Min(p + leaf->ErrHi + 1, n);
+                los[j] = lo; his[j] = hi; ps[j] = p;
+                firsts[j] = lo;
+                int length = hi - lo;
+                if (!lockStep || length > PrefetchLimit)
+                {
+                    lengths[j] = 1;
+                    BatchedSearch.Prefetch(k + p);
+                    BatchedSearch.Prefetch(k + Math.Max(p - 8, 0));
+                    BatchedSearch.Prefetch(k + Math.Min(p + 8, n - 1));
+                    continue;
+                }
+                lengths[j] = Math.Max(length, 1);
+                longest = Math.Max(longest, length);
+                BatchedSearch.Prefetch(k + lo + (length >> 1) - 1 + (length == 1 ? 1 : 0));
+            }
+            // Phase 2: branch-free bisection, one step of every probe per round, ⌈log2(longest)⌉ rounds; a finished
+            // probe (length 1) adds 0. The compare becomes a flag, not a branch (the JIT does not if-convert inside
+            // loops, and a mispredicted branch on a missing line discards the other probes' work behind it).
+            int rounds = longest > 1 ? 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(longest - 1)) : 0;
+            for (int r = 0; r < rounds; r++)
+            {
                 for (int j = 0; j < g; j++)
                 {
-                    ulong key = probes[s + j];
-                    int leafIndex = key <= _minKey || key > _maxKey ? 0 : LeafOf(key - _minKey);
-                    ps[j] = leafIndex;
-                    BatchedSearch.Prefetch(_leaves + leafIndex);
-                }
-                // Phase 1: run the leaf models; prefetch the first line each search will read.
-                for (int j = 0; j < g; j++)
-                {
-                    ulong key = probes[s + j];
-                    if (key <= _minKey || key > _maxKey)
-                    {
-                        los[j] = his[j] = ps[j] = firsts[j] = key <= _minKey ? 0 : _n;
-                        lengths[j] = 0;
-                        gallop[j] = false;
-                        continue;
-                    }
-                    double x = key - _minKey;
-                    RmiLeaf* leaf = _leaves + ps[j];
-                    int p = PredictIn(*leaf, x, _n);
-                    int lo = Math.Max(p - leaf->ErrLo, 0), hi = Math.Min(p + leaf->ErrHi + 1, _n);
-                    los[j] = lo; his[j] = hi; ps[j] = p;
-                    gallop[j] = !lockStep || hi - lo > PrefetchLimit;
-                    firsts[j] = lo; lengths[j] = gallop[j] ? 0 : hi - lo;
-                    if (!gallop[j])
-                    {
-                        longest = Math.Max(longest, hi - lo);
-                        BatchedSearch.Prefetch(k + lo + (hi - lo) / 2 - 1 + (hi - lo == 1 ? 1 : 0));
-                    }
-                    else
-                    {
-                        BatchedSearch.Prefetch(k + p);
-                        BatchedSearch.Prefetch(k + Math.Max(p - 8, 0));
-                        BatchedSearch.Prefetch(k + Math.Min(p + 8, _n - 1));
-                    }
-                }
-                // Phase 2: branch-free bisection of the lock-step windows, one step per probe per round (no rounds
-                // when every probe of the group gallops).
-                while (longest > 1)
-                {
-                    longest = 0;
-                    for (int j = 0; j < g; j++)
-                    {
-                        int length = lengths[j];
-                        if (length <= 1) continue;
-                        int half = length >> 1, first = firsts[j];
-                        first = k[first + half - 1] < probes[s + j] ? first + half : first;
-                        length -= half;
-                        firsts[j] = first; lengths[j] = length;
-                        if (length > 1) BatchedSearch.Prefetch(k + first + (length >> 1) - 1);
-                        longest = Math.Max(longest, length);
-                    }
-                }
-                // Phase 3: finish the bisections; the other probes search around their prefetched predictions.
-                for (int j = 0; j < g; j++)
-                {
-                    ulong key = probes[s + j];
-                    int lo = los[j], hi = his[j];
-                    if (lo == hi && (key <= _minKey || key > _maxKey)) { positions[s + j] = lo; continue; }
-                    int found = !gallop[j] ? firsts[j] + (lengths[j] == 1 && k[firsts[j]] < key ? 1 : 0)
-                        : _search == LastMileSearch.Linear ? LowerBound.LinearCount(ref keys, lo, hi, key)
-                        : LowerBound.Exponential(ref keys, lo, hi, ps[j], key);
-                    positions[s + j] = LowerBound.Guard(ref keys, _n, lo, hi, found, key);
+                    int first = firsts[j], length = lengths[j], half = length >> 1;
+                    int at = first + half - 1;
+                    at &= ~(at >> 31); // a finished probe at position 0 reads position 0, not −1
+                    first += half & -LowerBound.Less(k[at], q[j]);
+                    length -= half;
+                    firsts[j] = first; lengths[j] = length;
+                    BatchedSearch.Prefetch(k + first + (length >> 1) - 1);
                 }
             }
+            // Phase 3: finish the bisections; the other probes search around their prefetched predictions.
+            for (int j = 0; j < g; j++)
+            {
+                ulong key = q[j];
+                int lo = los[j], hi = his[j];
+                if (lo == hi) { output[j] = lo; continue; }
+                int found;
+                if (lockStep && hi - lo <= PrefetchLimit) found = firsts[j] + LowerBound.Less(k[firsts[j]], key);
+                else found = Gallop(lo, hi, ps[j], key);
+                output[j] = LowerBound.Guard(ref Unsafe.AsRef<ulong>(k), n, lo, hi, found, key);
+            }
         }
+    }
+
+    /// <summary>The exponential or linear last mile of one probe around its prediction (kept out of the group loop).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    int Gallop(int lo, int hi, int p, ulong key)
+    {
+        ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
+        return _search == LastMileSearch.Linear ? LowerBound.LinearCount(ref keys, lo, hi, key)
+            : LowerBound.Exponential(ref keys, lo, hi, p, key);
     }
 
     unsafe void FitLeaves(ulong[] keys)
