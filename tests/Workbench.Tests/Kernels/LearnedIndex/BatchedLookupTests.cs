@@ -54,15 +54,22 @@ public class BatchedLookupTests
             var expected = keys.Length * 8L <= BatchedSearch.CacheResidentBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
             Assert.Equal(expected, new BinarySearchIndex(keys).Strategy);
             Assert.Equal(expected, new StaticBPlusTree(keys, 128).Strategy);
-            var rmiExpected = keys.Length * 8L <= RecursiveModelIndex.LoopBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
-            Assert.Equal(rmiExpected, new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.LogLinear, 256)).Strategy);
+            foreach (int leaves in new[] { 4, 256 })
+            {
+                var rmi = new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.LogLinear, leaves));
+                bool loops = keys.Length * 8L <= BatchedSearch.CacheResidentBytes
+                    || (keys.Length * 8L <= RecursiveModelIndex.LoopBytes && rmi.AvgLg2 <= 8);
+                var rmiExpected = loops ? BatchStrategy.Loop : BatchStrategy.Interleaved;
+                Assert.Equal(rmiExpected, rmi.Strategy);
+                Assert.InRange(rmi.LockStepWindow, 256, 4096);
+            }
             Assert.Equal(BatchStrategy.Loop, new BinarySearchIndex(keys, BinarySearchKind.Branchy).Strategy);
             Assert.Equal(BatchStrategy.Loop, new PiecewiseLinearIndex(keys, 64).Strategy);
         }
         Assert.Equal(BatchStrategy.Loop, new BinarySearchIndex(small).Strategy);
         Assert.Equal(BatchStrategy.Interleaved, new BinarySearchIndex(large).Strategy);
-        var beyondLoop = KeySets.UniformDense((int)(RecursiveModelIndex.LoopBytes / sizeof(ulong)) + 1, 1);
-        Assert.Equal(BatchStrategy.Interleaved, new RecursiveModelIndex(beyondLoop, new RmiOptions(RootModelKind.Linear, 1024)).Strategy);
+        // Wide windows (4 leaves over 131k lognormal keys) interleave beyond 1 MB; tight ones loop up to 8 MB.
+        Assert.Equal(BatchStrategy.Interleaved, new RecursiveModelIndex(large, new RmiOptions(RootModelKind.Linear, 4)).Strategy);
     }
 
     [Fact]
