@@ -27,6 +27,12 @@ public static class LearnedIndexProfile
             var gather = MemoryLimits.GatherPositions(chase.Length, batch);
             var output = new int[batch];
             var sorted = probes.Order().ToArray();
+            var starts = gather.Take(batch / 4).ToArray();
+            rmi.FindMany(probes, output, BatchStrategy.Interleaved);
+            for (int i = 0; i < batch; i++) if (output[i] != rmi.Find(probes[i])) throw new InvalidOperationException($"mismatch at {i}");
+            int wide = 0;
+            foreach (var p in probes) { var (_, lo, hi) = rmi.Window(p); if (hi - lo > rmi.LockStepWindow) wide++; }
+            Console.WriteLine($"  windows over the lock-step limit: {100.0 * wide / batch:0.0} % of probes");
             double misses = CacheMissModel.MissesPerLookup(rmi, probes, MemoryLimits.LastLevelCacheBytes());
             Console.WriteLine($"{size:N0} keys: {rmi.Name}, {rmi.SizeBytes / 1024.0:0.0} KB, AvgLg2 {rmi.AvgLg2:0.00}, " +
                 $"mean error {rmi.MeanAbsError:0.0}, misses/lookup {misses:0.00}");
@@ -34,9 +40,16 @@ public static class LearnedIndexProfile
             {
                 ("memory: pointer chase", () => (long)MemoryLimits.Chase(chase, batch)),
                 ("memory: gather", () => (long)MemoryLimits.Gather(chase, gather)),
+                ("memory: 32 chains x 4 hops (per hop)", () => (long)MemoryLimits.LockStepChains(chase, starts, 32, 4)),
                 ("RMI model only (Predict loop)", () => { double t = 0; foreach (var p in probes) t += rmi.Predict(p); return (long)t; }),
                 ("RMI single (Find loop)", () => { long t = 0; foreach (var p in probes) t += rmi.Find(p); return t; }),
                 ("RMI batched (lock step)", () => { rmi.FindMany(probes, output, BatchStrategy.Interleaved); return output[^1]; }),
+                ("BS single, compare as flag", () =>
+                {
+                    long t = 0;
+                    foreach (var p in probes) t += LowerBound.Flagged(ref keys[0], 0, keys.Length, p);
+                    return t;
+                }),
                 ("RMI batched, sorted probes (compute)",
                     () => { rmi.FindMany(sorted, output, BatchStrategy.Interleaved); return output[^1]; }),
                 ("BS batched, sorted probes (compute)",

@@ -32,7 +32,11 @@ public static class BatchedSearch
         if (Sse.IsSupported) Sse.Prefetch0(address);
     }
 
-    /// <summary>Lock-step branch-free binary search of every probe over the whole of <paramref name="keys"/>.</summary>
+    /// <summary>
+    /// Lock-step branch-free binary search of every probe over the whole of <paramref name="keys"/>. The compare is a
+    /// flag (<see cref="LowerBound.Less"/>): written as a ternary it compiled to a branch inside the loop, and each
+    /// mispredicted step on a line still in flight discarded the group's work queued behind it.
+    /// </summary>
     public static unsafe void Interleaved(ulong[] keys, ReadOnlySpan<ulong> probes, Span<int> positions)
     {
         int n = keys.Length;
@@ -55,12 +59,12 @@ public static class BatchedSearch
                     for (int j = 0; j < g; j++)
                     {
                         int f = first[j];
-                        f = k[f + half - 1] < q[j] ? f + half : f;
+                        f += half & -LowerBound.Less(k[f + half - 1], q[j]);
                         first[j] = f;
                         Prefetch(k + f + next);
                     }
                 }
-                for (int j = 0; j < g; j++) positions[s + j] = first[j] + (k[first[j]] < q[j] ? 1 : 0);
+                for (int j = 0; j < g; j++) positions[s + j] = first[j] + LowerBound.Less(k[first[j]], q[j]);
             }
         }
     }

@@ -63,6 +63,40 @@ public static class MemoryLimits
     }
 
     /// <summary>
+    /// The access pattern of a lock-step batched search with its compute taken out: groups of <paramref name="group"/>
+    /// independent pointer chases over <paramref name="chase"/>, advanced one hop per round for <paramref name="hops"/>
+    /// rounds, each hop prefetching the line the next round reads. Every probe of a bisection round waits for the line
+    /// the previous round chose, so this, not the free gather, is the fastest a search with that many dependent misses
+    /// can go. Returns the last cursor (so the loads cannot be elided).
+    /// </summary>
+    public static unsafe ulong LockStepChains(ulong[] chase, int[] starts, int group, int hops)
+    {
+        if (group is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(group), group, "The group must hold 1 to 64 chains.");
+        ulong* cursor = stackalloc ulong[64];
+        ulong sink = 0;
+        fixed (ulong* c = chase)
+        {
+            for (int s = 0; s + group <= starts.Length; s += group)
+            {
+                for (int j = 0; j < group; j++)
+                {
+                    cursor[j] = (ulong)starts[s + j] & ~7UL;
+                    BatchedSearch.Prefetch(c + cursor[j]);
+                }
+                for (int h = 0; h < hops; h++)
+                    for (int j = 0; j < group; j++)
+                    {
+                        ulong next = c[cursor[j]];
+                        cursor[j] = next;
+                        BatchedSearch.Prefetch(c + next);
+                    }
+                sink += cursor[0];
+            }
+        }
+        return sink;
+    }
+
+    /// <summary>
     /// Times both limits over an array of <paramref name="elements"/> words with a stopwatch, best of
     /// <paramref name="passes"/> passes: (ns per dependent access, ns per independent access).
     /// </summary>

@@ -61,22 +61,24 @@ public sealed class RecursiveModelIndex : ISortedIndex
             }
         }
         FitLeaves(keys);
-        Strategy = (long)_n * sizeof(ulong) <= LoopBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
+        long bytes = (long)_n * sizeof(ulong);
+        Strategy = bytes <= BatchedSearch.CacheResidentBytes || (bytes <= LoopBytes && AvgLg2 <= 8)
+            ? BatchStrategy.Loop : BatchStrategy.Interleaved;
+        LockStepWindow = Math.Clamp(1 << Math.Min(30, (int)Math.Ceiling(AvgLg2) + 2), 256, 4096);
     }
 
     /// <summary>
-    /// Key arrays up to this many bytes (the last-level cache's share here) are searched by a loop of <see cref="Find"/>:
-    /// a single lookup already prefetches its whole window, and from L3 that costs less than the lock-step bookkeeping
-    /// (measured: 270,000 normal keys, 2.1 MB, 75 ns looped vs 98 ns interleaved; 4M lognormal keys, 32 MB, 268 vs 121).
-    /// </summary>
-    public const long LoopBytes = 8L << 20;
-
-    /// <summary>
-    /// <see cref="BatchStrategy.Loop"/> while the keys fit in <see cref="LoopBytes"/>, else
-    /// <see cref="BatchStrategy.Interleaved"/> (whose lock-step bisection or per-probe galloping is chosen by the
-    /// model's error, see <see cref="FindMany(ReadOnlySpan{ulong}, Span{int}, BatchStrategy)"/>).
+    /// <see cref="BatchStrategy.Loop"/> while the keys fit in 1 MB (<see cref="BatchedSearch.CacheResidentBytes"/>), and
+    /// up to <see cref="LoopBytes"/> while AvgLg2 ≤ 8 (a single lookup then prefetches its whole window from the
+    /// last-level cache and wins); else <see cref="BatchStrategy.Interleaved"/>, whose lock-step bisection or per-probe
+    /// galloping is chosen by the model's error (see <see cref="FindMany(ReadOnlySpan{ulong}, Span{int}, BatchStrategy)"/>).
+    /// Measured (benchmarks/README.md, issue 12): normal 270k keys, 2.1 MB, AvgLg2 6.56: 67 ns looped vs 78 interleaved;
+    /// geoip, 3.1 MB, AvgLg2 11.25: 158 vs 133; lognormal 270k, AvgLg2 8.87: 112 vs 51.
     /// </summary>
     public BatchStrategy Strategy { get; }
+
+    /// <summary>Key arrays up to this many bytes (a quarter of the last-level cache here) loop when AvgLg2 ≤ 8.</summary>
+    public const long LoopBytes = 8L << 20;
 
     /// <summary>The options it was built with.</summary>
     public RmiOptions Options { get; }
@@ -155,19 +157,30 @@ public sealed class RecursiveModelIndex : ISortedIndex
         int p = PredictIn(*leaf, x, _n);
         int lo = Math.Max(p - leaf->ErrLo, 0), hi = Math.Min(p + leaf->ErrHi + 1, _n);
         ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
-        if (_search == LastMileSearch.Binary && hi - lo <= PrefetchLimit) PrefetchWindow(ref keys, lo, hi);
+        bool prefetched = _search == LastMileSearch.Binary && hi - lo <= PrefetchLimit;
+        if (prefetched) PrefetchWindow(ref keys, lo, hi);
+        // A prefetched window is searched with the compare as a flag (no mispredictions); a wider one keeps the branchy
+        // form, whose speculation fetches its next lines early.
         int found = _search switch
         {
-            LastMileSearch.Binary => LowerBound.BranchFree(ref keys, lo, hi, key),
+            LastMileSearch.Binary => prefetched ? LowerBound.Flagged(ref keys, lo, hi, key) : LowerBound.BranchFree(ref keys, lo, hi, key),
             LastMileSearch.Exponential => LowerBound.Exponential(ref keys, lo, hi, p, key),
             _ => LowerBound.LinearCount(ref keys, lo, hi, key),
         };
         return LowerBound.Guard(ref keys, _n, lo, hi, found, key);
     }
 
-    /// <summary>True when the interleaved path bisects the windows in lock step (binary last mile, AvgLg2 ≤ 8), false
+    /// <summary>True when the interleaved path bisects the windows in lock step (binary last mile, AvgLg2 ≤ 12), false
     /// when it gallops from each prediction.</summary>
-    public bool BisectsInLockStep => _search == LastMileSearch.Binary && AvgLg2 <= Math.Log2(PrefetchLimit);
+    public bool BisectsInLockStep => _search == LastMileSearch.Binary && AvgLg2 <= 12;
+
+    /// <summary>
+    /// Windows of at most this many keys are bisected in lock step; wider ones gallop from the prediction. A group runs
+    /// ⌈log2⌉ of its widest window rounds, so one rare wide window would drag 31 narrow ones through extra rounds: the
+    /// limit is 4 × 2^⌈AvgLg2⌉, between 256 and 4,096 keys. (With a fixed 256, 1M lognormal keys, 381 leaves, 21 % of
+    /// windows wider: 75 ns; with 4,096: 57 ns.)
+    /// </summary>
+    public int LockStepWindow { get; }
 
     /// <summary>The leaf and search window [lo, hi) of a key, or leaf −1 for keys outside [min, max] (answered without
     /// reading the keys). For <see cref="CacheMissModel"/>.</summary>
@@ -181,7 +194,8 @@ public sealed class RecursiveModelIndex : ISortedIndex
         return (index, Math.Max(p - leaf->ErrLo, 0), Math.Min(p + leaf->ErrHi + 1, _n));
     }
 
-    /// <summary>Windows of at most this many keys (32 cache lines) are prefetched whole before a binary last mile.</summary>
+    /// <summary>Windows of at most this many keys (32 cache lines) are prefetched whole before <see cref="Find"/>'s
+    /// binary last mile.</summary>
     public const int PrefetchLimit = 256;
 
     /// <summary>
@@ -201,14 +215,13 @@ public sealed class RecursiveModelIndex : ISortedIndex
 
     /// <summary>
     /// Lower bounds of many probes with a forced strategy. <see cref="BatchStrategy.Loop"/> calls <see cref="Find"/>.
-    /// <see cref="BatchStrategy.Interleaved"/> takes 16 or 32 probes at a time: first every probe's root runs and
-    /// prefetches its leaf, then every probe's leaf model runs, then the group searches its windows in lock step — with
-    /// the binary last mile, one bisection step of every probe per round, each prefetching the line its next step
-    /// reads — so the group's cache misses overlap instead of queueing one behind another. Windows over
-    /// <see cref="PrefetchLimit"/> keys, indexes whose AvgLg2 exceeds log2 of it (clustered data, small models), and
-    /// the exponential and linear last miles instead prefetch around the prediction and search from it probe by probe:
-    /// there the prediction is usually far closer than the window's bound, and bisecting the whole window costs more
-    /// rounds than galloping. Answers equal <see cref="Find"/>.
+    /// <see cref="BatchStrategy.Interleaved"/> takes 32 probes at a time (16 when galloping): first every probe's root
+    /// runs and prefetches its leaf, then every probe's leaf model runs and prefetches its window's middle, then the
+    /// group bisects its windows in lock step — one step of every probe per round, ⌈log2⌉ of the group's widest window
+    /// rounds, each step prefetching the line its next step reads, the compare taken as a flag so that no step
+    /// branches — so the group's misses overlap instead of queueing one behind another. Windows over
+    /// <see cref="LockStepWindow"/> keys, indexes whose AvgLg2 exceeds 12, and the exponential and linear last miles
+    /// instead prefetch around the prediction and search from it probe by probe. Answers equal <see cref="Find"/>.
     /// </summary>
     public unsafe void FindMany(ReadOnlySpan<ulong> probes, Span<int> positions, BatchStrategy strategy)
     {
@@ -218,94 +231,109 @@ public sealed class RecursiveModelIndex : ISortedIndex
             for (int i = 0; i < probes.Length; i++) positions[i] = Find(probes[i]);
             return;
         }
-        // Lock step pays when the typical window is small enough to bisect in a few rounds (AvgLg2 ≤ 8, the
-        // prefetch limit); with 16 probes a group, a round of bisection steps finished before its prefetches arrived
-        // (10M lognormal keys on the 2-core VM: 194 ns per lookup at 16, 162 at 32, no better at 64). Galloping
-        // groups keep 16 probes (geoip, in L3, one BenchmarkDotNet run each: 175 ns at 32, 137 at 16).
-        const int maxGroup = 32;
         bool lockStep = BisectsInLockStep;
-        int group = lockStep ? maxGroup : BatchedSearch.Group;
-        int* los = stackalloc int[maxGroup];
-        int* his = stackalloc int[maxGroup];
-        int* ps = stackalloc int[maxGroup];
-        int* firsts = stackalloc int[maxGroup];
-        int* lengths = stackalloc int[maxGroup];
-        bool* gallop = stackalloc bool[maxGroup];
-        ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
-        fixed (ulong* k = Keys)
+        int group = lockStep ? LockStepGroup : BatchedSearch.Group;
+        int* state = stackalloc int[5 * MaxGroup];
+        fixed (ulong* q = probes)
+        fixed (int* output = positions)
         {
             for (int s = 0; s < probes.Length; s += group)
+                Group(q + s, output + s, Math.Min(group, probes.Length - s), lockStep, state);
+        }
+    }
+
+    /// <summary>Probes per lock-step group (state for <see cref="MaxGroup"/>).</summary>
+    const int LockStepGroup = 32, MaxGroup = 32;
+
+    /// <summary>One group of at most <see cref="MaxGroup"/> probes of
+    /// <see cref="FindMany(ReadOnlySpan{ulong}, Span{int}, BatchStrategy)"/>.</summary>
+    unsafe void Group(ulong* q, int* output, int g, bool lockStep, int* state)
+    {
+        int* firsts = state, lengths = state + MaxGroup, los = state + 2 * MaxGroup, his = state + 3 * MaxGroup;
+        int* ps = state + 4 * MaxGroup;
+        int n = _n, window = LockStepWindow;
+        ulong minKey = _minKey, maxKey = _maxKey;
+        fixed (ulong* k = Keys)
+        {
+            // Phase 0: run the roots; prefetch each probe's leaf (a miss of its own when the leaves outgrow L2).
+            for (int j = 0; j < g; j++)
             {
-                int g = Math.Min(group, probes.Length - s);
-                int longest = 0;
-                // Phase 0: run the roots; prefetch each probe's leaf (a miss of its own when the leaves outgrow L2).
+                ulong key = q[j];
+                int leafIndex = key <= minKey || key > maxKey ? 0 : LeafOf(key - minKey);
+                ps[j] = leafIndex;
+                BatchedSearch.Prefetch(_leaves + leafIndex);
+            }
+            // Phase 1: run the leaf models; prefetch the first line each search will read. Keys outside [min, max]
+            // get an empty window at their answer; windows over the prefetch limit (and every window when the index
+            // gallops) get length 1, so the lock-step rounds leave them alone.
+            int longest = 1;
+            for (int j = 0; j < g; j++)
+            {
+                ulong key = q[j];
+                if (key <= minKey || key > maxKey)
+                {
+                    int answer = key <= minKey ? 0 : n;
+                    los[j] = his[j] = firsts[j] = answer;
+                    lengths[j] = 1;
+                    continue;
+                }
+                double x = key - minKey;
+                RmiLeaf* leaf = _leaves + ps[j];
+                int p = PredictIn(*leaf, x, n);
+                int lo = Math.Max(p - leaf->ErrLo, 0), hi = Math.Min(p + leaf->ErrHi + 1, n);
+                los[j] = lo; his[j] = hi; ps[j] = p;
+                firsts[j] = lo;
+                int length = hi - lo;
+                if (!lockStep || length > window)
+                {
+                    lengths[j] = 1;
+                    BatchedSearch.Prefetch(k + p);
+                    BatchedSearch.Prefetch(k + Math.Max(p - 8, 0));
+                    BatchedSearch.Prefetch(k + Math.Min(p + 8, n - 1));
+                    continue;
+                }
+                lengths[j] = Math.Max(length, 1);
+                longest = Math.Max(longest, length);
+                BatchedSearch.Prefetch(k + lo + (length >> 1) - 1 + (length == 1 ? 1 : 0));
+            }
+            // Phase 2: branch-free bisection, one step of every probe per round, ⌈log2(longest)⌉ rounds; a finished
+            // probe (length 1) adds 0. The compare becomes a flag, not a branch (the JIT does not if-convert inside
+            // loops, and a mispredicted branch on a missing line discards the other probes' work behind it).
+            int rounds = longest > 1 ? 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(longest - 1)) : 0;
+            for (int r = 0; r < rounds; r++)
+            {
                 for (int j = 0; j < g; j++)
                 {
-                    ulong key = probes[s + j];
-                    int leafIndex = key <= _minKey || key > _maxKey ? 0 : LeafOf(key - _minKey);
-                    ps[j] = leafIndex;
-                    BatchedSearch.Prefetch(_leaves + leafIndex);
-                }
-                // Phase 1: run the leaf models; prefetch the first line each search will read.
-                for (int j = 0; j < g; j++)
-                {
-                    ulong key = probes[s + j];
-                    if (key <= _minKey || key > _maxKey)
-                    {
-                        los[j] = his[j] = ps[j] = firsts[j] = key <= _minKey ? 0 : _n;
-                        lengths[j] = 0;
-                        gallop[j] = false;
-                        continue;
-                    }
-                    double x = key - _minKey;
-                    RmiLeaf* leaf = _leaves + ps[j];
-                    int p = PredictIn(*leaf, x, _n);
-                    int lo = Math.Max(p - leaf->ErrLo, 0), hi = Math.Min(p + leaf->ErrHi + 1, _n);
-                    los[j] = lo; his[j] = hi; ps[j] = p;
-                    gallop[j] = !lockStep || hi - lo > PrefetchLimit;
-                    firsts[j] = lo; lengths[j] = gallop[j] ? 0 : hi - lo;
-                    if (!gallop[j])
-                    {
-                        longest = Math.Max(longest, hi - lo);
-                        BatchedSearch.Prefetch(k + lo + (hi - lo) / 2 - 1 + (hi - lo == 1 ? 1 : 0));
-                    }
-                    else
-                    {
-                        BatchedSearch.Prefetch(k + p);
-                        BatchedSearch.Prefetch(k + Math.Max(p - 8, 0));
-                        BatchedSearch.Prefetch(k + Math.Min(p + 8, _n - 1));
-                    }
-                }
-                // Phase 2: branch-free bisection of the lock-step windows, one step per probe per round (no rounds
-                // when every probe of the group gallops).
-                while (longest > 1)
-                {
-                    longest = 0;
-                    for (int j = 0; j < g; j++)
-                    {
-                        int length = lengths[j];
-                        if (length <= 1) continue;
-                        int half = length >> 1, first = firsts[j];
-                        first = k[first + half - 1] < probes[s + j] ? first + half : first;
-                        length -= half;
-                        firsts[j] = first; lengths[j] = length;
-                        if (length > 1) BatchedSearch.Prefetch(k + first + (length >> 1) - 1);
-                        longest = Math.Max(longest, length);
-                    }
-                }
-                // Phase 3: finish the bisections; the other probes search around their prefetched predictions.
-                for (int j = 0; j < g; j++)
-                {
-                    ulong key = probes[s + j];
-                    int lo = los[j], hi = his[j];
-                    if (lo == hi && (key <= _minKey || key > _maxKey)) { positions[s + j] = lo; continue; }
-                    int found = !gallop[j] ? firsts[j] + (lengths[j] == 1 && k[firsts[j]] < key ? 1 : 0)
-                        : _search == LastMileSearch.Linear ? LowerBound.LinearCount(ref keys, lo, hi, key)
-                        : LowerBound.Exponential(ref keys, lo, hi, ps[j], key);
-                    positions[s + j] = LowerBound.Guard(ref keys, _n, lo, hi, found, key);
+                    int first = firsts[j], length = lengths[j], half = length >> 1;
+                    int at = first + half - 1;
+                    at &= ~(at >> 31); // a finished probe at position 0 reads position 0, not −1
+                    first += half & -LowerBound.Less(k[at], q[j]);
+                    length -= half;
+                    firsts[j] = first; lengths[j] = length;
+                    BatchedSearch.Prefetch(k + first + (length >> 1) - 1);
                 }
             }
+            // Phase 3: finish the bisections; the other probes search around their prefetched predictions.
+            for (int j = 0; j < g; j++)
+            {
+                ulong key = q[j];
+                int lo = los[j], hi = his[j];
+                if (lo == hi) { output[j] = lo; continue; }
+                int found;
+                if (lockStep && hi - lo <= window) found = firsts[j] + LowerBound.Less(k[firsts[j]], key);
+                else found = Gallop(lo, hi, ps[j], key);
+                output[j] = LowerBound.Guard(ref Unsafe.AsRef<ulong>(k), n, lo, hi, found, key);
+            }
         }
+    }
+
+    /// <summary>The exponential or linear last mile of one probe around its prediction (kept out of the group loop).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    int Gallop(int lo, int hi, int p, ulong key)
+    {
+        ref ulong keys = ref MemoryMarshal.GetArrayDataReference(Keys);
+        return _search == LastMileSearch.Linear ? LowerBound.LinearCount(ref keys, lo, hi, key)
+            : LowerBound.Exponential(ref keys, lo, hi, p, key);
     }
 
     unsafe void FitLeaves(ulong[] keys)

@@ -52,8 +52,9 @@ public sealed record MainRun : RunConfig
     public int Revision { get; init; }
 
     /// <summary>The current <see cref="Revision"/> (1: <c>FindMany</c> picks its strategy by data size; the main run
-    /// also measures the machine's random-access limits and each index's simulated cache misses).</summary>
-    public const int CurrentRevision = 1;
+    /// also measures the machine's random-access limits and each index's simulated cache misses. 2: lock-step searches
+    /// take the compare as a flag, not a branch, and the RMI interleaves from 1 MB of keys).</summary>
+    public const int CurrentRevision = 2;
 }
 
 /// <summary>One comparison key set: its CDF and the RMI's fit, the root-model ablation and the learned hash.</summary>
@@ -99,8 +100,9 @@ public sealed record KeySetRun : RunConfig
     public int Revision { get; init; }
 
     /// <summary>The current <see cref="Revision"/> (1: <c>FindMany</c> picks its strategy by data size; the main run
-    /// also measures the machine's random-access limits and each index's simulated cache misses).</summary>
-    public const int CurrentRevision = 1;
+    /// also measures the machine's random-access limits and each index's simulated cache misses. 2: lock-step searches
+    /// take the compare as a flag, not a branch, and the RMI interleaves from 1 MB of keys).</summary>
+    public const int CurrentRevision = 2;
 }
 
 /// <summary>The learned Bloom filter against a plain one on generated URL strings.</summary>

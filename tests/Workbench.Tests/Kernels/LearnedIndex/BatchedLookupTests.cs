@@ -54,15 +54,22 @@ public class BatchedLookupTests
             var expected = keys.Length * 8L <= BatchedSearch.CacheResidentBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
             Assert.Equal(expected, new BinarySearchIndex(keys).Strategy);
             Assert.Equal(expected, new StaticBPlusTree(keys, 128).Strategy);
-            var rmiExpected = keys.Length * 8L <= RecursiveModelIndex.LoopBytes ? BatchStrategy.Loop : BatchStrategy.Interleaved;
-            Assert.Equal(rmiExpected, new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.LogLinear, 256)).Strategy);
+            foreach (int leaves in new[] { 4, 256 })
+            {
+                var rmi = new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.LogLinear, leaves));
+                bool loops = keys.Length * 8L <= BatchedSearch.CacheResidentBytes
+                    || (keys.Length * 8L <= RecursiveModelIndex.LoopBytes && rmi.AvgLg2 <= 8);
+                var rmiExpected = loops ? BatchStrategy.Loop : BatchStrategy.Interleaved;
+                Assert.Equal(rmiExpected, rmi.Strategy);
+                Assert.InRange(rmi.LockStepWindow, 256, 4096);
+            }
             Assert.Equal(BatchStrategy.Loop, new BinarySearchIndex(keys, BinarySearchKind.Branchy).Strategy);
             Assert.Equal(BatchStrategy.Loop, new PiecewiseLinearIndex(keys, 64).Strategy);
         }
         Assert.Equal(BatchStrategy.Loop, new BinarySearchIndex(small).Strategy);
         Assert.Equal(BatchStrategy.Interleaved, new BinarySearchIndex(large).Strategy);
-        var beyondLoop = KeySets.UniformDense((int)(RecursiveModelIndex.LoopBytes / sizeof(ulong)) + 1, 1);
-        Assert.Equal(BatchStrategy.Interleaved, new RecursiveModelIndex(beyondLoop, new RmiOptions(RootModelKind.Linear, 1024)).Strategy);
+        // Wide windows (4 leaves over 131k lognormal keys) interleave beyond 1 MB; tight ones loop up to 8 MB.
+        Assert.Equal(BatchStrategy.Interleaved, new RecursiveModelIndex(large, new RmiOptions(RootModelKind.Linear, 4)).Strategy);
     }
 
     [Fact]
@@ -86,6 +93,51 @@ public class BatchedLookupTests
         double misses = CacheMissModel.MissesPerLookup(bs, probes, 16 * 64);
         Assert.InRange(misses, 3, 13);
         Assert.True(double.IsNaN(CacheMissModel.MissesPerLookup(new PiecewiseLinearIndex(keys, 16), probes, 1 << 20)));
+    }
+
+    [Fact]
+    public void Lock_step_rmi_equals_find_at_both_ends_of_the_array_and_for_keys_near_the_top_of_the_range()
+    {
+        // Keys near 2^64 check the unsigned compare flag; probes at positions 0 and 1 check the finished-probe clamp.
+        var rng = new Random(RunSeed);
+        var keys = KeySets.Lognormal(20_000, RunSeed % 1000).Select(k => ulong.MaxValue - 5_000_000_000UL + k % 4_000_000_000UL)
+            .Order().ToArray();
+        foreach (int leaves in new[] { 64, 1024 })
+        {
+            var rmi = new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.Linear, leaves));
+            Assert.True(rmi.BisectsInLockStep, $"{leaves} leaves: AvgLg2 {rmi.AvgLg2:0.00} should be lock-step");
+            var probes = new List<ulong> { keys[0], keys[0] - 1, keys[1], keys[2] + 1, keys[^1], keys[^1] + 1, ulong.MaxValue, 0 };
+            for (int i = 0; i < 3000; i++)
+            {
+                ulong key = keys[rng.Next(keys.Length)];
+                probes.Add(rng.Next(3) == 0 ? key + 1 : key);
+            }
+            var shuffled = probes.OrderBy(_ => rng.Next()).ToArray();
+            var batch = new int[shuffled.Length];
+            rmi.FindMany(shuffled, batch, BatchStrategy.Interleaved);
+            for (int i = 0; i < batch.Length; i++)
+                Assert.True(batch[i] == rmi.Find(shuffled[i]) && batch[i] == LowerBound.Reference(keys, shuffled[i]),
+                    $"{leaves} leaves, seed {RunSeed}: probe {shuffled[i]} → batched {batch[i]}, single {rmi.Find(shuffled[i])}");
+        }
+    }
+
+    [Fact]
+    public void Lock_step_chains_follow_the_same_cycle_as_the_pointer_chase()
+    {
+        var chase = MemoryLimits.ChaseArray(8 * 500, seed: RunSeed);
+        // One chain from line 0 for h hops ends where the plain chase does; group g sums g chains' ends.
+        foreach (int hops in new[] { 1, 3, 17 })
+            Assert.Equal(MemoryLimits.Chase(chase, hops), MemoryLimits.LockStepChains(chase, [0], 1, hops));
+        var starts = new[] { 0, 8, 16, 24 };
+        ulong expected = 0;
+        foreach (int start in starts)
+        {
+            ulong p = (ulong)start;
+            for (int h = 0; h < 5; h++) p = chase[p];
+            if (start == 0) expected += p;
+        }
+        Assert.Equal(expected, MemoryLimits.LockStepChains(chase, starts, 4, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MemoryLimits.LockStepChains(chase, starts, 65, 1));
     }
 
     [Fact]

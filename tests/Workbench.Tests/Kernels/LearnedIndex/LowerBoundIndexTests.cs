@@ -150,6 +150,7 @@ public class LowerBoundIndexTests
             ulong key = (ulong)rng.Next(-5, 210);
             int expected = lo + LowerBound.Reference(keys.AsSpan(lo, hi - lo), key);
             Assert.True(LowerBound.BranchFree(ref data, lo, hi, key) == expected, $"branch-free, seed {seed}, [{lo},{hi}) key {key}");
+            Assert.True(LowerBound.Flagged(ref data, lo, hi, key) == expected, $"flagged, seed {seed}, [{lo},{hi}) key {key}");
             Assert.True(LowerBound.LinearCount(ref data, lo, hi, key) == expected, $"linear, seed {seed}, [{lo},{hi}) key {key}");
             Assert.True(LowerBound.Page(ref data, lo, hi, key) == expected, $"page, seed {seed}, [{lo},{hi}) key {key}");
             if (hi > lo)
