@@ -44,7 +44,7 @@ public sealed record MuZeroConfig : RunConfig
 
     /// <summary>Training iterations (self-play batch, then training steps).</summary>
     [Knob("training iterations (self-play games, then SGD steps)", Unit = "iterations", Min = 1, Max = 100_000)]
-    public int Iterations { get; init; } = 60;
+    public int Iterations { get; init; } = 80;
 
     /// <summary>Self-play games per iteration (searched as one batch).</summary>
     [Knob("self-play games per iteration (one batched search)", Unit = "games", Min = 1, Max = 10_000)]

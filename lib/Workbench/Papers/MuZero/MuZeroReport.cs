@@ -328,7 +328,8 @@ public static class MuZeroReport
         var values = perSeed.ToList();
         int below = values.Count(v => v < target);
         return below == 0 ? "holds (every seed)"
-            : $"holds on the mean over seeds, but {below} of {values.Count} seeds fall below (lowest {values.Min():P1})";
+            : $"holds on the mean over seeds, but {below} of {values.Count} seeds {(below == 1 ? "falls" : "fall")} below " +
+                $"(lowest {values.Min():P1})";
     }
 
     /// <summary>What the audit says about the learned reward one step ahead: right as often as predicting no win at all?</summary>
