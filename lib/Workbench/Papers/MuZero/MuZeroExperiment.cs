@@ -69,7 +69,8 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
         using (var checkpoint = shipped ? ShippedCheckpoint.TryLoad(this) : null)
             if (checkpoint is not null)
                 return checkpoint.Describe() + "\n"
-                    + MuZeroPlay.Reply(new Planner(checkpoint.Network, false), moves, run.EvalOptions(config.Search, config.EvalSimulations));
+                    + MuZeroPlay.Reply(new Planner(checkpoint.Network, false), moves,
+                        run.EvalOptions(config.Search, config.EvalSimulations));
         var record = TrainOne(run, store);
         using var net = Network(run, record);
         return MuZeroPlay.Reply(new Planner(net, false), moves, run.EvalOptions(config.Search, config.EvalSimulations));
