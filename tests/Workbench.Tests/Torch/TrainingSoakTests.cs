@@ -24,8 +24,8 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
 
     public static TheoryData<string> Models => [
         "tour", "lenet-300-100", "conv-2", "soft-top-k", "soft-ranking", "soft-trimmed", "soft-rank-baselines", "mlp-root",
-        "rangenet", "pointrend", "pointrend-dense", "pointrend-semantic", "muzero", "fixmatch", "fixmatch-wrn", "reformer-lsh",
-        "reformer-full"];
+        "rangenet", "pointrend", "pointrend-dense", "pointrend-semantic", "muzero", "muzero-connect4", "muzero-cartpole", "fixmatch",
+        "fixmatch-wrn", "reformer-lsh", "reformer-full"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -74,6 +74,14 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                     Iterations = 2, GamesPerIteration = 8, TrainStepsPerIteration = 4, BatchSize = 16, EvalEvery = 1, EvalGames = 4,
                     FinalEvalGames = 4, CheckpointEvery = 1, HiddenSize = 8, Width = 16, Seed = seed,
                 }.TrainRun(seed), context);
+                break;
+            case "muzero-connect4" or "muzero-cartpole":
+                MuZeroTraining.Train(new MuZeroConfig
+                {
+                    GamesPerIteration = 4, TrainStepsPerIteration = 4, BatchSize = 16, EvalEvery = 1, EvalGames = 4, FinalEvalGames = 4,
+                    CheckpointEvery = 1, HiddenSize = 8, Width = 16, Seed = seed, Simulations = 4, EvalSimulations = 4,
+                    ConnectFourIterations = 2, CartPoleIterations = 2, CartPoleEpisodes = 4, EpisodeSteps = 30, SupportSize = 5,
+                }.GameRun(model == "muzero-connect4" ? GameKind.ConnectFour : GameKind.CartPole, seed), context);
                 break;
             case "tour":
                 TourTrainer.Train(new TourRun

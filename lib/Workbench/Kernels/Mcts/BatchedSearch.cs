@@ -80,8 +80,9 @@ public static class BatchedSearch
                     int action = options.Kind == SearchKind.Puct
                         ? SelectPuct(tree, b, node, options, minQ[b], maxQ[b])
                         : node == 0
-                            ? SelectGumbelRoot(tree, b, options, table[considered[b]][sim], gumbel.AsSpan(b * A, A), scratch)
-                            : SelectGumbelInterior(tree, b, node, options, scratch);
+                            ? SelectGumbelRoot(tree, b, options, table[considered[b]][sim], gumbel.AsSpan(b * A, A), scratch,
+                                minQ[b], maxQ[b])
+                            : SelectGumbelInterior(tree, b, node, options, scratch, minQ[b], maxQ[b]);
                     int child = tree.Children[tree.Row(b, node) * A + action];
                     if (child < 0)
                     {
@@ -112,7 +113,7 @@ public static class BatchedSearch
                 Backup(tree, b, leaf, ref minQ[b], ref maxQ[b]);
             }
         }
-        return Summarise(tree, options, gumbel, scratch);
+        return Summarise(tree, options, gumbel, scratch, minQ, maxQ);
     }
 
     /// <summary>Backs the new leaf's value up to the root: value ← reward + discount · value at every edge.</summary>
@@ -168,11 +169,11 @@ public static class BatchedSearch
 
     /// <summary>Gumbel root: among actions whose visits equal the schedule's, argmax of g + logits + σ(completed Q).</summary>
     static int SelectGumbelRoot(SearchTree tree, int b, SearchOptions o, int consideredVisit, ReadOnlySpan<double> gumbel,
-        double[] scratch)
+        double[] scratch, double minQ, double maxQ)
     {
         int A = tree.Actions, row = tree.Row(b, 0);
         var sigma = scratch.AsSpan(0, A);
-        CompletedQ(tree, b, 0, o, sigma);
+        CompletedQ(tree, b, 0, o, sigma, minQ, maxQ);
         double maxLogit = MaxLogit(tree.PriorLogits.AsSpan(row * A, A));
         int best = -1;
         double bestScore = double.NegativeInfinity;
@@ -190,12 +191,12 @@ public static class BatchedSearch
     }
 
     /// <summary>Gumbel interior: argmax of softmax(logits + σ(completed Q)) − n / (1 + Σn), a deterministic visit matching.</summary>
-    static int SelectGumbelInterior(SearchTree tree, int b, int node, SearchOptions o, double[] scratch)
+    static int SelectGumbelInterior(SearchTree tree, int b, int node, SearchOptions o, double[] scratch, double minQ, double maxQ)
     {
         int A = tree.Actions, row = tree.Row(b, node);
         var sigma = scratch.AsSpan(0, A);
         var probs = scratch.AsSpan(A, A);
-        CompletedQ(tree, b, node, o, sigma);
+        CompletedQ(tree, b, node, o, sigma, minQ, maxQ);
         for (int a = 0; a < A; a++) probs[a] = tree.PriorLogits[row * A + a] + sigma[a];
         SoftmaxInPlace(probs);
         int total = 0;
@@ -225,7 +226,10 @@ public static class BatchedSearch
     /// <param name="node">The node.</param>
     /// <param name="o">c_visit and c_scale.</param>
     /// <param name="sigma">Written: A transformed values.</param>
-    public static void CompletedQ(SearchTree tree, int b, int node, SearchOptions o, Span<double> sigma)
+    /// <param name="treeMin">With <see cref="SearchOptions.TreeMinMax"/>: the smallest Q backed up in the tree so far.</param>
+    /// <param name="treeMax">With <see cref="SearchOptions.TreeMinMax"/>: the largest Q backed up in the tree so far.</param>
+    public static void CompletedQ(SearchTree tree, int b, int node, SearchOptions o, Span<double> sigma, double treeMin = double.NaN,
+        double treeMax = double.NaN)
     {
         int A = tree.Actions, row = tree.Row(b, node);
         int sumVisits = 0, maxVisits = 0;
@@ -251,11 +255,20 @@ public static class BatchedSearch
         // Known bounds (board games) rescale by them; otherwise by the node's own min and max (mctx's default), which
         // stretches arbitrarily small differences between Q values to the full range.
         if (!double.IsNaN(o.ValueMin)) (lo, hi) = (o.ValueMin, o.ValueMax);
+        else if (o.TreeMinMax)
+        {
+            if (!(treeMax > treeMin))
+            {
+                sigma.Clear(); // no range in the tree yet: nothing is known about the actions' values
+                return;
+            }
+            (lo, hi) = (treeMin, treeMax);
+        }
         double scale = (o.VisitInit + maxVisits) * o.ValueScale;
         for (int a = 0; a < A; a++) sigma[a] = scale * (sigma[a] - lo) / Math.Max(hi - lo, 1e-8);
     }
 
-    static SearchResult Summarise(SearchTree tree, SearchOptions o, double[] gumbel, double[] scratch)
+    static SearchResult Summarise(SearchTree tree, SearchOptions o, double[] gumbel, double[] scratch, double[] minQ, double[] maxQ)
     {
         int B = tree.Batch, A = tree.Actions;
         var actions = new int[B];
@@ -283,7 +296,7 @@ public static class BatchedSearch
             }
             var sigma = scratch.AsSpan(0, A);
             var logits = scratch.AsSpan(A, A);
-            CompletedQ(tree, b, 0, o, sigma);
+            CompletedQ(tree, b, 0, o, sigma, minQ[b], maxQ[b]);
             int maxVisits = 0;
             for (int a = 0; a < A; a++) maxVisits = Math.Max(maxVisits, tree.ChildVisits(b, 0, a));
             double maxLogit = MaxLogit(tree.PriorLogits.AsSpan(row * A, A));

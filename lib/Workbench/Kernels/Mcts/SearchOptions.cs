@@ -36,6 +36,14 @@ public sealed record SearchOptions
     /// <summary>Gumbel: number m of root actions sampled without replacement (capped at the legal ones).</summary>
     public int ConsideredActions { get; init; } = 16;
 
+    /// <summary>
+    /// Gumbel without known bounds: rescale completed Q by the smallest and largest Q backed up anywhere in the tree
+    /// (MuZero pseudocode's <c>MinMaxStats</c>, as pUCT does) instead of the node's own (mctx's default, which stretches
+    /// any difference between two actions to the full range, so a two-action task never explores); σ is 0 until the tree
+    /// has a range.
+    /// </summary>
+    public bool TreeMinMax { get; init; }
+
     /// <summary>Gumbel: scale of the root Gumbel noise (1 when acting in self-play, 0 for a deterministic evaluation).</summary>
     public double GumbelScale { get; init; } = 1;
 

@@ -4,10 +4,12 @@ namespace Workbench.Papers.MuZero;
 
 /// <summary>
 /// MuZero's search model: the learned dynamics and prediction functions on hidden states (embedding = hidden state);
-/// discount −1 (two players, values from the mover's side), no rule is consulted inside the tree.
+/// no rule is consulted inside the tree. Two-player games back up with discount −1 (values from the mover's side,
+/// negamax); a single-player task with its γ in (0, 1], so nothing is negated.
 /// </summary>
 /// <param name="Network">The trained network.</param>
-public sealed class LearnedModel(MuZeroNetwork Network) : ISearchModel
+/// <param name="Discount">The discount of every learned transition: −1 (two players, the default) or γ (one player).</param>
+public sealed class LearnedModel(MuZeroNetwork Network, double Discount = -1) : ISearchModel
 {
     /// <inheritdoc/>
     public int ActionCount => Network.Actions;
@@ -26,23 +28,40 @@ public sealed class LearnedModel(MuZeroNetwork Network) : ISearchModel
         var (next, r, logits, v) = NetworkInference.Recurrent(Network, embeddings.ToArray(), actions.ToArray(), batch);
         next.CopyTo(nextEmbeddings);
         r.CopyTo(rewards);
-        discounts[..batch].Fill(-1);
+        discounts[..batch].Fill((float)Discount);
         logits.CopyTo(priorLogits);
         v.CopyTo(values);
     }
 
     /// <summary>The search roots of B positions: representation and prediction of their observations, their legal moves.</summary>
-    public SearchRoot Roots(IReadOnlyList<TicTacToe> positions)
+    public SearchRoot Roots<TGame>(IReadOnlyList<TGame> positions) where TGame : struct, IBoardGame<TGame>
     {
-        int batch = positions.Count;
-        var obs = new float[batch * TicTacToe.ObservationSize];
-        var legal = new bool[batch * TicTacToe.Cells];
+        int batch = positions.Count, O = TGame.ObservationSize, A = TGame.ActionCount;
+        var obs = new float[batch * O];
+        var legal = new bool[batch * A];
         for (int b = 0; b < batch; b++)
         {
-            positions[b].Observation(obs.AsSpan(b * TicTacToe.ObservationSize, TicTacToe.ObservationSize));
-            for (int c = 0; c < TicTacToe.Cells; c++) legal[b * TicTacToe.Cells + c] = positions[b].IsLegal(c);
+            positions[b].Observation(obs.AsSpan(b * O, O));
+            for (int c = 0; c < A; c++) legal[b * A + c] = positions[b].IsLegal(c);
         }
-        var (hidden, logits, values) = NetworkInference.Initial(Network, obs, batch);
+        return Roots(obs, legal, batch);
+    }
+
+    /// <summary>The search roots of B cart-pole states (both actions legal).</summary>
+    public SearchRoot Roots(IReadOnlyList<CartPole> states)
+    {
+        int batch = states.Count;
+        var obs = new float[batch * CartPole.ObservationSize];
+        for (int b = 0; b < batch; b++) states[b].Observation(obs.AsSpan(b * CartPole.ObservationSize, CartPole.ObservationSize));
+        var legal = new bool[batch * CartPole.ActionCount];
+        Array.Fill(legal, true);
+        return Roots(obs, legal, batch);
+    }
+
+    /// <summary>The search roots of B observations (B × O) with their legal-move masks (B × A).</summary>
+    public SearchRoot Roots(float[] observations, bool[] legal, int batch)
+    {
+        var (hidden, logits, values) = NetworkInference.Initial(Network, observations, batch);
         return new SearchRoot(batch, hidden, logits, values, legal);
     }
 }

@@ -5,13 +5,14 @@ namespace Workbench.Papers.MuZero;
 
 /// <summary>
 /// Knobs of the MuZero reproduction (Schrittwieser et al., Nature 2020; Gumbel MuZero, Danihelka et al., ICLR 2022) on
-/// tic-tac-toe. The defaults are the reading-group preset: three seeds trained from scratch with batched Gumbel search,
-/// then strength against random, a rule bot and perfect play, ablations at evaluation and at training, and an exact audit.
+/// tic-tac-toe, Connect-4 and cart-pole. The defaults are the reading-group preset: three tic-tac-toe seeds trained from
+/// scratch with batched Gumbel search, then strength against random, a rule bot and perfect play, ablations at
+/// evaluation and at training, and an exact audit; beside them a short Connect-4 run and three short cart-pole runs.
 /// </summary>
 public sealed record MuZeroConfig : RunConfig
 {
-    /// <summary>The game.</summary>
-    [Knob("game (only tic-tac-toe is implemented)")]
+    /// <summary>The game of the main runs: tic-tac-toe (the full pipeline with oracle, ablations and audit), connect4 or cartpole.</summary>
+    [Knob("game of the main runs: tic-tac-toe (full pipeline, plus the Connect-4 and cart-pole sections), connect4 or cartpole")]
     public GameKind Game { get; init; } = GameKind.TicTacToe;
 
     /// <summary>Search used in self-play.</summary>
@@ -26,9 +27,10 @@ public sealed record MuZeroConfig : RunConfig
     [Knob("simulations per move at evaluation", Unit = "simulations", Min = 1, Max = 1000)]
     public int EvalSimulations { get; init; } = 32;
 
-    /// <summary>Gumbel: root actions sampled (m).</summary>
-    [Knob("Gumbel: root actions considered m (at most the game's 9 moves)", Unit = "actions", Min = 1, Max = 1000)]
-    public int ConsideredActions { get; init; } = 9;
+    /// <summary>Gumbel: root actions sampled (m); 0 = every move of the game (9, 7 or 2).</summary>
+    [Knob("Gumbel: root actions considered m (at most the game's moves: 9 tic-tac-toe, 7 Connect-4, 2 cart-pole); 0 = all",
+        Unit = "actions", Min = 0, Max = 1000)]
+    public int ConsideredActions { get; init; }
 
     /// <summary>K: unroll steps of the dynamics in the loss.</summary>
     [Knob("unroll steps K of the learned dynamics", Unit = "steps", Min = 1, Max = 10)]
@@ -143,6 +145,46 @@ public sealed record MuZeroConfig : RunConfig
     [Knob("unroll steps of the K ablation (one seed each)", Unit = "steps", Min = 1, Max = 10)]
     public int[] UnrollSweep { get; init; } = [1, 3];
 
+    /// <summary>Seeds of the Connect-4 runs shown beside tic-tac-toe (0 skips them).</summary>
+    [Knob("seeds of the Connect-4 runs beside tic-tac-toe (0 skips them; with game=connect4 the main runs use seeds)",
+        Unit = "seeds", Min = 0, Max = 20)]
+    public int ConnectFourSeeds { get; init; } = 1;
+
+    /// <summary>Training iterations of every Connect-4 run.</summary>
+    [Knob("training iterations of every Connect-4 run", Unit = "iterations", Min = 1, Max = 100_000)]
+    public int ConnectFourIterations { get; init; } = 10;
+
+    /// <summary>Seeds of the cart-pole runs shown beside tic-tac-toe (0 skips them).</summary>
+    [Knob("seeds of the cart-pole runs beside tic-tac-toe (0 skips them; with game=cartpole the main runs use seeds)",
+        Unit = "seeds", Min = 0, Max = 20)]
+    public int CartPoleSeeds { get; init; } = 3;
+
+    /// <summary>Training iterations of every cart-pole run.</summary>
+    [Knob("training iterations of every cart-pole run", Unit = "iterations", Min = 1, Max = 100_000)]
+    public int CartPoleIterations { get; init; } = 10;
+
+    /// <summary>Self-play episodes per cart-pole iteration.</summary>
+    [Knob("self-play episodes per cart-pole iteration (one batched search per step)", Unit = "episodes", Min = 1, Max = 10_000)]
+    public int CartPoleEpisodes { get; init; } = 16;
+
+    /// <summary>Cart-pole: steps after which an episode is cut off.</summary>
+    [Knob("cart-pole: steps after which an episode is cut off (CartPole-v1: 500)", Unit = "steps", Min = 1, Max = CartPole.StepLimit)]
+    public int EpisodeSteps { get; init; } = 200;
+
+    /// <summary>Cart-pole: discount γ (MuZero's Atari value).</summary>
+    [Knob("cart-pole: discount γ per step (MuZero's Atari setting: 0.997)", Min = 0, MinExclusive = true, Max = 1)]
+    public double CartPoleDiscount { get; init; } = 0.997;
+
+    /// <summary>Cart-pole: n of the n-step value target (bootstrapped from the search value n steps on).</summary>
+    [Knob("cart-pole: n of the n-step value target, bootstrapped from the root search value n steps later", Unit = "steps",
+        Min = 1, Max = 1000)]
+    public int CartPoleTdSteps { get; init; } = 10;
+
+    /// <summary>Cart-pole: S of the categorical support of h(value) and h(reward).</summary>
+    [Knob("cart-pole: S of the categorical support {−S…S} of h(value) and h(reward) (MuZero Atari: 300)", Unit = "bins",
+        Min = 1, Max = 1000)]
+    public int SupportSize { get; init; } = 20;
+
     /// <summary>Seeds of the AlphaZero (true-model) runs compared with MuZero.</summary>
     [Knob("seeds of the AlphaZero runs (search with the true simulator); 0 skips them", Unit = "seeds", Min = 0, Max = 20)]
     public int AlphaZeroSeeds { get; init; } = 3;
@@ -150,9 +192,12 @@ public sealed record MuZeroConfig : RunConfig
     /// <inheritdoc/>
     public override void Validate()
     {
-        if (ConsideredActions > TicTacToe.Cells)
-            throw new ConfigException($"considered_actions = {ConsideredActions} is larger than the {TicTacToe.Cells} moves of "
-                + $"tic-tac-toe: Gumbel m must be in [1, {TicTacToe.Cells}].");
+        if (!Enum.IsDefined(Game))
+            throw new ConfigException($"game = {Game} is not a game: choose {string.Join(", ", EnumNames.All(typeof(GameKind)))}.");
+        var rules = MuZeroGame.For(Game);
+        if (ConsideredActions > rules.ActionCount)
+            throw new ConfigException($"considered_actions = {ConsideredActions} is larger than the {rules.ActionCount} moves of "
+                + $"{rules.Title}: Gumbel m must be in [1, {rules.ActionCount}], or 0 for all of them.");
         CheckList("eval_simulation_sweep", EvalSimulationSweep, 1, 1000);
         CheckList("train_simulation_sweep", TrainSimulationSweep, 1, 1000);
         CheckList("unroll_sweep", UnrollSweep, 1, 10);
@@ -167,11 +212,49 @@ public sealed record MuZeroConfig : RunConfig
                 throw new ConfigException($"{name} contains {v}: every value must be in [{min}, {max}].");
     }
 
+    /// <summary>Gumbel m of <paramref name="game"/>: the knob, capped at the game's moves; 0 = all of them.</summary>
+    public int ConsideredFor(GameKind game)
+    {
+        int actions = MuZeroGame.For(game).ActionCount;
+        return ConsideredActions == 0 ? actions : Math.Min(ConsideredActions, actions);
+    }
+
+    /// <summary>
+    /// One training run of <paramref name="game"/> at <paramref name="seed"/>: tic-tac-toe's is <see cref="TrainRun"/>
+    /// for tic-tac-toe; Connect-4 trains <see cref="ConnectFourIterations"/> iterations with the other knobs as they are;
+    /// cart-pole <see cref="CartPoleIterations"/> iterations of <see cref="CartPoleEpisodes"/> episodes each with its own
+    /// γ, n-step target, categorical support and episode cap, without augmentation, every self-play action sampled from
+    /// the search's policy target (as MuZero does for Atari, at temperature 1). The short runs are evaluated more often
+    /// (Connect-4 at least 5 times, cart-pole at least 6 times and before training), and cart-pole on at most
+    /// <see cref="CartPoleEpisodes"/> episodes per point and twice that at the end, searching with the self-play
+    /// simulations, since an episode is up to <see cref="EpisodeSteps"/> searches.
+    /// </summary>
+    public MuZeroTrainRun GameRun(GameKind game, int seed, bool trueModel = false)
+    {
+        var run = (this with { Game = game }).TrainRun(seed, trueModel: trueModel);
+        return game switch
+        {
+            GameKind.ConnectFour => run with
+            {
+                Iterations = ConnectFourIterations, EvalEvery = Math.Min(EvalEvery, Math.Max(1, ConnectFourIterations / 5)),
+            },
+            GameKind.CartPole => run with
+            {
+                Iterations = CartPoleIterations, GamesPerIteration = CartPoleEpisodes, Discount = CartPoleDiscount,
+                TdSteps = CartPoleTdSteps, SupportSize = SupportSize, EpisodeSteps = EpisodeSteps, Augment = false,
+                ExploreMoves = EpisodeSteps, EvalSimulations = Simulations,
+                EvalEvery = Math.Min(EvalEvery, Math.Max(1, CartPoleIterations / 6)), EvalGames = Math.Min(EvalGames, CartPoleEpisodes),
+                FinalEvalGames = Math.Min(FinalEvalGames, 2 * CartPoleEpisodes),
+            },
+            _ => run,
+        };
+    }
+
     /// <summary>One training run: the main one at <paramref name="seed"/>, or an ablation's variant of it.</summary>
     public MuZeroTrainRun TrainRun(int seed, int? simulations = null, int? unroll = null, bool trueModel = false) => new()
     {
         Game = Game, Search = Search, Simulations = simulations ?? Simulations, EvalSimulations = EvalSimulations,
-        ConsideredActions = ConsideredActions, UnrollSteps = trueModel ? 0 : unroll ?? UnrollSteps, TdSteps = TdSteps,
+        ConsideredActions = ConsideredFor(Game), UnrollSteps = trueModel ? 0 : unroll ?? UnrollSteps, TdSteps = TdSteps,
         Discount = Discount, Iterations = Iterations, GamesPerIteration = GamesPerIteration,
         TrainStepsPerIteration = TrainStepsPerIteration, BatchSize = BatchSize, LearningRate = LearningRate,
         WeightDecay = WeightDecay, ReplayGames = ReplayGames, HiddenSize = HiddenSize, Width = Width,
@@ -185,7 +268,7 @@ public sealed record MuZeroConfig : RunConfig
     public MuZeroEvalRun EvalRun(string parent, SearchKind search, int simulations, bool trueModel, Opponent opponent, int games,
         int seed) => new()
     {
-        Parent = parent, Search = search, Simulations = simulations, ConsideredActions = ConsideredActions, TrueModel = trueModel,
+        Parent = parent, Search = search, Simulations = simulations, ConsideredActions = ConsideredFor(Game), TrueModel = trueModel,
         Opponent = opponent, Games = games, Seed = seed,
     };
 

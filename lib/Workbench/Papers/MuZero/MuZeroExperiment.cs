@@ -5,7 +5,8 @@ using Workbench.Runs;
 namespace Workbench.Papers.MuZero;
 
 /// <summary>
-/// MuZero on tic-tac-toe: the main runs over seeds (trained from scratch with the batched search), AlphaZero runs (the
+/// MuZero on tic-tac-toe (with short Connect-4 and cart-pole sections beside it, or one of those alone with
+/// <c>game=connect4</c> / <c>game=cartpole</c>): the main runs over seeds (trained from scratch with the batched search), AlphaZero runs (the
 /// same loop searching with the real rules), training ablations (self-play simulations, unroll steps K), the strength
 /// of the trained networks against simulations at evaluation for pUCT and Gumbel, learned vs true model at equal
 /// simulations, and the exact audit of each learned model. Every piece is a cached run; evaluations and audits name
@@ -19,6 +20,8 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
         Iterations = 6, GamesPerIteration = 32, TrainStepsPerIteration = 5, BatchSize = 64, EvalEvery = 3, EvalGames = 20,
         FinalEvalGames = 40, CheckpointEvery = 3, Seeds = 2, AlphaZeroSeeds = 1, EvalSimulationSweep = [2, 8],
         SweepGames = 20, TrainSimulationSweep = [2], UnrollSweep = [1], EvalSimulations = 8,
+        ConnectFourSeeds = 1, ConnectFourIterations = 2, CartPoleSeeds = 1, CartPoleIterations = 2, CartPoleEpisodes = 4,
+        EpisodeSteps = 50,
     };
 
     /// <inheritdoc/>
@@ -26,7 +29,8 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
     {
         Iterations = 300, GamesPerIteration = 128, ReplayGames = 3000, EvalEvery = 25, EvalGames = 200, FinalEvalGames = 1000,
         CheckpointEvery = 25, Seeds = 5, AlphaZeroSeeds = 5, SweepGames = 1000, Simulations = 16,
-        TrainSimulationSweep = [2, 4, 8],
+        TrainSimulationSweep = [2, 4, 8], ConnectFourSeeds = 3, ConnectFourIterations = 200, CartPoleSeeds = 5,
+        CartPoleIterations = 40, CartPoleEpisodes = 32, EpisodeSteps = CartPole.StepLimit,
     };
 
     /// <summary>Trains (or loads) one run.</summary>
@@ -81,6 +85,15 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
         CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
+        if (config.Game != GameKind.TicTacToe)
+        {
+            var runs = Enumerable.Range(config.Seed, config.Seeds).Select(s => config.GameRun(config.Game, s)).ToList();
+            var gameRecords = ParallelRuns.Map(runs, r => TrainOne(r, store, progress, cancellation), cancellation);
+            store.AllRunsRequested();
+            var section = MuZeroGameReport.Build(Name, config, runs, gameRecords);
+            return new ExperimentReport(Name, config, [.. section.Tables, ("paper-vs-ours", PaperVsOurs.Table(section.Rows))],
+                section.Figures, watch.Elapsed);
+        }
         int[] seeds = [.. Enumerable.Range(config.Seed, config.Seeds)];
         var mainRuns = seeds.Select(s => config.TrainRun(s)).ToList();
         var alphaRuns = Enumerable.Range(config.Seed, config.AlphaZeroSeeds).Select(s => config.TrainRun(s, trueModel: true)).ToList();
@@ -88,7 +101,9 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
             .Select(n => config.TrainRun(config.Seed, simulations: n)).ToList();
         var unrollRuns = config.UnrollSweep.Where(k => k != config.UnrollSteps)
             .Select(k => config.TrainRun(config.Seed, unroll: k)).ToList();
-        var all = mainRuns.Concat(alphaRuns).Concat(simRuns).Concat(unrollRuns).Distinct().ToList();
+        var sideRuns = Enumerable.Range(config.Seed, config.ConnectFourSeeds).Select(s => config.GameRun(GameKind.ConnectFour, s))
+            .Concat(Enumerable.Range(config.Seed, config.CartPoleSeeds).Select(s => config.GameRun(GameKind.CartPole, s))).ToList();
+        var all = mainRuns.Concat(alphaRuns).Concat(simRuns).Concat(unrollRuns).Concat(sideRuns).Distinct().ToList();
         var trained = ParallelRuns.Map(all, r => TrainOne(r, store, progress, cancellation), cancellation);
         var records = all.Zip(trained).ToDictionary(p => p.First, p => p.Second);
 
@@ -115,8 +130,11 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
 
         var tree = SearchTreePicture(mainRuns[0], records[mainRuns[0]], config);
         var visited = RootCoverage(mainRuns[0], records[mainRuns[0]], config);
+        var sections = new[] { GameKind.ConnectFour, GameKind.CartPole }
+            .Select(g => sideRuns.Where(r => r.Game == g).ToList()).Where(runs => runs.Count > 0)
+            .Select(runs => MuZeroGameReport.Build(Name, config, runs, [.. runs.Select(r => records[r])])).ToList();
         var (tables, figures) = MuZeroReport.Build(this, config, new MuZeroReport.Inputs(mainRuns, alphaRuns, simRuns, unrollRuns, records,
-            sweep, learnedVsTrue, [.. audits.Select(a => a.Result)], tree, visited, watch.Elapsed));
+            sweep, learnedVsTrue, [.. audits.Select(a => a.Result)], tree, visited, watch.Elapsed, sections));
         return new ExperimentReport(Name, config, tables, figures, watch.Elapsed);
     }
 

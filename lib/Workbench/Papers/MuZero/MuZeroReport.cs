@@ -16,7 +16,8 @@ public static class MuZeroReport
         IReadOnlyList<MuZeroTrainRun> SimulationRuns, IReadOnlyList<MuZeroTrainRun> UnrollRuns,
         IReadOnlyDictionary<MuZeroTrainRun, RunRecord<MuZeroTrainResult>> Records, IReadOnlyList<MuZeroExperiment.SweepPoint> Sweep,
         IReadOnlyList<(int Seed, bool TrueModel, Score Score)> LearnedVsTrue, IReadOnlyList<MuZeroAuditResult> Audits,
-        SearchResult Tree, IReadOnlyList<(SearchKind Kind, int Simulations, int Visited)> RootCoverage, TimeSpan Elapsed);
+        SearchResult Tree, IReadOnlyList<(SearchKind Kind, int Simulations, int Visited)> RootCoverage, TimeSpan Elapsed,
+        IReadOnlyList<MuZeroGameReport.Section>? Sections = null);
 
     static string Pm(IEnumerable<double> values, string format = "0.000")
     {
@@ -235,6 +236,11 @@ public static class MuZeroReport
                 Pm(main.Select(r => r.Result.SimulationsPerSecond), "0"), Pm(main.Select(r => r.Result.TrainStepsPerSecond), "0.0"),
                 Pm(main.Select(r => r.Result.TrainSeconds), "0.0"), x.Elapsed.TotalSeconds.ToString("0.0", Inv)]))));
 
+        foreach (var section in x.Sections ?? [])
+        {
+            tables.AddRange(section.Tables);
+            figures.AddRange(section.Figures);
+        }
         tables.Add(("paper-vs-ours", PaperVsOursTable(config, main, alpha, x, learned, truth, sims)));
         figures = Figure.Captioned(figures, new Dictionary<string, string>
         {
@@ -304,6 +310,7 @@ public static class MuZeroReport
                         : "partly (one seed): as strong as the main runs against random, weaker against the rule bot"
                     : "does not hold at this scale (one seed)"));
         }
+        foreach (var section in x.Sections ?? []) rows.AddRange(section.Rows);
         return PaperVsOurs.Table(rows);
     }
 

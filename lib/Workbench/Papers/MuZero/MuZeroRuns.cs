@@ -102,21 +102,44 @@ public sealed record MuZeroTrainRun : RunConfig
     /// </summary>
     public int Revision { get; init; }
 
-    /// <summary>The current <see cref="Revision"/> (1: reward branch, prioritized replay and augmentation knobs).</summary>
+    /// <summary>
+    /// The current <see cref="Revision"/> (1: reward branch, prioritized replay and augmentation knobs). Connect-4 and
+    /// cart-pole did not raise it: they compute new runs (their <see cref="Game"/> enters the hash), and tic-tac-toe's
+    /// numbers are unchanged (its determinism and resume tests pass bit-identically), so its cached runs stay valid.
+    /// </summary>
     public const int CurrentRevision = 1;
+
+    /// <summary>S of the categorical value and reward support (0: scalar tanh heads and MSE, the board games' setting).</summary>
+    public int SupportSize { get; init; }
+
+    /// <summary>Cart-pole: steps after which an episode is cut off (0 for the board games).</summary>
+    public int EpisodeSteps { get; init; }
+
+    /// <summary>The game's training view.</summary>
+    public MuZeroGame GameRules => MuZeroGame.For(Game);
+
+    /// <summary>
+    /// The discount of backups and value targets: −γ for two-player games (values from the mover's side), +γ for a
+    /// single-player task.
+    /// </summary>
+    public double SignedDiscount => GameRules.TwoPlayer ? -Discount : Discount;
+
+    /// <summary>Known value bounds: [−1, 1] in the board games; none (the tree's own, MinMaxStats) for unbounded returns.</summary>
+    (double Min, double Max) ValueBounds => GameRules.TwoPlayer ? (-1, 1) : (double.NaN, double.NaN);
 
     /// <summary>The search settings of self-play.</summary>
     public SearchOptions SelfPlayOptions => new()
     {
         Kind = Search, Simulations = Simulations, ConsideredActions = ConsideredActions, DirichletAlpha = DirichletAlpha,
-        DirichletFraction = DirichletFraction, ValueMin = -1, ValueMax = 1, GumbelScale = 1,
+        DirichletFraction = DirichletFraction, ValueMin = ValueBounds.Min, ValueMax = ValueBounds.Max, GumbelScale = 1,
+        TreeMinMax = !GameRules.TwoPlayer,
     };
 
     /// <summary>The search settings of evaluations: no root noise, no Gumbel noise.</summary>
     public SearchOptions EvalOptions(SearchKind kind, int simulations) => new()
     {
-        Kind = kind, Simulations = simulations, ConsideredActions = ConsideredActions, DirichletFraction = 0, ValueMin = -1,
-        ValueMax = 1, GumbelScale = 0,
+        Kind = kind, Simulations = simulations, ConsideredActions = ConsideredActions, DirichletFraction = 0,
+        ValueMin = ValueBounds.Min, ValueMax = ValueBounds.Max, GumbelScale = 0, TreeMinMax = !GameRules.TwoPlayer,
     };
 }
 
@@ -145,8 +168,11 @@ public sealed record Score(int Wins, int Draws, int Losses)
 /// <param name="TrainStepsPerSecond">Adam steps per second.</param>
 /// <param name="SimulationsPerSecond">Search simulations per second in self-play (games × simulations per move).</param>
 /// <param name="SkippedSteps">Steps skipped because the loss was not finite.</param>
+/// <param name="MeanReturn">Single-player task: mean undiscounted episode return of the final evaluation (0 for board games).</param>
+/// <param name="ReturnStd">Its standard deviation over the episodes.</param>
+/// <remarks>Scores a game does not have (Connect-4 against perfect play, every score of cart-pole) are 0 games.</remarks>
 public sealed record MuZeroTrainResult(Score Random, Score RuleBot, Score Minimax, double TrainSeconds, double SelfPlayGamesPerSecond,
-    double TrainStepsPerSecond, double SimulationsPerSecond, int SkippedSteps);
+    double TrainStepsPerSecond, double SimulationsPerSecond, int SkippedSteps, double MeanReturn = 0, double ReturnStd = 0);
 
 /// <summary>An evaluation of a trained network: its parent run's hash, the search setting and the opponent.</summary>
 public sealed record MuZeroEvalRun : RunConfig

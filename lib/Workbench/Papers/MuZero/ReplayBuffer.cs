@@ -43,12 +43,14 @@ public sealed class ReplayBuffer(int capacity)
     /// <summary>
     /// Samples <paramref name="size"/> positions (uniformly when <paramref name="priorityExponent"/> is 0, else with
     /// P(i) ∝ max(|ν_i − z_i|, <see cref="PriorityFloor"/>)^α) and builds their unroll targets. With
-    /// <paramref name="symmetries"/> (permutations of the actions, perm[a] = image of a, under which the game is invariant;
-    /// the observation must be planes of one float per action) each sample is mapped by one drawn uniformly: observation
-    /// planes, the actions fed to the dynamics and every policy target (AlphaGo Zero's dihedral augmentation).
+    /// <paramref name="symmetries"/> (permutations of the actions, perm[a] = image of a, under which the game is invariant)
+    /// each sample is mapped by one drawn uniformly: the observation's planes by <paramref name="planeSymmetries"/>' entry
+    /// at the same index (perm[c] = image of cell c of one plane; null: the action permutation, for observations made of
+    /// planes of one float per action, as in tic-tac-toe), the actions fed to the dynamics and every policy target
+    /// (AlphaGo Zero's dihedral augmentation; Connect-4's left-right mirror).
     /// </summary>
     public UnrollBatch Sample(int size, int unroll, int tdSteps, double discount, int observationSize, int actionCount, Random rng,
-        double priorityExponent = 0, IReadOnlyList<int[]>? symmetries = null)
+        double priorityExponent = 0, IReadOnlyList<int[]>? symmetries = null, IReadOnlyList<int[]>? planeSymmetries = null)
     {
         var cumulative = new int[_games.Count];
         int total = 0;
@@ -79,7 +81,10 @@ public sealed class ReplayBuffer(int capacity)
                 batch.Rewards.AsSpan(s * (unroll + 1), unroll + 1),
                 batch.Policies.AsSpan(s * (unroll + 1) * actionCount, (unroll + 1) * actionCount));
             if (symmetries is { Count: > 0 })
-                Transform(batch, s, symmetries[rng.Next(symmetries.Count)], unroll, observationSize, actionCount);
+            {
+                int t = rng.Next(symmetries.Count);
+                Transform(batch, s, symmetries[t], planeSymmetries?[t] ?? symmetries[t], unroll, observationSize, actionCount);
+            }
         }
         if (batch.Weights is { } w)
         {
@@ -90,15 +95,16 @@ public sealed class ReplayBuffer(int capacity)
         return batch;
     }
 
-    static void Transform(UnrollBatch batch, int s, int[] perm, int unroll, int observationSize, int actionCount)
+    static void Transform(UnrollBatch batch, int s, int[] perm, int[] planePerm, int unroll, int observationSize, int actionCount)
     {
+        int planeSize = planePerm.Length;
         Span<float> copy = stackalloc float[Math.Max(observationSize, actionCount)];
         var obs = batch.Observations.AsSpan(s * observationSize, observationSize);
-        for (int plane = 0; plane < observationSize / actionCount; plane++)
+        for (int plane = 0; plane < observationSize / planeSize; plane++)
         {
-            var cells = obs.Slice(plane * actionCount, actionCount);
+            var cells = obs.Slice(plane * planeSize, planeSize);
             cells.CopyTo(copy);
-            for (int a = 0; a < actionCount; a++) cells[perm[a]] = copy[a];
+            for (int c = 0; c < planeSize; c++) cells[planePerm[c]] = copy[c];
         }
         var actions = batch.Actions.AsSpan(s * unroll, unroll);
         for (int k = 0; k < unroll; k++) actions[k] = perm[actions[k]];

@@ -1,21 +1,36 @@
 namespace Workbench.Papers.MuZero;
 
 /// <summary>
-/// AlphaZero's search model for tic-tac-toe: <see cref="BoardGameModel{TGame}"/> with the real rules (embedding = the
-/// observation plus a "finished" flag), and priors and values from a network's prediction or the oracle.
+/// AlphaZero's search models: <see cref="BoardGameModel{TGame}"/> with the real rules (embedding = the observation plus a
+/// "finished" flag) or <see cref="CartPoleModel"/>, with priors and values from a network's prediction or (tic-tac-toe)
+/// the oracle.
 /// </summary>
 public static class TrueModel
 {
-    /// <summary>Floats per embedding: the 18-float observation and the finished flag.</summary>
+    /// <summary>Floats per tic-tac-toe embedding: the 18-float observation and the finished flag.</summary>
     public static int Size => BoardGameModel<TicTacToe>.Size;
 
-    /// <summary>A network's representation and prediction as the evaluator (AlphaZero mode).</summary>
-    public static BoardGameModel<TicTacToe> WithNetwork(MuZeroNetwork network) => new(positions =>
+    /// <summary>A network's representation and prediction as the evaluator of tic-tac-toe positions (AlphaZero mode).</summary>
+    public static BoardGameModel<TicTacToe> WithNetwork(MuZeroNetwork network) => WithNetwork<TicTacToe>(network);
+
+    /// <summary>A network's representation and prediction as the evaluator of a board game's positions (AlphaZero mode).</summary>
+    public static BoardGameModel<TGame> WithNetwork<TGame>(MuZeroNetwork network) where TGame : struct, IBoardGame<TGame> =>
+        new(positions =>
+        {
+            int O = TGame.ObservationSize;
+            var obs = new float[positions.Count * O];
+            for (int b = 0; b < positions.Count; b++) positions[b].Observation(obs.AsSpan(b * O, O));
+            var (_, logits, values) = NetworkInference.Initial(network, obs, positions.Count);
+            return (logits, values);
+        });
+
+    /// <summary>The real cart-pole dynamics with a network's representation and prediction as the evaluator.</summary>
+    public static CartPoleModel CartPoleWithNetwork(MuZeroNetwork network, double discount) => new(discount, states =>
     {
-        var obs = new float[positions.Count * TicTacToe.ObservationSize];
-        for (int b = 0; b < positions.Count; b++)
-            positions[b].Observation(obs.AsSpan(b * TicTacToe.ObservationSize, TicTacToe.ObservationSize));
-        var (_, logits, values) = NetworkInference.Initial(network, obs, positions.Count);
+        int O = CartPole.ObservationSize;
+        var obs = new float[states.Count * O];
+        for (int b = 0; b < states.Count; b++) states[b].Observation(obs.AsSpan(b * O, O));
+        var (_, logits, values) = NetworkInference.Initial(network, obs, states.Count);
         return (logits, values);
     });
 

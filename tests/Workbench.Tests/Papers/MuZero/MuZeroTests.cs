@@ -198,7 +198,7 @@ public class MuZeroTests
     [InlineData("simulations=0", "simulations = 0 is out of range")]
     [InlineData("discount=1.5", "discount = 1.5 is out of range")]
     [InlineData("discount=0", "discount = 0 is out of range")]
-    [InlineData("game=connect-4", "game = 'connect-4' is not allowed")]
+    [InlineData("game=go", "game = 'go' is not allowed")]
     [InlineData("considered_actions=12", "considered_actions = 12 is larger than the 9 moves")]
     public void Bad_configuration_is_one_sentence(string assignment, string start)
     {
