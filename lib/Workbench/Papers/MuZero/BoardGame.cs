@@ -62,38 +62,15 @@ public sealed class BoardGame<TGame> : MuZeroGame where TGame : struct, IBoardGa
     /// </summary>
     public override List<GameRecord> SelfPlay(Planner planner, MuZeroTrainRun run, int count, Random rng)
     {
-        int A = TGame.ActionCount, O = TGame.ObservationSize;
         var positions = new TGame[count];
         Array.Fill(positions, TGame.Initial);
-        var obs = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
-        var actions = Enumerable.Range(0, count).Select(_ => new List<int>()).ToArray();
-        var policies = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
-        var rewards = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
-        var values = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
         var options = run.SelfPlayOptions;
-        var live = Enumerable.Range(0, count).ToList();
-        var observation = new float[O];
-        for (int move = 0; live.Count > 0; move++)
-        {
-            var result = planner.Search<TGame>([.. live.Select(g => positions[g])], options, rng);
-            for (int i = 0; i < live.Count; i++)
+        return Record(positions, run, TGame.ActionCount, TGame.ObservationSize, live => planner.Search(live, options, rng),
+            (p, into) => p.Observation(into), (p, a) =>
             {
-                int g = live[i];
-                int action = result.Actions[i];
-                if (move < run.ExploreMoves) action = Sample(result.ActionWeights.AsSpan(i * A, A), rng);
-                positions[g].Observation(observation);
-                obs[g].AddRange(observation);
-                actions[g].Add(action);
-                policies[g].AddRange(result.ActionWeights.AsSpan(i * A, A).ToArray());
-                values[g].Add(result.RootValues[i]);
-                var (next, reward) = positions[g].Play(action);
-                rewards[g].Add(reward);
-                positions[g] = next;
-            }
-            live = [.. live.Where(g => !positions[g].IsTerminal)];
-        }
-        return [.. Enumerable.Range(0, count).Select(g => new GameRecord([.. obs[g]], [.. actions[g]], [.. policies[g]],
-            [.. rewards[g]], [.. values[g]]))];
+                var (next, reward) = p.Play(a);
+                return (next, reward);
+            }, p => p.IsTerminal, rng);
     }
 
     /// <summary>

@@ -45,37 +45,14 @@ public sealed class CartPoleGame : MuZeroGame
     /// </summary>
     public override List<GameRecord> SelfPlay(Planner planner, MuZeroTrainRun run, int count, Random rng)
     {
-        const int A = CartPole.ActionCount, O = CartPole.ObservationSize;
         var states = Enumerable.Range(0, count).Select(_ => CartPole.Reset(rng)).ToArray();
-        var obs = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
-        var actions = Enumerable.Range(0, count).Select(_ => new List<int>()).ToArray();
-        var policies = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
-        var rewards = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
-        var values = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
         var options = run.SelfPlayOptions;
-        var live = Enumerable.Range(0, count).ToList();
-        var observation = new float[O];
-        for (int move = 0; live.Count > 0; move++)
-        {
-            var result = planner.SearchCartPole([.. live.Select(g => states[g])], options, rng);
-            for (int i = 0; i < live.Count; i++)
+        return Record(states, run, CartPole.ActionCount, CartPole.ObservationSize, live => planner.SearchCartPole(live, options, rng),
+            (s, into) => s.Observation(into), (s, a) =>
             {
-                int g = live[i];
-                int action = result.Actions[i];
-                if (move < run.ExploreMoves) action = Sample(result.ActionWeights.AsSpan(i * A, A), rng);
-                states[g].Observation(observation);
-                obs[g].AddRange(observation);
-                actions[g].Add(action);
-                policies[g].AddRange(result.ActionWeights.AsSpan(i * A, A).ToArray());
-                values[g].Add(result.RootValues[i]);
-                var (next, reward) = states[g].Step(action);
-                rewards[g].Add((float)reward);
-                states[g] = next;
-            }
-            live = [.. live.Where(g => !Over(states[g], run.EpisodeSteps))];
-        }
-        return [.. Enumerable.Range(0, count).Select(g => new GameRecord([.. obs[g]], [.. actions[g]], [.. policies[g]],
-            [.. rewards[g]], [.. values[g]]))];
+                var (next, reward) = s.Step(a);
+                return (next, (float)reward);
+            }, s => Over(s, run.EpisodeSteps), rng);
     }
 
     /// <inheritdoc/>

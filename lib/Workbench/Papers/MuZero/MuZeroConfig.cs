@@ -225,7 +225,7 @@ public sealed record MuZeroConfig : RunConfig
     /// cart-pole <see cref="CartPoleIterations"/> iterations of <see cref="CartPoleEpisodes"/> episodes each with its own
     /// γ, n-step target, categorical support and episode cap, without augmentation, every self-play action sampled from
     /// the search's policy target (as MuZero does for Atari, at temperature 1). The short runs are evaluated more often
-    /// (Connect-4 at least 5 times, cart-pole at least 6 times and before training), and cart-pole on at most
+    /// (Connect-4 and cart-pole at least 5 times, cart-pole also before training), and cart-pole on at most
     /// <see cref="CartPoleEpisodes"/> episodes per point and twice that at the end, searching with the self-play
     /// simulations, since an episode is up to <see cref="EpisodeSteps"/> searches.
     /// </summary>
@@ -243,7 +243,7 @@ public sealed record MuZeroConfig : RunConfig
                 Iterations = CartPoleIterations, GamesPerIteration = CartPoleEpisodes, Discount = CartPoleDiscount,
                 TdSteps = CartPoleTdSteps, SupportSize = SupportSize, EpisodeSteps = EpisodeSteps, Augment = false,
                 ExploreMoves = EpisodeSteps, EvalSimulations = Simulations,
-                EvalEvery = Math.Min(EvalEvery, Math.Max(1, CartPoleIterations / 6)), EvalGames = Math.Min(EvalGames, CartPoleEpisodes),
+                EvalEvery = Math.Min(EvalEvery, Math.Max(1, CartPoleIterations / 5)), EvalGames = Math.Min(EvalGames, CartPoleEpisodes),
                 FinalEvalGames = Math.Min(FinalEvalGames, 2 * CartPoleEpisodes),
             },
             _ => run,

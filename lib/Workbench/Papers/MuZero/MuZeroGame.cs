@@ -56,6 +56,47 @@ public abstract class MuZeroGame
     /// <exception cref="NotSupportedException">The game has two players.</exception>
     public abstract double[] Returns(Planner planner, MuZeroTrainRun run, int episodes, SearchOptions options, Random rng);
 
+    /// <summary>
+    /// Self-play of a batch of episodes from <paramref name="states"/>: every move is one batched search over the live
+    /// ones (<paramref name="search"/>); the first <see cref="MuZeroTrainRun.ExploreMoves"/> actions are sampled from the
+    /// search's policy target, later ones are its choice; each move records the observation before it, the action, the
+    /// policy target, the root's search value and the reward for the mover.
+    /// </summary>
+    protected static List<GameRecord> Record<TState>(TState[] states, MuZeroTrainRun run, int actionCount, int observationSize,
+        Func<IReadOnlyList<TState>, SearchResult> search, Action<TState, float[]> observe, Func<TState, int, (TState, float)> step,
+        Func<TState, bool> over, Random rng)
+    {
+        int count = states.Length, A = actionCount;
+        var obs = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
+        var actions = Enumerable.Range(0, count).Select(_ => new List<int>()).ToArray();
+        var policies = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
+        var rewards = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
+        var values = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
+        var live = Enumerable.Range(0, count).ToList();
+        var observation = new float[observationSize];
+        for (int move = 0; live.Count > 0; move++)
+        {
+            var result = search([.. live.Select(g => states[g])]);
+            for (int i = 0; i < live.Count; i++)
+            {
+                int g = live[i];
+                int action = result.Actions[i];
+                if (move < run.ExploreMoves) action = Sample(result.ActionWeights.AsSpan(i * A, A), rng);
+                observe(states[g], observation);
+                obs[g].AddRange(observation);
+                actions[g].Add(action);
+                policies[g].AddRange(result.ActionWeights.AsSpan(i * A, A).ToArray());
+                values[g].Add(result.RootValues[i]);
+                var (next, reward) = step(states[g], action);
+                rewards[g].Add(reward);
+                states[g] = next;
+            }
+            live = [.. live.Where(g => !over(states[g]))];
+        }
+        return [.. Enumerable.Range(0, count).Select(g => new GameRecord([.. obs[g]], [.. actions[g]], [.. policies[g]],
+            [.. rewards[g]], [.. values[g]]))];
+    }
+
     /// <summary>A move drawn from a policy target (weights over the actions, summing to 1).</summary>
     public static int Sample(ReadOnlySpan<float> weights, Random rng)
     {

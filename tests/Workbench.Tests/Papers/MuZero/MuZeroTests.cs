@@ -200,6 +200,10 @@ public class MuZeroTests
     [InlineData("discount=0", "discount = 0 is out of range")]
     [InlineData("game=go", "game = 'go' is not allowed")]
     [InlineData("considered_actions=12", "considered_actions = 12 is larger than the 9 moves")]
+    [InlineData("game=connect4; considered_actions=9", "considered_actions = 9 is larger than the 7 moves of Connect-4")]
+    [InlineData("game=cartpole; considered_actions=3", "considered_actions = 3 is larger than the 2 moves of cart-pole")]
+    [InlineData("cart_pole_discount=1.5", "cart_pole_discount = 1.5 is out of range")]
+    [InlineData("cart_pole_discount=0", "cart_pole_discount = 0 is out of range")]
     public void Bad_configuration_is_one_sentence(string assignment, string start)
     {
         var e = Assert.Throws<ConfigException>(() => new MuZeroExperiment().Configure(Presets.Smoke, assignment));
