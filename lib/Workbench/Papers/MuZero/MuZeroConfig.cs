@@ -11,7 +11,7 @@ namespace Workbench.Papers.MuZero;
 /// </summary>
 public sealed record MuZeroConfig : RunConfig
 {
-    /// <summary>The game of the main runs: tic-tac-toe (the full pipeline with oracle, ablations and audit), connect4 or cartpole.</summary>
+    /// <summary>The game of the main runs: tic-tac-toe (the full pipeline: oracle, ablations, audit), connect4 or cartpole.</summary>
     [Knob("game of the main runs: tic-tac-toe (full pipeline, plus the Connect-4 and cart-pole sections), connect4 or cartpole")]
     public GameKind Game { get; init; } = GameKind.TicTacToe;
 

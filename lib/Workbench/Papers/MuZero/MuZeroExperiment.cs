@@ -6,10 +6,10 @@ namespace Workbench.Papers.MuZero;
 
 /// <summary>
 /// MuZero on tic-tac-toe (with short Connect-4 and cart-pole sections beside it, or one of those alone with
-/// <c>game=connect4</c> / <c>game=cartpole</c>): the main runs over seeds (trained from scratch with the batched search), AlphaZero runs (the
-/// same loop searching with the real rules), training ablations (self-play simulations, unroll steps K), the strength
-/// of the trained networks against simulations at evaluation for pUCT and Gumbel, learned vs true model at equal
-/// simulations, and the exact audit of each learned model. Every piece is a cached run; evaluations and audits name
+/// <c>game=connect4</c> / <c>game=cartpole</c>): the main runs over seeds (trained from scratch with the batched
+/// search), AlphaZero runs (the same loop searching with the real rules), training ablations (self-play simulations,
+/// unroll steps K), the strength of the trained networks against simulations at evaluation for pUCT and Gumbel,
+/// learned vs true model at equal simulations, and the exact audit of each learned model. Every piece is a cached run; evaluations and audits name
 /// their training run by hash.
 /// </summary>
 public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
@@ -87,10 +87,13 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
         var watch = Stopwatch.StartNew();
         if (config.Game != GameKind.TicTacToe)
         {
+            // The game alone: its MuZero runs over seeds, and AlphaZero runs (the same loop searching with the real rules).
             var runs = Enumerable.Range(config.Seed, config.Seeds).Select(s => config.GameRun(config.Game, s)).ToList();
-            var gameRecords = ParallelRuns.Map(runs, r => TrainOne(r, store, progress, cancellation), cancellation);
+            var alpha = Enumerable.Range(config.Seed, config.AlphaZeroSeeds).Select(s => config.GameRun(config.Game, s, trueModel: true))
+                .ToList();
+            var gameRecords = ParallelRuns.Map([.. runs, .. alpha], r => TrainOne(r, store, progress, cancellation), cancellation);
             store.AllRunsRequested();
-            var section = MuZeroGameReport.Build(Name, config, runs, gameRecords);
+            var section = MuZeroGameReport.Build(Name, config, runs, gameRecords[..runs.Count], alpha, gameRecords[runs.Count..]);
             return new ExperimentReport(Name, config, [.. section.Tables, ("paper-vs-ours", PaperVsOurs.Table(section.Rows))],
                 section.Figures, watch.Elapsed);
         }
@@ -101,9 +104,12 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
             .Select(n => config.TrainRun(config.Seed, simulations: n)).ToList();
         var unrollRuns = config.UnrollSweep.Where(k => k != config.UnrollSteps)
             .Select(k => config.TrainRun(config.Seed, unroll: k)).ToList();
+        // Beside tic-tac-toe: Connect-4 (MuZero, and AlphaZero at as many of those seeds as alpha_zero_seeds allows) and cart-pole.
         var sideRuns = Enumerable.Range(config.Seed, config.ConnectFourSeeds).Select(s => config.GameRun(GameKind.ConnectFour, s))
             .Concat(Enumerable.Range(config.Seed, config.CartPoleSeeds).Select(s => config.GameRun(GameKind.CartPole, s))).ToList();
-        var all = mainRuns.Concat(alphaRuns).Concat(simRuns).Concat(unrollRuns).Concat(sideRuns).Distinct().ToList();
+        var sideAlpha = Enumerable.Range(config.Seed, Math.Min(config.ConnectFourSeeds, config.AlphaZeroSeeds))
+            .Select(s => config.GameRun(GameKind.ConnectFour, s, trueModel: true)).ToList();
+        var all = mainRuns.Concat(alphaRuns).Concat(simRuns).Concat(unrollRuns).Concat(sideRuns).Concat(sideAlpha).Distinct().ToList();
         var trained = ParallelRuns.Map(all, r => TrainOne(r, store, progress, cancellation), cancellation);
         var records = all.Zip(trained).ToDictionary(p => p.First, p => p.Second);
 
@@ -132,7 +138,12 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
         var visited = RootCoverage(mainRuns[0], records[mainRuns[0]], config);
         var sections = new[] { GameKind.ConnectFour, GameKind.CartPole }
             .Select(g => sideRuns.Where(r => r.Game == g).ToList()).Where(runs => runs.Count > 0)
-            .Select(runs => MuZeroGameReport.Build(Name, config, runs, [.. runs.Select(r => records[r])])).ToList();
+            .Select(runs =>
+            {
+                var alpha = sideAlpha.Where(r => r.Game == runs[0].Game).ToList();
+                return MuZeroGameReport.Build(Name, config, runs, [.. runs.Select(r => records[r])], alpha,
+                    [.. alpha.Select(r => records[r])]);
+            }).ToList();
         var (tables, figures) = MuZeroReport.Build(this, config, new MuZeroReport.Inputs(mainRuns, alphaRuns, simRuns, unrollRuns, records,
             sweep, learnedVsTrue, [.. audits.Select(a => a.Result)], tree, visited, watch.Elapsed, sections));
         return new ExperimentReport(Name, config, tables, figures, watch.Elapsed);

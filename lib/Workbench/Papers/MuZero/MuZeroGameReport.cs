@@ -20,10 +20,16 @@ public static class MuZeroGameReport
     /// <summary>The slug of a game in table and figure names: "connect4", "cartpole".</summary>
     public static string Prefix(GameKind game) => EnumNames.Of(game);
 
-    /// <summary>Builds the section of <paramref name="runs"/> (all of one game, one per seed).</summary>
+    /// <summary>
+    /// Builds the section of <paramref name="runs"/> (all of one game, one per seed), with the AlphaZero runs of the same
+    /// game (search with the real rules) beside them when there are any.
+    /// </summary>
     public static Section Build(string slug, MuZeroConfig config, IReadOnlyList<MuZeroTrainRun> runs,
-        IReadOnlyList<RunRecord<MuZeroTrainResult>> records)
+        IReadOnlyList<RunRecord<MuZeroTrainResult>> records, IReadOnlyList<MuZeroTrainRun>? alphaRuns = null,
+        IReadOnlyList<RunRecord<MuZeroTrainResult>>? alphaRecords = null)
     {
+        alphaRuns ??= [];
+        alphaRecords ??= [];
         var game = runs[0].GameRules;
         string prefix = Prefix(game.Kind);
         int seeds = runs.Count;
@@ -36,24 +42,29 @@ public static class MuZeroGameReport
         if (game.TwoPlayer)
         {
             var opponents = game.Opponents;
-            var curves = opponents.Select(o =>
+            var agents = new[] { ("MuZero", records), ("AlphaZero", alphaRecords) }.Where(a => a.Item2.Count > 0).ToList();
+            var curves = agents.SelectMany(agent => opponents.Select(o =>
             {
-                var stats = NonLossSeries(records, o);
-                return new Curve($"non-loss vs {Label(o)}", [.. stats.Select(s => (double)s.Step)], [.. stats.Select(s => s.Mean)],
-                    [.. stats.Select(s => s.Std)], Markers: true);
-            });
+                var stats = NonLossSeries(agent.Item2, o);
+                return new Curve($"{(agents.Count > 1 ? agent.Item1 + ": " : "")}non-loss vs {Label(o)}",
+                    [.. stats.Select(s => (double)s.Step)], [.. stats.Select(s => s.Mean)], [.. stats.Select(s => s.Std)],
+                    Markers: true, Dash: agent.Item1 == "MuZero" ? "solid" : "dash");
+            }));
             figures.Add(Plots.Lines(slug, $"{prefix}-curves",
                 $"{game.Title} from scratch: non-loss rate during training<br>({run0.EvalGames} games per point; {seeds} "
                 + $"{(seeds == 1 ? "seed" : "seeds, mean ± std")})", "training iteration", "non-loss rate (fraction of games)", curves));
+            var all = runs.Zip(records, (r, rec) => (Agent: "MuZero", r.Seed, Record: rec))
+                .Concat(alphaRuns.Zip(alphaRecords, (r, rec) => (Agent: "AlphaZero (true model)", r.Seed, Record: rec))).ToList();
             tables.Add(($"{prefix}-final", new DataFrame(
-                new Int32DataFrameColumn("seed", runs.Select(r => r.Seed)),
-                new DoubleDataFrameColumn("non_loss_vs_random", records.Select(r => r.Result.Random.NonLoss)),
-                new DoubleDataFrameColumn("non_loss_vs_rule_bot", records.Select(r => r.Result.RuleBot.NonLoss)),
-                new StringDataFrameColumn("w/d/l vs random", records.Select(r => Wdl(r.Result.Random))),
-                new StringDataFrameColumn("w/d/l vs rule bot", records.Select(r => Wdl(r.Result.RuleBot))),
-                new DoubleDataFrameColumn("train_s", records.Select(r => Math.Round(r.Result.TrainSeconds, 1))),
-                new BooleanDataFrameColumn("from_cache", records.Select(r => r.FromCache)),
-                new StringDataFrameColumn("run", records.Select(r => r.Hash)))));
+                new StringDataFrameColumn("agent", all.Select(a => a.Agent)),
+                new Int32DataFrameColumn("seed", all.Select(a => a.Seed)),
+                new DoubleDataFrameColumn("non_loss_vs_random", all.Select(a => a.Record.Result.Random.NonLoss)),
+                new DoubleDataFrameColumn("non_loss_vs_rule_bot", all.Select(a => a.Record.Result.RuleBot.NonLoss)),
+                new StringDataFrameColumn("w/d/l vs random", all.Select(a => Wdl(a.Record.Result.Random))),
+                new StringDataFrameColumn("w/d/l vs rule bot", all.Select(a => Wdl(a.Record.Result.RuleBot))),
+                new DoubleDataFrameColumn("train_s", all.Select(a => Math.Round(a.Record.Result.TrainSeconds, 1))),
+                new BooleanDataFrameColumn("from_cache", all.Select(a => a.Record.FromCache)),
+                new StringDataFrameColumn("run", all.Select(a => a.Record.Hash)))));
             var (random, randomStd) = SeriesStats.MeanStd(records.Select(r => r.Result.Random.NonLoss));
             var (rule, ruleStd) = SeriesStats.MeanStd(records.Select(r => r.Result.RuleBot.NonLoss));
             rows.Add(new($"MuZero learns {game.Title} from scratch, planning in a learned model of unknown rules ({scale})",
@@ -64,16 +75,38 @@ public static class MuZeroGameReport
                     ? rule >= 0.8 ? "holds at this scale (≥ 90 % vs random, ≥ 80 % vs the rule bot)"
                         : "partly at this scale: it beats a random player (≥ 90 %), not yet the rule bot (< 80 %)"
                     : "does not hold at this scale (< 90 % non-loss against a random player)"));
+            if (alphaRecords.Count > 0)
+            {
+                var (azRandom, azRandomStd) = SeriesStats.MeanStd(alphaRecords.Select(r => r.Result.Random.NonLoss));
+                var (azRule, azRuleStd) = SeriesStats.MeanStd(alphaRecords.Select(r => r.Result.RuleBot.NonLoss));
+                bool match = Math.Abs(azRule - rule) <= Math.Max(azRuleStd + ruleStd, 0.05)
+                    && Math.Abs(azRandom - random) <= Math.Max(azRandomStd + randomStd, 0.05);
+                rows.Add(new($"Search with a learned model matches search with the true model ({game.Title}, same training loop)",
+                    "MuZero matches AlphaZero in chess and shogi, slightly exceeds it in Go (reported, Fig. 2)",
+                    $"non-loss vs the rule bot: MuZero {PaperVsOurs.Percent(rule, ruleStd, seeds)}, AlphaZero "
+                    + $"{PaperVsOurs.Percent(azRule, azRuleStd, alphaRecords.Count)}; vs random: MuZero "
+                    + $"{PaperVsOurs.Percent(random, randomStd, seeds)}, AlphaZero "
+                    + $"{PaperVsOurs.Percent(azRandom, azRandomStd, alphaRecords.Count)}",
+                    match ? "holds at this scale"
+                        : azRule > rule ? "does not hold at this scale: AlphaZero (the real rules in the search) is stronger"
+                            : "does not hold at this scale: MuZero is stronger"));
+            }
         }
         else
         {
             var stats = SeriesStats.MeanStd([.. records.Select(r => r.Series("return"))]);
             figures.Add(Plots.Lines(slug, $"{prefix}-returns",
-                $"{game.Title}: episode return during training (cap {run0.EpisodeSteps} steps; {run0.EvalGames} episodes per point;"
-                + $"<br>{seeds} {(seeds == 1 ? "seed" : "seeds, mean ± std")})", "training iteration",
+                $"{game.Title}: MuZero's episode return during training (learned model, categorical h(x) value and reward;"
+                + $"<br>cap {run0.EpisodeSteps} steps; {run0.EvalGames} episodes per point; {seeds} {(seeds == 1 ? "seed" : "seeds")})",
+                "training iteration",
                 "undiscounted return (steps balanced)",
-                [new Curve("MuZero (learned model, categorical h(x) value and reward)", [.. stats.Select(s => (double)s.Step)],
-                    [.. stats.Select(s => s.Mean)], [.. stats.Select(s => s.Std)], Markers: true)]));
+                [
+                    new Curve($"mean ± std over {seeds} {(seeds == 1 ? "seed" : "seeds")}", [.. stats.Select(s => (double)s.Step)],
+                        [.. stats.Select(s => s.Mean)], [.. stats.Select(s => s.Std)], Markers: true),
+                    .. runs.Zip(records, (run, record) => new Curve($"seed {run.Seed}",
+                        [.. record.Series("return").Select(p => (double)p.Step)], [.. record.Series("return").Select(p => p.Value)],
+                        Dash: "dot")),
+                ]));
             var first = records.Select(r => r.Series("return").First().Value).ToList();
             tables.Add(($"{prefix}-final", new DataFrame(
                 new Int32DataFrameColumn("seed", runs.Select(r => r.Seed)),
@@ -111,7 +144,8 @@ public static class MuZeroGameReport
     {
         string name = EnumNames.Of(o);
         IReadOnlyList<IReadOnlyList<(long Step, double Value)>> perRun =
-            [.. records.Select(r => (IReadOnlyList<(long Step, double Value)>)[.. r.Series($"loss_{name}").Select(p => (p.Step, 1 - p.Value))])];
+            [.. records.Select(r =>
+                (IReadOnlyList<(long Step, double Value)>)[.. r.Series($"loss_{name}").Select(p => (p.Step, 1 - p.Value))])];
         return [.. SeriesStats.MeanStd(perRun).Select(s => (s.Step, s.Mean, s.Std))];
     }
 

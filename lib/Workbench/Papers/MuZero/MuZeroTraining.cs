@@ -10,8 +10,9 @@ namespace Workbench.Papers.MuZero;
 /// <summary>
 /// MuZero training from scratch on any <see cref="GameKind"/>: each iteration plays a batch of self-play games with the
 /// batched search, adds them to the replay buffer and takes Adam steps on the K-step unrolled loss; every few iterations
-/// the agent is measured (board games: against the game's fixed opponents; cart-pole: its episode return). Checkpoints hold the network, the optimizer and the replay buffer, and
-/// every random draw is seeded by (seed, iteration or step), so a resumed run gives the same numbers.
+/// the agent is measured (board games: against the game's fixed opponents; cart-pole: its episode return). Checkpoints
+/// hold the network, the optimizer and the replay buffer, and every random draw is seeded by (seed, iteration or
+/// step), so a resumed run gives the same numbers.
 /// </summary>
 public static class MuZeroTraining
 {

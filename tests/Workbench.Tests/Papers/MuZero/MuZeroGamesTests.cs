@@ -153,7 +153,10 @@ public class MuZeroGamesTests
     {
         var model = new CartPoleModel(0.997);
         var state = CartPole.Reset(new Random(3));
-        var options = new SearchOptions { Kind = SearchKind.Gumbel, Simulations = 8, ConsideredActions = 2, GumbelScale = 0, TreeMinMax = true };
+        var options = new SearchOptions
+        {
+            Kind = SearchKind.Gumbel, Simulations = 8, ConsideredActions = 2, GumbelScale = 0, TreeMinMax = true,
+        };
         var result = BatchedSearch.Run(model, model.Roots([state]), options, new Random(0));
         Assert.Equal(1f, result.ActionWeights.Sum(), 5);
         Assert.All(result.ActionWeights, w => Assert.InRange(w, 0f, 1f));
