@@ -80,7 +80,8 @@ public sealed class TrainingSoakTests(ITestOutputHelper output)
                 {
                     GamesPerIteration = 4, TrainStepsPerIteration = 4, BatchSize = 16, EvalEvery = 1, EvalGames = 4, FinalEvalGames = 4,
                     CheckpointEvery = 1, HiddenSize = 8, Width = 16, Seed = seed, Simulations = 4, EvalSimulations = 4,
-                    ConnectFourIterations = 2, CartPoleIterations = 2, CartPoleEpisodes = 4, EpisodeSteps = 30, SupportSize = 5,
+                    ConnectFourIterations = 2, CartPoleIterations = 2, CartPoleEpisodes = 4, CartPoleTrainSteps = 4, EpisodeSteps = 30,
+                    SupportSize = 5,
                 }.GameRun(model == "muzero-connect4" ? GameKind.ConnectFour : GameKind.CartPole, seed), context);
                 break;
             case "tour":

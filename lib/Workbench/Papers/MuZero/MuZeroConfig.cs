@@ -167,6 +167,11 @@ public sealed record MuZeroConfig : RunConfig
     [Knob("self-play episodes per cart-pole iteration (one batched search per step)", Unit = "episodes", Min = 1, Max = 10_000)]
     public int CartPoleEpisodes { get; init; } = 16;
 
+    /// <summary>Adam steps per cart-pole iteration.</summary>
+    [Knob("Adam steps per cart-pole iteration (80 made learning unstable in one of 3 seeds at the reading-group scale)",
+        Unit = "steps", Min = 1, Max = 10_000)]
+    public int CartPoleTrainSteps { get; init; } = 40;
+
     /// <summary>Cart-pole: steps after which an episode is cut off.</summary>
     [Knob("cart-pole: steps after which an episode is cut off (CartPole-v1: 500)", Unit = "steps", Min = 1, Max = CartPole.StepLimit)]
     public int EpisodeSteps { get; init; } = 200;
@@ -222,7 +227,8 @@ public sealed record MuZeroConfig : RunConfig
     /// <summary>
     /// One training run of <paramref name="game"/> at <paramref name="seed"/>: tic-tac-toe's is <see cref="TrainRun"/>
     /// for tic-tac-toe; Connect-4 trains <see cref="ConnectFourIterations"/> iterations with the other knobs as they are;
-    /// cart-pole <see cref="CartPoleIterations"/> iterations of <see cref="CartPoleEpisodes"/> episodes each with its own
+    /// cart-pole <see cref="CartPoleIterations"/> iterations of <see cref="CartPoleEpisodes"/> episodes and
+    /// <see cref="CartPoleTrainSteps"/> Adam steps each with its own
     /// γ, n-step target, categorical support and episode cap, without augmentation, every self-play action sampled from
     /// the search's policy target (as MuZero does for Atari, at temperature 1). The short runs are evaluated more often
     /// (Connect-4 and cart-pole at least 5 times, cart-pole also before training), and cart-pole on at most
@@ -240,7 +246,8 @@ public sealed record MuZeroConfig : RunConfig
             },
             GameKind.CartPole => run with
             {
-                Iterations = CartPoleIterations, GamesPerIteration = CartPoleEpisodes, Discount = CartPoleDiscount,
+                Iterations = CartPoleIterations, GamesPerIteration = CartPoleEpisodes, TrainStepsPerIteration = CartPoleTrainSteps,
+                Discount = CartPoleDiscount,
                 TdSteps = CartPoleTdSteps, SupportSize = SupportSize, EpisodeSteps = EpisodeSteps, Augment = false,
                 ExploreMoves = EpisodeSteps, EvalSimulations = Simulations,
                 EvalEvery = Math.Min(EvalEvery, Math.Max(1, CartPoleIterations / 5)), EvalGames = Math.Min(EvalGames, CartPoleEpisodes),

@@ -21,7 +21,7 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
         FinalEvalGames = 40, CheckpointEvery = 3, Seeds = 2, AlphaZeroSeeds = 1, EvalSimulationSweep = [2, 8],
         SweepGames = 20, TrainSimulationSweep = [2], UnrollSweep = [1], EvalSimulations = 8,
         ConnectFourSeeds = 1, ConnectFourIterations = 2, CartPoleSeeds = 1, CartPoleIterations = 2, CartPoleEpisodes = 4,
-        EpisodeSteps = 50,
+        CartPoleTrainSteps = 5, EpisodeSteps = 50,
     };
 
     /// <inheritdoc/>
