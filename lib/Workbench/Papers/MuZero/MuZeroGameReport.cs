@@ -51,7 +51,8 @@ public static class MuZeroGameReport
                     Markers: true, Dash: agent.Item1 == "MuZero" ? "solid" : "dash");
             }));
             figures.Add(Plots.Lines(slug, $"{prefix}-curves",
-                $"{game.Title} from scratch: non-loss rate during training<br>({run0.EvalGames} games per point; {seeds} "
+                $"{game.Title} from scratch: non-loss rate during training{(agents.Count > 1 ? ", MuZero and AlphaZero (dashed)" : "")}"
+                + $"<br>({run0.EvalGames} games per point; {seeds} "
                 + $"{(seeds == 1 ? "seed" : "seeds, mean ± std")})", "training iteration", "non-loss rate (fraction of games)", curves));
             var all = runs.Zip(records, (r, rec) => (Agent: "MuZero", r.Seed, Record: rec))
                 .Concat(alphaRuns.Zip(alphaRecords, (r, rec) => (Agent: "AlphaZero (true model)", r.Seed, Record: rec))).ToList();
@@ -96,8 +97,8 @@ public static class MuZeroGameReport
         {
             var stats = SeriesStats.MeanStd([.. records.Select(r => r.Series("return"))]);
             figures.Add(Plots.Lines(slug, $"{prefix}-returns",
-                $"{game.Title}: MuZero's episode return during training (learned model, categorical h(x) value and reward;"
-                + $"<br>cap {run0.EpisodeSteps} steps; {run0.EvalGames} episodes per point; {seeds} {(seeds == 1 ? "seed" : "seeds")})",
+                $"{game.Title}: MuZero's episode return during training (cap {run0.EpisodeSteps} steps)<br>({run0.EvalGames} "
+                + $"episodes per point; {seeds} {(seeds == 1 ? "seed" : "seeds")}; categorical h(x) value and reward)",
                 "training iteration",
                 "undiscounted return (steps balanced)",
                 [
