@@ -9,8 +9,8 @@ namespace Workbench.Papers.MuZero;
 /// <c>game=connect4</c> / <c>game=cartpole</c>): the main runs over seeds (trained from scratch with the batched
 /// search), AlphaZero runs (the same loop searching with the real rules), training ablations (self-play simulations,
 /// unroll steps K), the strength of the trained networks against simulations at evaluation for pUCT and Gumbel,
-/// learned vs true model at equal simulations, and the exact audit of each learned model. Every piece is a cached run; evaluations and audits name
-/// their training run by hash.
+/// learned vs true model at equal simulations, and the exact audit of each learned model. Every piece is a cached run;
+/// evaluations and audits name their training run by hash.
 /// </summary>
 public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
 {
