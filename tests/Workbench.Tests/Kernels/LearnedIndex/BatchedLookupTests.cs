@@ -19,27 +19,34 @@ public class BatchedLookupTests
     {
         for (int round = 0; round < 2; round++)
         {
-            int seed = RunSeed + round;
-            foreach (var (setName, keys) in LowerBoundIndexTests.KeySetsFor(seed).Where(k => k.Keys.Length <= 5000))
+            // The second round runs the RMI's lock-step rounds in their scalar form (the first uses AVX2 where present).
+            RecursiveModelIndex.ForceScalarLockStep = round == 1;
+            try { FindManyEqualsFind(index, RunSeed + round); }
+            finally { RecursiveModelIndex.ForceScalarLockStep = false; }
+        }
+    }
+
+    static void FindManyEqualsFind(string index, int seed)
+    {
+        foreach (var (setName, keys) in LowerBoundIndexTests.KeySetsFor(seed).Where(k => k.Keys.Length <= 5000))
+        {
+            var built = LowerBoundIndexTests.Build(index, keys);
+            var rng = new Random(seed);
+            var probes = LowerBoundIndexTests.Probes(keys, rng, random: 500).ToList();
+            // Duplicated probes, and runs of one probe, inside and across groups.
+            for (int i = 0; i < 40 && keys.Length > 0; i++)
+                probes.AddRange(Enumerable.Repeat(keys[rng.Next(keys.Length)], rng.Next(1, 40)));
+            var shuffled = probes.OrderBy(_ => rng.Next()).ToArray();
+            foreach (var strategy in Enum.GetValues<BatchStrategy>())
             {
-                var built = LowerBoundIndexTests.Build(index, keys);
-                var rng = new Random(seed);
-                var probes = LowerBoundIndexTests.Probes(keys, rng, random: 500).ToList();
-                // Duplicated probes, and runs of one probe, inside and across groups.
-                for (int i = 0; i < 40 && keys.Length > 0; i++)
-                    probes.AddRange(Enumerable.Repeat(keys[rng.Next(keys.Length)], rng.Next(1, 40)));
-                var shuffled = probes.OrderBy(_ => rng.Next()).ToArray();
-                foreach (var strategy in Enum.GetValues<BatchStrategy>())
-                {
-                    // An odd length leaves a partial last group.
-                    var batch = new int[shuffled.Length - 1];
-                    built.FindMany(shuffled.AsSpan(0, batch.Length), batch, strategy);
-                    for (int i = 0; i < batch.Length; i++)
-                        if (batch[i] != built.Find(shuffled[i]))
-                            Assert.Fail($"{index} ({strategy}) on '{setName}' ({keys.Length} keys, seed {seed}; rerun with " +
-                                $"WORKBENCH_TEST_SEED={RunSeed}): probe {shuffled[i]} → batched {batch[i]}, "
-                                + $"single {built.Find(shuffled[i])}.");
-                }
+                // An odd length leaves a partial last group.
+                var batch = new int[shuffled.Length - 1];
+                built.FindMany(shuffled.AsSpan(0, batch.Length), batch, strategy);
+                for (int i = 0; i < batch.Length; i++)
+                    if (batch[i] != built.Find(shuffled[i]))
+                        Assert.Fail($"{index} ({strategy}) on '{setName}' ({keys.Length} keys, seed {seed}; rerun with " +
+                            $"WORKBENCH_TEST_SEED={RunSeed}): probe {shuffled[i]} → batched {batch[i]}, "
+                            + $"single {built.Find(shuffled[i])}.");
             }
         }
     }
@@ -95,8 +102,18 @@ public class BatchedLookupTests
         Assert.True(double.IsNaN(CacheMissModel.MissesPerLookup(new PiecewiseLinearIndex(keys, 16), probes, 1 << 20)));
     }
 
-    [Fact]
-    public void Lock_step_rmi_equals_find_at_both_ends_of_the_array_and_for_keys_near_the_top_of_the_range()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Lock_step_rmi_equals_find_at_both_ends_of_the_array_and_for_keys_near_the_top_of_the_range(bool scalarRounds)
+    {
+        // Both forms of the lock-step rounds: four probes per AVX2 vector (where the CPU has AVX2) and scalar.
+        RecursiveModelIndex.ForceScalarLockStep = scalarRounds;
+        try { LockStepAtTheEnds(); }
+        finally { RecursiveModelIndex.ForceScalarLockStep = false; }
+    }
+
+    static void LockStepAtTheEnds()
     {
         // Keys near 2^64 check the unsigned compare flag; probes at positions 0 and 1 check the finished-probe clamp.
         var rng = new Random(RunSeed);
@@ -112,9 +129,17 @@ public class BatchedLookupTests
                 ulong key = keys[rng.Next(keys.Length)];
                 probes.Add(rng.Next(3) == 0 ? key + 1 : key);
             }
+            // Galloping windows (over the lock-step limit), keys outside the range and a partial last vector in one group.
+            probes.AddRange([keys[^1] + 1, keys[^2], keys[0] + 1]);
             var shuffled = probes.OrderBy(_ => rng.Next()).ToArray();
             var batch = new int[shuffled.Length];
             rmi.FindMany(shuffled, batch, BatchStrategy.Interleaved);
+            for (int size = 1; size <= 70; size += 3)
+            {
+                var part = new int[size];
+                rmi.FindMany(shuffled.AsSpan(0, size), part, BatchStrategy.Interleaved);
+                Assert.Equal(batch.AsSpan(0, size).ToArray(), part);
+            }
             for (int i = 0; i < batch.Length; i++)
                 Assert.True(batch[i] == rmi.Find(shuffled[i]) && batch[i] == LowerBound.Reference(keys, shuffled[i]),
                     $"{leaves} leaves, seed {RunSeed}: probe {shuffled[i]} → batched {batch[i]}, single {rmi.Find(shuffled[i])}");
