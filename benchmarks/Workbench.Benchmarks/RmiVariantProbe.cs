@@ -13,6 +13,15 @@ public static unsafe class RmiVariantProbe
 {
     public static void Run(string[] args)
     {
+        if (args.Length > 1 && args[1] == "sizes")
+        {
+            foreach (int mb in new[] { 1, 4, 8, 16, 24, 32, 48, 80, 160 })
+            {
+                var (dep, ind) = MemoryLimits.Measure(mb * (1 << 20) / 8, 200_000, 5);
+                Console.WriteLine($"  {mb,4} MB: chase {dep,6:0.0} ns, gather {ind,5:0.0} ns");
+            }
+            return;
+        }
         int size = args.Length > 1 ? int.Parse(args[1]) : 10_000_000;
         int leavesArg = args.Length > 2 ? int.Parse(args[2]) : 0;
         const int batch = 200_000;
@@ -37,17 +46,45 @@ public static unsafe class RmiVariantProbe
         var hot = new ulong[batch];
         for (int i = 0; i < batch; i++) hot[i] = pool[rng.Next(pool.Length)];
         Console.WriteLine($"  lines per lookup (no cache): {CacheMissModel.MissesPerLookup(rmi, probes, 64 * 16):0.00}");
+        // The key positions each lookup's lock-step bisection reads, as one flat list of independent reads.
+        var trace = new List<int>();
+        foreach (var key in probes)
+        {
+            var (leaf, lo, hi) = rmi.Window(key);
+            if (leaf < 0) continue;
+            int first = lo, length = hi - lo;
+            while (length > 1)
+            {
+                int half = length >> 1;
+                trace.Add(first + half - 1);
+                first = keys[first + half - 1] < key ? first + half : first;
+                length -= half;
+            }
+            trace.Add(first);
+        }
+        var traceArr = trace.ToArray();
+        var lineSet = 0;
+        { int prev = -1; foreach (var t in traceArr) { if (t >> 3 != prev) lineSet++; prev = t >> 3; } }
+        Console.WriteLine($"  trace: {traceArr.Length / (double)batch:0.00} reads, {lineSet / (double)batch:0.00} line changes per lookup");
+        ulong TraceGather() { ulong sum = 0; foreach (int t in traceArr) sum += keys[t]; return sum; }
+        var shuffledTrace = traceArr.OrderBy(_ => rng.Next()).ToArray();
         var cases = new (string Name, Action Body, bool Check)[]
         {
+            ("trace gather (per lookup)", () => TraceGather(), false),
             ("hot: current FindMany", () => rmi.FindMany(hot, output, BatchStrategy.Interleaved), false),
             ("hot: FindMany forced scalar", () => { RecursiveModelIndex.ForceScalarLockStep = true; rmi.FindMany(hot, output, BatchStrategy.Interleaved); RecursiveModelIndex.ForceScalarLockStep = false; }, false),
             ("hot: avx2 exact g64 pf", () => v.VectorExact(hot, output, 64, true), false),
             ("hot: model only", () => v.ModelOnly(hot, output), false),
+            ("hot: vector model+rounds", () => v.VectorFull(hot, output), false),
+            ("hot: pipe 2-stage", () => v.VectorPipe2(hot, output, 0), false),
             ("gather", () => MemoryLimits.Gather(chase, gather), false),
             ("current FindMany", () => rmi.FindMany(probes, output, BatchStrategy.Interleaved), true),
             ("FindMany forced scalar", () => { RecursiveModelIndex.ForceScalarLockStep = true; rmi.FindMany(probes, output, BatchStrategy.Interleaved); RecursiveModelIndex.ForceScalarLockStep = false; }, true),
             ("model phases only", () => v.ModelOnly(probes, output), false),
             ("avx2 exact g64 pf", () => v.VectorExact(probes, output, 64, true), true),
+            ("vector model+rounds", () => v.VectorFull(probes, output), true),
+            ("pipe 2-stage", () => v.VectorPipe2(probes, output, 0), true),
+            ("pipe 1/step", () => v.VectorPipe2(probes, output, 1), true),
             ("avx2 exact g128 pf", () => v.VectorExact(probes, output, 128, true), true),
             ("binary search batched", () => bs.FindMany(probes, output, BatchStrategy.Interleaved), false),
         };
@@ -557,6 +594,259 @@ public static unsafe class RmiVariantProbe
             Mismatches = mism;
         }
         public bool CheckLeaves = false;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        int ModelOne(ulong key, RmiLeaf* leaves, ulong* k, int* ints, int j)
+        {
+            int lo, hi;
+            if (key <= _min || key > _max) lo = hi = key <= _min ? 0 : _n;
+            else
+            {
+                double x = key - _min;
+                RmiLeaf* leaf = leaves + LeafOf(x);
+                int p = (int)Math.Clamp((long)(leaf->Intercept + leaf->Slope * x), 0, _n - 1);
+                lo = Math.Max(p - leaf->ErrLo, 0); hi = Math.Min(p + leaf->ErrHi + 1, _n);
+            }
+            int len = Math.Max(hi - lo, 1);
+            ints[j] = lo; ints[64 + j] = len; ints[128 + j] = lo; ints[192 + j] = hi;
+            BatchedSearch.Prefetch(k + lo + (len >> 1) - 1 + (len == 1 ? 1 : 0));
+            return len;
+        }
+
+        const int Delay = 8;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        void StageA(ulong key, RmiLeaf* leaves, int* leafIdx, int j)
+        {
+            int li = key <= _min || key > _max ? 0 : LeafOf(key - _min);
+            leafIdx[j] = li;
+            BatchedSearch.Prefetch(leaves + li);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        int StageB(ulong key, RmiLeaf* leaves, ulong* k, int* ints, int* leafIdx, int j)
+        {
+            int lo, hi;
+            if (key <= _min || key > _max) lo = hi = key <= _min ? 0 : _n;
+            else
+            {
+                double x = key - _min;
+                RmiLeaf* leaf = leaves + leafIdx[j];
+                int p = (int)Math.Clamp((long)(leaf->Intercept + leaf->Slope * x), 0, _n - 1);
+                lo = Math.Max(p - leaf->ErrLo, 0); hi = Math.Min(p + leaf->ErrHi + 1, _n);
+            }
+            int len = Math.Max(hi - lo, 1);
+            ints[j] = lo; ints[64 + j] = len; ints[128 + j] = lo; ints[192 + j] = hi;
+            BatchedSearch.Prefetch(k + lo + (len >> 1) - 1 + (len == 1 ? 1 : 0));
+            return len;
+        }
+
+        public void VectorPipe2(ReadOnlySpan<ulong> probes, Span<int> output, int perStep)
+        {
+            const int group = 64;
+            int* intsA = stackalloc int[2 * 256];
+            int* leafIdx = stackalloc int[64];
+            var lanes = stackalloc Vector256<long>[48];
+            int n = _n;
+            var sign = Vector256.Create(long.MinValue);
+            var one = Vector256<long>.One;
+            var zero = Vector256<long>.Zero;
+            int total = probes.Length - probes.Length % group;
+            const int vecs = group / 4;
+            fixed (RmiLeaf* leaves = leafArray)
+            fixed (ulong* k = _keys)
+            fixed (ulong* qa = probes)
+            fixed (int* oa = output)
+            {
+                int cur = 0, longest = 1;
+                if (total > 0)
+                    for (int j = 0; j < group; j++) longest = Math.Max(longest, ModelOne(qa[j], leaves, k, intsA, j));
+                for (int s = 0; s < total; s += group)
+                {
+                    int* ints = intsA + cur * 256, nints = intsA + (cur ^ 1) * 256;
+                    ulong* q = qa + s, q2 = q + group;
+                    int g2 = s + group < total ? group : 0, m = 0, nextLongest = 1;
+                    for (int v = 0; v < vecs; v++)
+                    {
+                        Vector256<long>* lane = lanes + 3 * v;
+                        lane[0] = Avx2.ConvertToVector256Int64(Sse2.LoadVector128(ints + 4 * v));
+                        lane[1] = Avx2.ConvertToVector256Int64(Sse2.LoadVector128(ints + 64 + 4 * v));
+                        lane[2] = Vector256.Load((long*)q + 4 * v) ^ sign;
+                    }
+                    int rounds = longest > 1 ? 32 - BitOperations.LeadingZeroCount((uint)(longest - 1)) : 0;
+                    for (int r = 0; r < rounds; r++)
+                    {
+                        for (int v = 0; v < vecs; v++)
+                        {
+                            Vector256<long>* lane = lanes + 3 * v;
+                            var f = lane[0];
+                            var len = lane[1];
+                            var half = len >>> 1;
+                            var at = Vector256.Max(f + half - one, zero);
+                            var vals = Avx2.GatherVector256((long*)k, at, 8) ^ sign;
+                            f += half & Vector256.GreaterThan(lane[2], vals);
+                            len -= half;
+                            lane[0] = f;
+                            lane[1] = len;
+                            var nxt = f + (len >>> 1) - one;
+                            BatchedSearch.Prefetch(k + nxt.GetElement(0));
+                            BatchedSearch.Prefetch(k + nxt.GetElement(1));
+                            BatchedSearch.Prefetch(k + nxt.GetElement(2));
+                            BatchedSearch.Prefetch(k + nxt.GetElement(3));
+                            if (perStep == 0)
+                            {
+                                if (m < g2 + Delay)
+                                {
+                                    if (m < g2) StageA(q2[m], leaves, leafIdx, m);
+                                    int b = m - Delay;
+                                    if (b >= 0) nextLongest = Math.Max(nextLongest, StageB(q2[b], leaves, k, nints, leafIdx, b));
+                                    m++;
+                                }
+                            }
+                            else
+                                for (int c = 0; c < perStep && m < g2; c++, m++)
+                                    nextLongest = Math.Max(nextLongest, ModelOne(q2[m], leaves, k, nints, m));
+                        }
+                    }
+                    if (perStep == 0)
+                        for (; m < g2 + Delay; m++)
+                        {
+                            if (m < g2) StageA(q2[m], leaves, leafIdx, m);
+                            int b = m - Delay;
+                            if (b >= 0) nextLongest = Math.Max(nextLongest, StageB(q2[b], leaves, k, nints, leafIdx, b));
+                        }
+                    else
+                        for (; m < g2; m++) nextLongest = Math.Max(nextLongest, ModelOne(q2[m], leaves, k, nints, m));
+                    var last = Vector256.Create((long)n - 1);
+                    for (int v = 0; v < vecs; v++)
+                    {
+                        Vector256<long>* lane = lanes + 3 * v;
+                        var f = lane[0];
+                        var vals = Avx2.GatherVector256((long*)k, Vector256.Min(f, last), 8) ^ sign;
+                        var found = f - Vector256.GreaterThan(lane[2], vals);
+                        for (int e = 0; e < 4; e++)
+                        {
+                            int j = 4 * v + e;
+                            int lo = ints[128 + j], hi = ints[192 + j];
+                            oa[s + j] = lo == hi ? lo : LowerBound.Guard(ref *k, n, lo, hi, (int)found.GetElement(e), q[j]);
+                        }
+                    }
+                    longest = nextLongest;
+                    cur ^= 1;
+                }
+                if (total < probes.Length) Fallback(qa + total, oa + total, probes.Length - total);
+            }
+        }
+
+        /// <summary>Vector model for 4 probes (log-linear root): writes lo/hi ints and the lanes; prefetch none.</summary>
+        public void VectorFull(ReadOnlySpan<ulong> probes, Span<int> output)
+        {
+            const int group = 64, vecs = 16;
+            int* los = stackalloc int[group], his = stackalloc int[group];
+            var lanes = stackalloc Vector256<long>[48];
+            int n = _n;
+            var sign = Vector256.Create(long.MinValue);
+            var one = Vector256<long>.One;
+            var zero = Vector256<long>.Zero;
+            double c0 = _root.Coefficients[0] * _leafCount, c1 = _root.Coefficients[1] * _leafCount;
+            var vc0 = Vector256.Create(c0); var vc1 = Vector256.Create(c1);
+            var vminU = Vector256.Create(_min);
+            var vminS = Vector256.Create((long)(_min ^ 0x8000000000000000UL));
+            var vmaxS = Vector256.Create((long)(_max ^ 0x8000000000000000UL));
+            var maxLeaf = Vector256.Create((double)(_leafCount - 1));
+            var lastPos = Vector256.Create((double)(n - 1));
+            var vn = Vector256.Create((long)n);
+            var oneD = Vector256<double>.One;
+            var zeroD = Vector256<double>.Zero;
+            int total = probes.Length - probes.Length % group;
+            fixed (RmiLeaf* leaves = leafArray)
+            fixed (ulong* k = _keys)
+            fixed (ulong* qa = probes)
+            fixed (int* oa = output)
+            {
+                for (int s = 0; s < total; s += group)
+                {
+                    ulong* q = qa + s;
+                    var longestV = one;
+                    for (int v = 0; v < vecs; v++)
+                    {
+                        var key = Vector256.Load(q + 4 * v);
+                        var keyS = key.AsInt64() ^ sign;
+                        var below = ~Vector256.GreaterThan(keyS, vminS);     // key <= min
+                        var above = Vector256.GreaterThan(keyS, vmaxS);       // key > max
+                        var x = Vector256.ConvertToDouble(key - vminU);
+                        var y = vc0 + vc1 * Vector256.Log(oneD + x);
+                        var leafD = Vector256.Min(Vector256.Max(y, zeroD), maxLeaf);
+                        var leafI = Avx.ConvertToVector128Int32WithTruncation(leafD);
+                        var idx2 = leafI + leafI;
+                        var intercept = Avx2.GatherVector256((double*)leaves, idx2, 8);
+                        var rest = Avx2.GatherVector256((long*)leaves + 1, idx2, 8);
+                        var slope = Avx.ConvertToVector256Double(Avx2.PermuteVar8x32(rest.AsInt32(), Vector256.Create(0, 2, 4, 6, 0, 0, 0, 0)).GetLower().AsSingle());
+                        var pD = Vector256.Min(Vector256.Max(intercept + slope * x, zeroD), lastPos);
+                        var p = Avx2.ConvertToVector256Int64(Avx.ConvertToVector128Int32WithTruncation(pD));
+                        var errLo = (rest >>> 32) & Vector256.Create(0xFFFFL);
+                        var errHi = rest >>> 48;
+                        var lo = Vector256.Max(p - errLo, zero);
+                        var hi = Vector256.Min(p + errHi + one, vn);
+                        var outside = below | above;
+                        var answer = above & vn;
+                        lo = Vector256.ConditionalSelect(outside, answer, lo);
+                        hi = Vector256.ConditionalSelect(outside, answer, hi);
+                        var len = Vector256.Max(hi - lo, one);
+                        longestV = Vector256.Max(longestV, len);
+                        Vector256<long>* lane = lanes + 3 * v;
+                        lane[0] = lo; lane[1] = len; lane[2] = keyS;
+                        for (int e = 0; e < 4; e++) { los[4 * v + e] = (int)lo.GetElement(e); his[4 * v + e] = (int)hi.GetElement(e); }
+                    }
+                    for (int v = 0; v < vecs; v++)
+                    {
+                        Vector256<long>* lane = lanes + 3 * v;
+                        var length = lane[1];
+                        var middle = lane[0] + (length >>> 1) - one + (Vector256.Equals(length, one) & one);
+                        BatchedSearch.Prefetch(k + middle.GetElement(0));
+                        BatchedSearch.Prefetch(k + middle.GetElement(1));
+                        BatchedSearch.Prefetch(k + middle.GetElement(2));
+                        BatchedSearch.Prefetch(k + middle.GetElement(3));
+                    }
+                    long longest = Math.Max(Math.Max(longestV.GetElement(0), longestV.GetElement(1)), Math.Max(longestV.GetElement(2), longestV.GetElement(3)));
+                    int rounds = longest > 1 ? 64 - BitOperations.LeadingZeroCount((ulong)(longest - 1)) : 0;
+                    for (int r = 0; r < rounds; r++)
+                        for (int v = 0; v < vecs; v++)
+                        {
+                            Vector256<long>* lane = lanes + 3 * v;
+                            var f = lane[0];
+                            var len = lane[1];
+                            var half = len >>> 1;
+                            var at = Vector256.Max(f + half - one, zero);
+                            var vals = Avx2.GatherVector256((long*)k, at, 8) ^ sign;
+                            f += half & Vector256.GreaterThan(lane[2], vals);
+                            len -= half;
+                            lane[0] = f;
+                            lane[1] = len;
+                            var nxt = f + (len >>> 1) - one;
+                            BatchedSearch.Prefetch(k + nxt.GetElement(0));
+                            BatchedSearch.Prefetch(k + nxt.GetElement(1));
+                            BatchedSearch.Prefetch(k + nxt.GetElement(2));
+                            BatchedSearch.Prefetch(k + nxt.GetElement(3));
+                        }
+                    var last = Vector256.Create((long)n - 1);
+                    for (int v = 0; v < vecs; v++)
+                    {
+                        Vector256<long>* lane = lanes + 3 * v;
+                        var f = lane[0];
+                        var vals = Avx2.GatherVector256((long*)k, Vector256.Min(f, last), 8) ^ sign;
+                        var found = f - Vector256.GreaterThan(lane[2], vals);
+                        for (int e = 0; e < 4; e++)
+                        {
+                            int j = 4 * v + e;
+                            int lo = los[j], hi = his[j];
+                            oa[s + j] = lo == hi ? lo : LowerBound.Guard(ref *k, n, lo, hi, (int)found.GetElement(e), q[j]);
+                        }
+                    }
+                }
+                if (total < probes.Length) Fallback(qa + total, oa + total, probes.Length - total);
+            }
+        }
 
         void Fallback(ulong* q, int* o, int count)
         {

@@ -249,11 +249,15 @@ public sealed class RecursiveModelIndex : ISortedIndex
 
     /// <summary>One group of at most <see cref="MaxGroup"/> probes of
     /// <see cref="FindMany(ReadOnlySpan{ulong}, Span{int}, BatchStrategy)"/>.</summary>
+    // Compiled fully optimised at once: tier-0 vector code is many times slower, and a short batch (the profile's
+    // five passes of 12 ms) can finish before tiering promotes the method.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     unsafe void Group(ulong* q, int* output, int g, bool lockStep, int* state)
     {
         int* firsts = state, lengths = state + MaxGroup, los = state + 2 * MaxGroup, his = state + 3 * MaxGroup;
         int* ps = state + 4 * MaxGroup;
         int n = _n, window = LockStepWindow;
+        bool vector = lockStep && UsesVectorLockStep;
         ulong minKey = _minKey, maxKey = _maxKey;
         fixed (ulong* k = Keys)
         {
@@ -296,9 +300,11 @@ public sealed class RecursiveModelIndex : ISortedIndex
                 }
                 lengths[j] = Math.Max(length, 1);
                 longest = Math.Max(longest, length);
-                BatchedSearch.Prefetch(k + lo + (length >> 1) - 1 + (length == 1 ? 1 : 0));
+                // The vector rounds prefetch these lines after the group's models (measured faster: the model's leaf
+                // reads then do not queue behind 64 key misses).
+                if (!vector) BatchedSearch.Prefetch(k + lo + (length >> 1) - 1 + (length == 1 ? 1 : 0));
             }
-            if (lockStep && UsesVectorLockStep)
+            if (vector)
             {
                 VectorRounds(k, q, g, longest, firsts, lengths, (Vector256<long>*)(state + 5 * MaxGroup));
             }
@@ -357,6 +363,9 @@ public sealed class RecursiveModelIndex : ISortedIndex
     /// each bisected probe's lower bound within its window. Measured on 10M lognormal keys (benchmarks/README.md,
     /// issue 12): a third fewer instructions per lookup than the scalar rounds.
     /// </summary>
+    // Compiled fully optimised at once: tier-0 vector code is many times slower, and a short batch (the profile's
+    // five passes of 12 ms) can finish before tiering promotes the method.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     unsafe void VectorRounds(ulong* k, ulong* q, int g, int longest, int* firsts, int* lengths, Vector256<long>* lanes)
     {
         int vectors = (g + 3) >> 2, n = _n;
@@ -373,6 +382,12 @@ public sealed class RecursiveModelIndex : ISortedIndex
             var probe = Vector256.Create(q[Math.Min(4 * v, g - 1)], q[Math.Min(4 * v + 1, g - 1)],
                 q[Math.Min(4 * v + 2, g - 1)], q[Math.Min(4 * v + 3, g - 1)]);
             lane[2] = probe.AsInt64() ^ sign;
+            var length = lane[1];
+            var middle = lane[0] + (length >>> 1) - one + (Vector256.Equals(length, one) & one);
+            BatchedSearch.Prefetch(k + middle.GetElement(0));
+            BatchedSearch.Prefetch(k + middle.GetElement(1));
+            BatchedSearch.Prefetch(k + middle.GetElement(2));
+            BatchedSearch.Prefetch(k + middle.GetElement(3));
         }
         int rounds = longest > 1 ? 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(longest - 1)) : 0;
         for (int r = 0; r < rounds; r++)

@@ -119,9 +119,9 @@ public class BatchedLookupTests
         var rng = new Random(RunSeed);
         var keys = KeySets.Lognormal(20_000, RunSeed % 1000).Select(k => ulong.MaxValue - 5_000_000_000UL + k % 4_000_000_000UL)
             .Order().ToArray();
-        foreach (int leaves in new[] { 64, 1024 })
+        foreach (var (root, leaves) in new[] { (RootModelKind.Linear, 64), (RootModelKind.Linear, 1024), (RootModelKind.LogLinear, 256) })
         {
-            var rmi = new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.Linear, leaves));
+            var rmi = new RecursiveModelIndex(keys, new RmiOptions(root, leaves));
             Assert.True(rmi.BisectsInLockStep, $"{leaves} leaves: AvgLg2 {rmi.AvgLg2:0.00} should be lock-step");
             var probes = new List<ulong> { keys[0], keys[0] - 1, keys[1], keys[2] + 1, keys[^1], keys[^1] + 1, ulong.MaxValue, 0 };
             for (int i = 0; i < 3000; i++)
@@ -144,6 +144,33 @@ public class BatchedLookupTests
                 Assert.True(batch[i] == rmi.Find(shuffled[i]) && batch[i] == LowerBound.Reference(keys, shuffled[i]),
                     $"{leaves} leaves, seed {RunSeed}: probe {shuffled[i]} → batched {batch[i]}, single {rmi.Find(shuffled[i])}");
         }
+    }
+
+    [Fact]
+    public void Key_lines_are_the_line_starts_the_miss_model_replays()
+    {
+        var keys = KeySets.UniformDense(4096, 3);
+        var rng = new Random(RunSeed);
+        var probes = Enumerable.Range(0, 500).Select(_ => keys[rng.Next(keys.Length)]).ToArray();
+        var bs = new BinarySearchIndex(keys);
+        var bsLines = CacheMissModel.KeyLines(bs, probes);
+        Assert.All(bsLines, p => Assert.True(p % 8 == 0 && p >= 0 && p < keys.Length, $"line start {p}"));
+        // Bisection of 4,096 keys: at most 13 reads, of which the last 3 halvings stay within one line.
+        Assert.InRange(bsLines.Length / (double)probes.Length, 9, 13);
+        // The smallest simulated cache (16 lines) still hits on the top of the search: misses ≤ the lines read.
+        Assert.InRange(CacheMissModel.MissesPerLookup(bs, [.. probes, .. probes], 64), 1, bsLines.Length / (double)probes.Length);
+        var rmi = new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.Linear, 64));
+        var rmiLines = CacheMissModel.KeyLines(rmi, probes);
+        Assert.InRange(rmiLines.Length, probes.Length, bsLines.Length);
+    }
+
+    [Fact]
+    public void The_measured_cache_is_at_most_the_nominal_one_and_the_nominal_one_must_be_real()
+    {
+        long effective = MemoryLimits.EffectiveCacheBytes(2 << 20, accesses: 20_000);
+        Assert.InRange(effective, 1 << 20, 2 << 20);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => MemoryLimits.EffectiveCacheBytes(1 << 20));
+        Assert.Contains("at least 2 MiB", error.Message);
     }
 
     [Fact]
