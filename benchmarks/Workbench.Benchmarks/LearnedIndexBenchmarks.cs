@@ -82,7 +82,8 @@ public class LearnedIndexLookups
             Built[KeySet] = state;
             long llc = MemoryLimits.LastLevelCacheBytes(), effective = EffectiveLlc.Value;
             Console.WriteLine($"// LLC {KeySet}: nominal {llc / 1048576.0:0.0} MB, measured {effective / 1048576.0:0.0} MB; key lines " +
-                $"read per lookup: RMI {state.RmiLines.Length / (double)Batch:0.00}, binary search {state.BsLines.Length / (double)Batch:0.00}");
+                $"read per lookup: RMI {state.RmiLines.Length / (double)Batch:0.00}, " +
+                $"binary search {state.BsLines.Length / (double)Batch:0.00}");
             foreach (var index in new ISortedIndex[] { state.Bs, state.Branchy, state.Tree, state.Rmi, state.Large })
                 Console.WriteLine($"// SIZE {KeySet} ({keys.Length:N0} keys): {index.Name} = {index.SizeBytes / 1024.0:0.0} KB, " +
                     $"strategy {index.Strategy}, misses/lookup {CacheMissModel.MissesPerLookup(index, probes, llc):0.00} " +

@@ -41,7 +41,8 @@ public static class LearnedIndexProfile
             Console.WriteLine($"{size:N0} keys: {rmi.Name}, {rmi.SizeBytes / 1024.0:0.0} KB, AvgLg2 {rmi.AvgLg2:0.00}, " +
                 $"mean error {rmi.MeanAbsError:0.0}, misses/lookup {misses:0.00} (LLC {nominal >> 20} MB), {measuredMisses:0.00} " +
                 $"(measured LLC {effective / 1048576.0:0.0} MB); key lines per lookup {rmiLines.Length / (double)batch:0.00} " +
-                $"(binary search {bsLines.Length / (double)batch:0.00}, misses {CacheMissModel.MissesPerLookup(bs, probes, nominal):0.00} / " +
+                $"(binary search {bsLines.Length / (double)batch:0.00}, " +
+                $"misses {CacheMissModel.MissesPerLookup(bs, probes, nominal):0.00} / " +
                 $"{CacheMissModel.MissesPerLookup(bs, probes, effective):0.00})");
             var cases = new (string Name, Func<long> Body)[]
             {

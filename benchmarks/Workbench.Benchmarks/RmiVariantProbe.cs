@@ -8,7 +8,14 @@ using Workbench.Papers.LearnedIndex;
 
 namespace Workbench.Benchmarks;
 
-/// <summary>Experimental A/B of batched RMI search variants (temporary probe).</summary>
+/// <summary>
+/// Same-run A/B of batched RMI search variants on lognormal keys (issue 12, benchmarks/README.md "Follow-up 3"): the
+/// index's <c>FindMany</c> (AVX2 and scalar rounds), and experimental variants kept here for the record: AVX2 rounds
+/// over windows widened to a power of two, software pipelining of the next group's model, a vector model; each checked
+/// against <c>Find</c>. "hot" cases draw their probes from 512 keys, so they time the instructions alone. A probe, not
+/// a benchmark: <c>dotnet run -c Release --project benchmarks/Workbench.Benchmarks -- probe-rmi [keys | sizes]</c>
+/// (<c>sizes</c>: the pointer chase and gather over arrays of 1–160 MB).
+/// </summary>
 public static unsafe class RmiVariantProbe
 {
     public static void Run(string[] args)
@@ -72,14 +79,14 @@ public static unsafe class RmiVariantProbe
         {
             ("trace gather (per lookup)", () => TraceGather(), false),
             ("hot: current FindMany", () => rmi.FindMany(hot, output, BatchStrategy.Interleaved), false),
-            ("hot: FindMany forced scalar", () => { RecursiveModelIndex.ForceScalarLockStep = true; rmi.FindMany(hot, output, BatchStrategy.Interleaved); RecursiveModelIndex.ForceScalarLockStep = false; }, false),
+            ("hot: FindMany forced scalar", () => Scalar(() => rmi.FindMany(hot, output, BatchStrategy.Interleaved)), false),
             ("hot: avx2 exact g64 pf", () => v.VectorExact(hot, output, 64, true), false),
             ("hot: model only", () => v.ModelOnly(hot, output), false),
             ("hot: vector model+rounds", () => v.VectorFull(hot, output), false),
             ("hot: pipe 2-stage", () => v.VectorPipe2(hot, output, 0), false),
             ("gather", () => MemoryLimits.Gather(chase, gather), false),
             ("current FindMany", () => rmi.FindMany(probes, output, BatchStrategy.Interleaved), true),
-            ("FindMany forced scalar", () => { RecursiveModelIndex.ForceScalarLockStep = true; rmi.FindMany(probes, output, BatchStrategy.Interleaved); RecursiveModelIndex.ForceScalarLockStep = false; }, true),
+            ("FindMany forced scalar", () => Scalar(() => rmi.FindMany(probes, output, BatchStrategy.Interleaved)), true),
             ("model phases only", () => v.ModelOnly(probes, output), false),
             ("avx2 exact g64 pf", () => v.VectorExact(probes, output, 64, true), true),
             ("vector model+rounds", () => v.VectorFull(probes, output), true),
@@ -103,7 +110,11 @@ public static unsafe class RmiVariantProbe
                 all[c].Add(ns);
                 if (cases[c].Check && r == 0)
                     for (int i = 0; i < batch; i++)
-                        if (output[i] != expect[i]) { Console.WriteLine($"  {cases[c].Name}: MISMATCH at {i}: {output[i]} vs {expect[i]}"); break; }
+                        if (output[i] != expect[i])
+                        {
+                            Console.WriteLine($"  {cases[c].Name}: MISMATCH at {i}: {output[i]} vs {expect[i]}");
+                            break;
+                        }
             }
         for (int c = 0; c < cases.Length; c++)
         {
@@ -111,6 +122,13 @@ public static unsafe class RmiVariantProbe
             all[c].Sort();
             Console.WriteLine($"  {cases[c].Name,-28} min {best[c],7:0.0}  median {all[c][rounds / 2],7:0.0} ns");
         }
+    }
+
+    static void Scalar(Action body)
+    {
+        RecursiveModelIndex.ForceScalarLockStep = true;
+        try { body(); }
+        finally { RecursiveModelIndex.ForceScalarLockStep = false; }
     }
 
     sealed class Variants(RecursiveModelIndex rmi, RmiLeaf[] leafArray)
@@ -358,7 +376,8 @@ public static unsafe class RmiVariantProbe
                             if (acc >= g && modelled < g2)
                             {
                                 acc -= g;
-                                nextLongest = Math.Max(nextLongest, Model(q2[modelled], leaves, k, nb, nb + 64, nb + 128, nb + 192, modelled));
+                                int modelLength = Model(q2[modelled], leaves, k, nb, nb + 64, nb + 128, nb + 192, modelled);
+                                nextLongest = Math.Max(nextLongest, modelLength);
                                 modelled++;
                             }
                         }
@@ -454,7 +473,8 @@ public static unsafe class RmiVariantProbe
             }
         }
 
-        /// <summary>Models 4 probes (one vector) into slot arrays; prefetches each window's first line; returns the longest window.</summary>
+        /// <summary>Models 4 probes (one vector) into slot arrays; prefetches each window's first line; returns the longest
+        /// window.</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         int ModelVector(ulong* q, RmiLeaf* leaves, ulong* k, Vector256<long>* firsts, Vector256<long>* lengths,
             Vector256<long>* qs, int* los, int* his)
@@ -505,7 +525,8 @@ public static unsafe class RmiVariantProbe
                 int cur = 0, longest = 1;
                 if (total > 0)
                     for (int v = 0; v < vecs; v++)
-                        longest = Math.Max(longest, ModelVector(qa + 4 * v, leaves, k, firstsA + v, lengthsA + v, qsA + v, losA + 4 * v, hisA + 4 * v));
+                        longest = Math.Max(longest,
+                            ModelVector(qa + 4 * v, leaves, k, firstsA + v, lengthsA + v, qsA + v, losA + 4 * v, hisA + 4 * v));
                 for (int s = 0; s < total; s += group)
                 {
                     Vector256<long>* firsts = firstsA + cur * 64, lengths = lengthsA + cur * 64, qs = qsA + cur * 64;
@@ -537,7 +558,8 @@ public static unsafe class RmiVariantProbe
                         }
                         for (int c = 0; c < chunk && nextV < nextVecs; c++, nextV++)
                             nextLongest = Math.Max(nextLongest, ModelVector(q2 + 4 * nextV, leaves, k, firstsA + nx * 64 + nextV,
-                                lengthsA + nx * 64 + nextV, qsA + nx * 64 + nextV, losA + nx * 256 + 4 * nextV, hisA + nx * 256 + 4 * nextV));
+                                lengthsA + nx * 64 + nextV, qsA + nx * 64 + nextV, losA + nx * 256 + 4 * nextV,
+                                hisA + nx * 256 + 4 * nextV));
                     }
                     for (; nextV < nextVecs; nextV++)
                         nextLongest = Math.Max(nextLongest, ModelVector(q2 + 4 * nextV, leaves, k, firstsA + nx * 64 + nextV,
@@ -781,7 +803,8 @@ public static unsafe class RmiVariantProbe
                         var idx2 = leafI + leafI;
                         var intercept = Avx2.GatherVector256((double*)leaves, idx2, 8);
                         var rest = Avx2.GatherVector256((long*)leaves + 1, idx2, 8);
-                        var slope = Avx.ConvertToVector256Double(Avx2.PermuteVar8x32(rest.AsInt32(), Vector256.Create(0, 2, 4, 6, 0, 0, 0, 0)).GetLower().AsSingle());
+                        var low = Avx2.PermuteVar8x32(rest.AsInt32(), Vector256.Create(0, 2, 4, 6, 0, 0, 0, 0));
+                        var slope = Avx.ConvertToVector256Double(low.GetLower().AsSingle());
                         var pD = Vector256.Min(Vector256.Max(intercept + slope * x, zeroD), lastPos);
                         var p = Avx2.ConvertToVector256Int64(Avx.ConvertToVector128Int32WithTruncation(pD));
                         var errLo = (rest >>> 32) & Vector256.Create(0xFFFFL);
@@ -808,7 +831,8 @@ public static unsafe class RmiVariantProbe
                         BatchedSearch.Prefetch(k + middle.GetElement(2));
                         BatchedSearch.Prefetch(k + middle.GetElement(3));
                     }
-                    long longest = Math.Max(Math.Max(longestV.GetElement(0), longestV.GetElement(1)), Math.Max(longestV.GetElement(2), longestV.GetElement(3)));
+                    long longest = Math.Max(Math.Max(longestV.GetElement(0), longestV.GetElement(1)),
+                        Math.Max(longestV.GetElement(2), longestV.GetElement(3)));
                     int rounds = longest > 1 ? 64 - BitOperations.LeadingZeroCount((ulong)(longest - 1)) : 0;
                     for (int r = 0; r < rounds; r++)
                         for (int v = 0; v < vecs; v++)
