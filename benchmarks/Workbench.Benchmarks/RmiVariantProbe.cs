@@ -14,7 +14,8 @@ namespace Workbench.Benchmarks;
 /// over windows widened to a power of two, software pipelining of the next group's model, a vector model; each checked
 /// against <c>Find</c>. "hot" cases draw their probes from 512 keys, so they time the instructions alone. A probe, not
 /// a benchmark: <c>dotnet run -c Release --project benchmarks/Workbench.Benchmarks -- probe-rmi [keys | sizes]</c>
-/// (<c>sizes</c>: the pointer chase and gather over arrays of 1–160 MB).
+/// (<c>sizes</c>: the pointer chase and gather over arrays of 1–160 MB; <c>loop20k</c>: <c>FindMany</c>'s loop strategy against a
+/// loop of <c>Find</c> on lognormal-20k).
 /// </summary>
 public static unsafe class RmiVariantProbe
 {
@@ -26,6 +27,34 @@ public static unsafe class RmiVariantProbe
             {
                 var (dep, ind) = MemoryLimits.Measure(mb * (1 << 20) / 8, 200_000, 5);
                 Console.WriteLine($"  {mb,4} MB: chase {dep,6:0.0} ns, gather {ind,5:0.0} ns");
+            }
+            return;
+        }
+        if (args.Length > 1 && args[1] == "loop20k")
+        {
+            // FindMany's loop strategy against a loop of Find through the interface, as in LearnedIndexLookups.
+            var small = LearnedIndexBench.Keys("lognormal-20k");
+            var smallProbes = LearnedIndexBench.Probes(small, 200_000);
+            var buffer = new int[smallProbes.Length];
+            foreach (ISortedIndex index in new ISortedIndex[]
+            {
+                RmiChoice.BestRoot(small, Math.Max(1024, small.Length / 32)),
+                RmiChoice.BestRoot(small, RmiChoice.TenthOfBPlusTreeLeaves(small)),
+            })
+            {
+                double single = double.MaxValue, batched = double.MaxValue;
+                long sink = 0;
+                for (int r = 0; r < 15; r++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    for (int i = 0; i < smallProbes.Length; i++) sink += index.Find(smallProbes[i]);
+                    single = Math.Min(single, watch.Elapsed.TotalNanoseconds / smallProbes.Length);
+                    watch.Restart();
+                    index.FindMany(smallProbes, buffer);
+                    batched = Math.Min(batched, watch.Elapsed.TotalNanoseconds / smallProbes.Length);
+                }
+                Console.WriteLine($"  {index.Name} ({index.Strategy}): loop of Find {single:0.0} ns, " +
+                    $"FindMany {batched:0.0} ns ({sink % 10})");
             }
             return;
         }
