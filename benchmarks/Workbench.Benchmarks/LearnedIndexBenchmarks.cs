@@ -49,13 +49,17 @@ public class LearnedIndexLookups
     BinarySearchIndex _bs = null!, _branchy = null!;
     StaticBPlusTree _tree = null!;
     RecursiveModelIndex _rmi = null!, _large = null!;
+    int[] _rmiLines = [], _bsLines = [];
 
     /// <summary>Key set.</summary>
     [Params("lognormal-10M", "geoip", "normal-270k", "lognormal-20k")]
     public string KeySet { get; set; } = "lognormal-10M";
 
     sealed record State(ulong[] Probes, ulong[] Chase, int[] Gather, BinarySearchIndex Bs, BinarySearchIndex Branchy,
-        StaticBPlusTree Tree, RecursiveModelIndex Rmi, RecursiveModelIndex Large);
+        StaticBPlusTree Tree, RecursiveModelIndex Rmi, RecursiveModelIndex Large, int[] RmiLines, int[] BsLines);
+
+    /// <summary>The last-level cache measured once per process (<see cref="MemoryLimits.EffectiveCacheBytes"/>).</summary>
+    static readonly Lazy<long> EffectiveLlc = new(() => MemoryLimits.EffectiveCacheBytes(MemoryLimits.LastLevelCacheBytes()));
 
     // With --inProcess every benchmark of a key set shares one build (and one print of the miss model).
     static readonly Dictionary<string, State> Built = [];
@@ -72,16 +76,23 @@ public class LearnedIndexLookups
             state = new State(probes, chase, MemoryLimits.GatherPositions(chase.Length, Batch), new BinarySearchIndex(keys),
                 new BinarySearchIndex(keys, BinarySearchKind.Branchy), new StaticBPlusTree(keys, 128),
                 RmiChoice.BestRoot(keys, RmiChoice.TenthOfBPlusTreeLeaves(keys)),
-                RmiChoice.BestRoot(keys, Math.Max(1024, keys.Length / 32)));
+                RmiChoice.BestRoot(keys, Math.Max(1024, keys.Length / 32)), [], []);
+            var rmi = state.Rmi;
+            state = state with { RmiLines = CacheMissModel.KeyLines(rmi, probes), BsLines = CacheMissModel.KeyLines(state.Bs, probes) };
             Built[KeySet] = state;
-            long llc = MemoryLimits.LastLevelCacheBytes();
+            long llc = MemoryLimits.LastLevelCacheBytes(), effective = EffectiveLlc.Value;
+            Console.WriteLine($"// LLC {KeySet}: nominal {llc / 1048576.0:0.0} MB, measured {effective / 1048576.0:0.0} MB; key lines " +
+                $"read per lookup: RMI {state.RmiLines.Length / (double)Batch:0.00}, " +
+                $"binary search {state.BsLines.Length / (double)Batch:0.00}");
             foreach (var index in new ISortedIndex[] { state.Bs, state.Branchy, state.Tree, state.Rmi, state.Large })
                 Console.WriteLine($"// SIZE {KeySet} ({keys.Length:N0} keys): {index.Name} = {index.SizeBytes / 1024.0:0.0} KB, " +
                     $"strategy {index.Strategy}, misses/lookup {CacheMissModel.MissesPerLookup(index, probes, llc):0.00} " +
-                    $"(LLC {llc >> 20} MB)" + (index is RecursiveModelIndex r ? $", AvgLg2 {r.AvgLg2:0.00}, MaxLg2 {r.MaxLg2:0.00}" : ""));
+                    $"(LLC {llc >> 20} MB), {CacheMissModel.MissesPerLookup(index, probes, effective):0.00} (measured LLC)" +
+                    (index is RecursiveModelIndex r ? $", AvgLg2 {r.AvgLg2:0.00}, MaxLg2 {r.MaxLg2:0.00}" : ""));
         }
         (_probes, _chase, _gather, _bs, _branchy, _tree, _rmi, _large) =
             (state.Probes, state.Chase, state.Gather, state.Bs, state.Branchy, state.Tree, state.Rmi, state.Large);
+        (_rmiLines, _bsLines) = (state.RmiLines, state.BsLines);
         _out = new int[Batch];
     }
 
@@ -136,6 +147,14 @@ public class LearnedIndexLookups
     /// <summary>One of a batch of independent random accesses into an array as large as the keys.</summary>
     [Benchmark(OperationsPerInvoke = Batch, Description = "memory: independent access (gather)")]
     public ulong Gather() => MemoryLimits.Gather(_chase, _gather);
+
+    /// <summary>The key lines the batched RMI's lock-step search reads, read as independent loads (per lookup).</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "memory: RMI ≤ 1/10's key lines, independent")]
+    public ulong RmiLinesGather() => MemoryLimits.Gather(_rmi.Keys, _rmiLines);
+
+    /// <summary>The key lines the batched binary search reads, read as independent loads (per lookup).</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "memory: binary search's key lines, independent")]
+    public ulong BsLinesGather() => MemoryLimits.Gather(_bs.Keys, _bsLines);
 }
 
 /// <summary>

@@ -33,13 +33,23 @@ public static class LearnedIndexProfile
             int wide = 0;
             foreach (var p in probes) { var (_, lo, hi) = rmi.Window(p); if (hi - lo > rmi.LockStepWindow) wide++; }
             Console.WriteLine($"  windows over the lock-step limit: {100.0 * wide / batch:0.0} % of probes");
-            double misses = CacheMissModel.MissesPerLookup(rmi, probes, MemoryLimits.LastLevelCacheBytes());
+            long nominal = MemoryLimits.LastLevelCacheBytes(), effective = MemoryLimits.EffectiveCacheBytes(nominal);
+            double misses = CacheMissModel.MissesPerLookup(rmi, probes, nominal);
+            double measuredMisses = CacheMissModel.MissesPerLookup(rmi, probes, effective);
+            var rmiLines = CacheMissModel.KeyLines(rmi, probes);
+            var bsLines = CacheMissModel.KeyLines(bs, probes);
             Console.WriteLine($"{size:N0} keys: {rmi.Name}, {rmi.SizeBytes / 1024.0:0.0} KB, AvgLg2 {rmi.AvgLg2:0.00}, " +
-                $"mean error {rmi.MeanAbsError:0.0}, misses/lookup {misses:0.00}");
+                $"mean error {rmi.MeanAbsError:0.0}, misses/lookup {misses:0.00} (LLC {nominal >> 20} MB), {measuredMisses:0.00} " +
+                $"(measured LLC {effective / 1048576.0:0.0} MB); key lines per lookup {rmiLines.Length / (double)batch:0.00} " +
+                $"(binary search {bsLines.Length / (double)batch:0.00}, " +
+                $"misses {CacheMissModel.MissesPerLookup(bs, probes, nominal):0.00} / " +
+                $"{CacheMissModel.MissesPerLookup(bs, probes, effective):0.00})");
             var cases = new (string Name, Func<long> Body)[]
             {
                 ("memory: pointer chase", () => (long)MemoryLimits.Chase(chase, batch)),
                 ("memory: gather", () => (long)MemoryLimits.Gather(chase, gather)),
+                ("memory: RMI's key lines, independent", () => (long)MemoryLimits.Gather(keys, rmiLines)),
+                ("memory: BS's key lines, independent", () => (long)MemoryLimits.Gather(keys, bsLines)),
                 ("memory: 32 chains x 4 hops (per hop)", () => (long)MemoryLimits.LockStepChains(chase, starts, 32, 4)),
                 ("RMI model only (Predict loop)", () => { double t = 0; foreach (var p in probes) t += rmi.Predict(p); return (long)t; }),
                 ("RMI single (Find loop)", () => { long t = 0; foreach (var p in probes) t += rmi.Find(p); return t; }),

@@ -36,6 +36,31 @@ public static class CacheMissModel
         return misses / (double)(probes.Length - warm);
     }
 
+    /// <summary>
+    /// The first key position of every cache line of the key array that <paramref name="index"/>'s lock-step path reads
+    /// for each probe, in order (a line read twice in a row by one probe listed once; other arrays — leaves, B+tree
+    /// levels — left out). Read as independent loads (<see cref="MemoryLimits.Gather"/>) they time the lookups' memory
+    /// traffic with the dependence between reads taken out: a measured memory bound that needs no cache model.
+    /// </summary>
+    public static int[] KeyLines(ISortedIndex index, ReadOnlySpan<ulong> probes)
+    {
+        var result = new List<int>(probes.Length * 4);
+        var lines = new List<long>(64);
+        foreach (ulong key in probes)
+        {
+            lines.Clear();
+            Trace(index, key, lines);
+            long previous = -1;
+            foreach (long line in lines)
+            {
+                if (line >> 40 != 0 || line == previous) continue;
+                previous = line;
+                result.Add((int)(line * 8));
+            }
+        }
+        return [.. result];
+    }
+
     /// <summary>Line id of element <paramref name="position"/> of array <paramref name="array"/> (8-byte elements).</summary>
     static long Line(int array, long position) => ((long)array << 40) | (position >> 3);
 

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Workbench.Kernels.LearnedIndex;
 
@@ -233,7 +235,7 @@ public sealed class RecursiveModelIndex : ISortedIndex
         }
         bool lockStep = BisectsInLockStep;
         int group = lockStep ? LockStepGroup : BatchedSearch.Group;
-        int* state = stackalloc int[5 * MaxGroup];
+        int* state = stackalloc int[5 * MaxGroup + 3 * MaxGroup * 2 + 8]; // ints, then 3 vectors per 4 probes
         fixed (ulong* q = probes)
         fixed (int* output = positions)
         {
@@ -243,15 +245,19 @@ public sealed class RecursiveModelIndex : ISortedIndex
     }
 
     /// <summary>Probes per lock-step group (state for <see cref="MaxGroup"/>).</summary>
-    const int LockStepGroup = 32, MaxGroup = 32;
+    const int LockStepGroup = 64, MaxGroup = 64;
 
     /// <summary>One group of at most <see cref="MaxGroup"/> probes of
     /// <see cref="FindMany(ReadOnlySpan{ulong}, Span{int}, BatchStrategy)"/>.</summary>
+    // Compiled fully optimised at once: tier-0 vector code is many times slower, and a short batch (the profile's
+    // five passes of 12 ms) can finish before tiering promotes the method.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     unsafe void Group(ulong* q, int* output, int g, bool lockStep, int* state)
     {
         int* firsts = state, lengths = state + MaxGroup, los = state + 2 * MaxGroup, his = state + 3 * MaxGroup;
         int* ps = state + 4 * MaxGroup;
         int n = _n, window = LockStepWindow;
+        bool vector = lockStep && UsesVectorLockStep;
         ulong minKey = _minKey, maxKey = _maxKey;
         fixed (ulong* k = Keys)
         {
@@ -294,36 +300,129 @@ public sealed class RecursiveModelIndex : ISortedIndex
                 }
                 lengths[j] = Math.Max(length, 1);
                 longest = Math.Max(longest, length);
-                BatchedSearch.Prefetch(k + lo + (length >> 1) - 1 + (length == 1 ? 1 : 0));
+                // The vector rounds prefetch these lines after the group's models (measured faster: the model's leaf
+                // reads then do not queue behind 64 key misses).
+                if (!vector) BatchedSearch.Prefetch(k + lo + (length >> 1) - 1 + (length == 1 ? 1 : 0));
             }
-            // Phase 2: branch-free bisection, one step of every probe per round, ⌈log2(longest)⌉ rounds; a finished
-            // probe (length 1) adds 0. The compare becomes a flag, not a branch (the JIT does not if-convert inside
-            // loops, and a mispredicted branch on a missing line discards the other probes' work behind it).
-            int rounds = longest > 1 ? 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(longest - 1)) : 0;
-            for (int r = 0; r < rounds; r++)
+            if (vector)
             {
-                for (int j = 0; j < g; j++)
-                {
-                    int first = firsts[j], length = lengths[j], half = length >> 1;
-                    int at = first + half - 1;
-                    at &= ~(at >> 31); // a finished probe at position 0 reads position 0, not −1
-                    first += half & -LowerBound.Less(k[at], q[j]);
-                    length -= half;
-                    firsts[j] = first; lengths[j] = length;
-                    BatchedSearch.Prefetch(k + first + (length >> 1) - 1);
-                }
+                VectorRounds(k, q, g, longest, firsts, lengths, (Vector256<long>*)(state + 5 * MaxGroup));
             }
-            // Phase 3: finish the bisections; the other probes search around their prefetched predictions.
+            else
+            {
+                // Phase 2: branch-free bisection, one step of every probe per round, ⌈log2(longest)⌉ rounds; a finished
+                // probe (length 1) adds 0. The compare becomes a flag, not a branch (the JIT does not if-convert inside
+                // loops, and a mispredicted branch on a missing line discards the other probes' work behind it).
+                int rounds = longest > 1 ? 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(longest - 1)) : 0;
+                for (int r = 0; r < rounds; r++)
+                {
+                    for (int j = 0; j < g; j++)
+                    {
+                        int first = firsts[j], length = lengths[j], half = length >> 1;
+                        int at = first + half - 1;
+                        at &= ~(at >> 31); // a finished probe at position 0 reads position 0, not −1
+                        first += half & -LowerBound.Less(k[at], q[j]);
+                        length -= half;
+                        firsts[j] = first; lengths[j] = length;
+                        BatchedSearch.Prefetch(k + first + (length >> 1) - 1);
+                    }
+                }
+                if (lockStep)
+                    for (int j = 0; j < g; j++)
+                        if (firsts[j] < n) firsts[j] += LowerBound.Less(k[firsts[j]], q[j]);
+            }
+            // Phase 3: the bisections' answers (firsts) through the guard; the other probes search around their
+            // prefetched predictions.
             for (int j = 0; j < g; j++)
             {
                 ulong key = q[j];
                 int lo = los[j], hi = his[j];
                 if (lo == hi) { output[j] = lo; continue; }
-                int found;
-                if (lockStep && hi - lo <= window) found = firsts[j] + LowerBound.Less(k[firsts[j]], key);
-                else found = Gallop(lo, hi, ps[j], key);
+                int found = lockStep && hi - lo <= window ? firsts[j] : Gallop(lo, hi, ps[j], key);
                 output[j] = LowerBound.Guard(ref Unsafe.AsRef<ulong>(k), n, lo, hi, found, key);
             }
+        }
+    }
+
+    /// <summary>
+    /// True when the lock-step rounds run four probes per AVX2 vector (<see cref="VectorRounds"/>), false for the
+    /// scalar rounds (no AVX2, or forced by tests through <see cref="ForceScalarLockStep"/>).
+    /// </summary>
+    internal static bool UsesVectorLockStep => Avx2.IsSupported && !ForceScalarLockStep;
+
+    /// <summary>Tests set this (per thread) to run the scalar lock-step rounds on a machine with AVX2.</summary>
+    internal static bool ForceScalarLockStep { get => t_forceScalar; set => t_forceScalar = value; }
+
+    [ThreadStatic] static bool t_forceScalar;
+
+    /// <summary>
+    /// The lock-step rounds four probes per vector: the same steps as the scalar rounds (position = first + half − 1,
+    /// clamped at 0; first += half where that key is below the probe; one prefetch per probe of the line its next step
+    /// reads), so the same lines are read in the same order per probe, with the load as an AVX2 gather and the unsigned
+    /// compare as a signed one on sign-flipped keys. Ends with the final compare, so <paramref name="firsts"/> holds
+    /// each bisected probe's lower bound within its window. Measured on 10M lognormal keys (benchmarks/README.md,
+    /// issue 12): a third fewer instructions per lookup than the scalar rounds.
+    /// </summary>
+    // Compiled fully optimised at once: tier-0 vector code is many times slower, and a short batch (the profile's
+    // five passes of 12 ms) can finish before tiering promotes the method.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    unsafe void VectorRounds(ulong* k, ulong* q, int g, int longest, int* firsts, int* lengths, Vector256<long>* lanes)
+    {
+        int vectors = (g + 3) >> 2, n = _n;
+        for (int j = g; j < vectors << 2; j++) { firsts[j] = 0; lengths[j] = 1; }
+        var sign = Vector256.Create(long.MinValue);
+        var one = Vector256<long>.One;
+        var zero = Vector256<long>.Zero;
+        // lanes[3v], [3v + 1], [3v + 2]: first, length, sign-flipped probe of vector v (one 96-byte block per vector).
+        for (int v = 0; v < vectors; v++)
+        {
+            Vector256<long>* lane = lanes + 3 * v;
+            lane[0] = Avx2.ConvertToVector256Int64(Sse2.LoadVector128(firsts + 4 * v));
+            lane[1] = Avx2.ConvertToVector256Int64(Sse2.LoadVector128(lengths + 4 * v));
+            var probe = Vector256.Create(q[Math.Min(4 * v, g - 1)], q[Math.Min(4 * v + 1, g - 1)],
+                q[Math.Min(4 * v + 2, g - 1)], q[Math.Min(4 * v + 3, g - 1)]);
+            lane[2] = probe.AsInt64() ^ sign;
+            var length = lane[1];
+            var middle = lane[0] + (length >>> 1) - one + (Vector256.Equals(length, one) & one);
+            BatchedSearch.Prefetch(k + middle.GetElement(0));
+            BatchedSearch.Prefetch(k + middle.GetElement(1));
+            BatchedSearch.Prefetch(k + middle.GetElement(2));
+            BatchedSearch.Prefetch(k + middle.GetElement(3));
+        }
+        int rounds = longest > 1 ? 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(longest - 1)) : 0;
+        for (int r = 0; r < rounds; r++)
+        {
+            for (int v = 0; v < vectors; v++)
+            {
+                Vector256<long>* lane = lanes + 3 * v;
+                var first = lane[0];
+                var length = lane[1];
+                var half = length >>> 1;
+                var at = Vector256.Max(first + half - one, zero);
+                var keys = Avx2.GatherVector256((long*)k, at, 8) ^ sign;
+                first += half & Vector256.GreaterThan(lane[2], keys);
+                length -= half;
+                lane[0] = first;
+                lane[1] = length;
+                var next = first + (length >>> 1) - one;
+                BatchedSearch.Prefetch(k + next.GetElement(0));
+                BatchedSearch.Prefetch(k + next.GetElement(1));
+                BatchedSearch.Prefetch(k + next.GetElement(2));
+                BatchedSearch.Prefetch(k + next.GetElement(3));
+            }
+        }
+        var last = Vector256.Create((long)n - 1);
+        for (int v = 0; v < vectors; v++)
+        {
+            Vector256<long>* lane = lanes + 3 * v;
+            var first = lane[0];
+            // Keys outside [min, max] sit at n (their answer; ignored later): read position n − 1 instead.
+            var keys = Avx2.GatherVector256((long*)k, Vector256.Min(first, last), 8) ^ sign;
+            var found = first - Vector256.GreaterThan(lane[2], keys); // true is −1
+            firsts[4 * v] = (int)found.GetElement(0);
+            firsts[4 * v + 1] = (int)found.GetElement(1);
+            firsts[4 * v + 2] = (int)found.GetElement(2);
+            firsts[4 * v + 3] = (int)found.GetElement(3);
         }
     }
 

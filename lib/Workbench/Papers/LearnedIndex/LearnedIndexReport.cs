@@ -278,8 +278,8 @@ public static class LearnedIndexReport
             verdict = $"{(near && fast ? "met" : "not met")}: {Mark(near)} {ofBound:0.0}× ≤ 1.5× the bound; " +
                 $"{Mark(fast)} {overBs:0.0}× ≥ 3× batched binary search";
             ours = $"{batched.Name}, batched: {batched.NsPerLookupBatched:0} ns; bound {batched.MissesPerLookup:0.00} misses × " +
-                $"{main.IndependentNs:0.0} ns = {bound:0} ns; batched binary search {bs.NsPerLookupBatched:0} ns; one dependent " +
-                $"access {main.DependentNs:0} ns ({where})";
+                $"{main.IndependentNs:0.0} ns = {bound:0} ns (misses in the measured {main.CacheBytes / 1048576:0.#} MB last-level " +
+                $"cache); batched binary search {bs.NsPerLookupBatched:0} ns; one dependent access {main.DependentNs:0} ns ({where})";
         }
         yield return new("Goal of this workbench (issue 12), batched lookups: the batched RMI (≤ 1/10 of the B+tree's size) " +
                 "is within 1.5× of its memory bound (simulated misses per lookup × one independent access) and ≥ 3× faster " +

@@ -53,8 +53,9 @@ public sealed record MainRun : RunConfig
 
     /// <summary>The current <see cref="Revision"/> (1: <c>FindMany</c> picks its strategy by data size; the main run
     /// also measures the machine's random-access limits and each index's simulated cache misses. 2: lock-step searches
-    /// take the compare as a flag, not a branch, and the RMI interleaves from 1 MB of keys).</summary>
-    public const int CurrentRevision = 2;
+    /// take the compare as a flag, not a branch, and the RMI interleaves from 1 MB of keys. 3: the RMI's lock-step rounds
+    /// run four probes per AVX2 vector, and the miss model replays the last-level cache measured in the run).</summary>
+    public const int CurrentRevision = 3;
 }
 
 /// <summary>One comparison key set: its CDF and the RMI's fit, the root-model ablation and the learned hash.</summary>
@@ -101,8 +102,9 @@ public sealed record KeySetRun : RunConfig
 
     /// <summary>The current <see cref="Revision"/> (1: <c>FindMany</c> picks its strategy by data size; the main run
     /// also measures the machine's random-access limits and each index's simulated cache misses. 2: lock-step searches
-    /// take the compare as a flag, not a branch, and the RMI interleaves from 1 MB of keys).</summary>
-    public const int CurrentRevision = 2;
+    /// take the compare as a flag, not a branch, and the RMI interleaves from 1 MB of keys. 3: the RMI's lock-step rounds
+    /// run four probes per AVX2 vector, and the miss model replays the last-level cache measured in the run).</summary>
+    public const int CurrentRevision = 3;
 }
 
 /// <summary>The learned Bloom filter against a plain one on generated URL strings.</summary>
@@ -143,8 +145,10 @@ public sealed record IndexMeasurement(string Family, double Parameter, string Na
 /// <param name="LastMile">The main RMI with each last-mile search.</param>
 /// <param name="DependentNs">One dependent random access into an array as large as the keys (pointer chase), ns.</param>
 /// <param name="IndependentNs">One of a batch of independent random accesses into that array (gather), ns.</param>
+/// <param name="CacheBytes">The last-level cache the miss model replays: measured in the run
+/// (<see cref="MemoryLimits.EffectiveCacheBytes"/>), at most the nominal one.</param>
 public sealed record MainResult(string KeySet, int KeyCount, List<IndexMeasurement> Indexes, List<IndexMeasurement> LastMile,
-    double DependentNs = double.NaN, double IndependentNs = double.NaN);
+    double DependentNs = double.NaN, double IndependentNs = double.NaN, double CacheBytes = double.NaN);
 
 /// <summary>One comparison key set: its CDF with the main RMI's fit, the root ablation, learned vs random hash.</summary>
 /// <param name="KeySet">Key-set label.</param>

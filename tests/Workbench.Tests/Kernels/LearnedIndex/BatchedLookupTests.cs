@@ -19,27 +19,34 @@ public class BatchedLookupTests
     {
         for (int round = 0; round < 2; round++)
         {
-            int seed = RunSeed + round;
-            foreach (var (setName, keys) in LowerBoundIndexTests.KeySetsFor(seed).Where(k => k.Keys.Length <= 5000))
+            // The second round runs the RMI's lock-step rounds in their scalar form (the first uses AVX2 where present).
+            RecursiveModelIndex.ForceScalarLockStep = round == 1;
+            try { FindManyEqualsFind(index, RunSeed + round); }
+            finally { RecursiveModelIndex.ForceScalarLockStep = false; }
+        }
+    }
+
+    static void FindManyEqualsFind(string index, int seed)
+    {
+        foreach (var (setName, keys) in LowerBoundIndexTests.KeySetsFor(seed).Where(k => k.Keys.Length <= 5000))
+        {
+            var built = LowerBoundIndexTests.Build(index, keys);
+            var rng = new Random(seed);
+            var probes = LowerBoundIndexTests.Probes(keys, rng, random: 500).ToList();
+            // Duplicated probes, and runs of one probe, inside and across groups.
+            for (int i = 0; i < 40 && keys.Length > 0; i++)
+                probes.AddRange(Enumerable.Repeat(keys[rng.Next(keys.Length)], rng.Next(1, 40)));
+            var shuffled = probes.OrderBy(_ => rng.Next()).ToArray();
+            foreach (var strategy in Enum.GetValues<BatchStrategy>())
             {
-                var built = LowerBoundIndexTests.Build(index, keys);
-                var rng = new Random(seed);
-                var probes = LowerBoundIndexTests.Probes(keys, rng, random: 500).ToList();
-                // Duplicated probes, and runs of one probe, inside and across groups.
-                for (int i = 0; i < 40 && keys.Length > 0; i++)
-                    probes.AddRange(Enumerable.Repeat(keys[rng.Next(keys.Length)], rng.Next(1, 40)));
-                var shuffled = probes.OrderBy(_ => rng.Next()).ToArray();
-                foreach (var strategy in Enum.GetValues<BatchStrategy>())
-                {
-                    // An odd length leaves a partial last group.
-                    var batch = new int[shuffled.Length - 1];
-                    built.FindMany(shuffled.AsSpan(0, batch.Length), batch, strategy);
-                    for (int i = 0; i < batch.Length; i++)
-                        if (batch[i] != built.Find(shuffled[i]))
-                            Assert.Fail($"{index} ({strategy}) on '{setName}' ({keys.Length} keys, seed {seed}; rerun with " +
-                                $"WORKBENCH_TEST_SEED={RunSeed}): probe {shuffled[i]} → batched {batch[i]}, "
-                                + $"single {built.Find(shuffled[i])}.");
-                }
+                // An odd length leaves a partial last group.
+                var batch = new int[shuffled.Length - 1];
+                built.FindMany(shuffled.AsSpan(0, batch.Length), batch, strategy);
+                for (int i = 0; i < batch.Length; i++)
+                    if (batch[i] != built.Find(shuffled[i]))
+                        Assert.Fail($"{index} ({strategy}) on '{setName}' ({keys.Length} keys, seed {seed}; rerun with " +
+                            $"WORKBENCH_TEST_SEED={RunSeed}): probe {shuffled[i]} → batched {batch[i]}, "
+                            + $"single {built.Find(shuffled[i])}.");
             }
         }
     }
@@ -95,16 +102,26 @@ public class BatchedLookupTests
         Assert.True(double.IsNaN(CacheMissModel.MissesPerLookup(new PiecewiseLinearIndex(keys, 16), probes, 1 << 20)));
     }
 
-    [Fact]
-    public void Lock_step_rmi_equals_find_at_both_ends_of_the_array_and_for_keys_near_the_top_of_the_range()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Lock_step_rmi_equals_find_at_both_ends_of_the_array_and_for_keys_near_the_top_of_the_range(bool scalarRounds)
+    {
+        // Both forms of the lock-step rounds: four probes per AVX2 vector (where the CPU has AVX2) and scalar.
+        RecursiveModelIndex.ForceScalarLockStep = scalarRounds;
+        try { LockStepAtTheEnds(); }
+        finally { RecursiveModelIndex.ForceScalarLockStep = false; }
+    }
+
+    static void LockStepAtTheEnds()
     {
         // Keys near 2^64 check the unsigned compare flag; probes at positions 0 and 1 check the finished-probe clamp.
         var rng = new Random(RunSeed);
         var keys = KeySets.Lognormal(20_000, RunSeed % 1000).Select(k => ulong.MaxValue - 5_000_000_000UL + k % 4_000_000_000UL)
             .Order().ToArray();
-        foreach (int leaves in new[] { 64, 1024 })
+        foreach (var (root, leaves) in new[] { (RootModelKind.Linear, 64), (RootModelKind.Linear, 1024), (RootModelKind.LogLinear, 256) })
         {
-            var rmi = new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.Linear, leaves));
+            var rmi = new RecursiveModelIndex(keys, new RmiOptions(root, leaves));
             Assert.True(rmi.BisectsInLockStep, $"{leaves} leaves: AvgLg2 {rmi.AvgLg2:0.00} should be lock-step");
             var probes = new List<ulong> { keys[0], keys[0] - 1, keys[1], keys[2] + 1, keys[^1], keys[^1] + 1, ulong.MaxValue, 0 };
             for (int i = 0; i < 3000; i++)
@@ -112,13 +129,48 @@ public class BatchedLookupTests
                 ulong key = keys[rng.Next(keys.Length)];
                 probes.Add(rng.Next(3) == 0 ? key + 1 : key);
             }
+            // Galloping windows (over the lock-step limit), keys outside the range and a partial last vector in one group.
+            probes.AddRange([keys[^1] + 1, keys[^2], keys[0] + 1]);
             var shuffled = probes.OrderBy(_ => rng.Next()).ToArray();
             var batch = new int[shuffled.Length];
             rmi.FindMany(shuffled, batch, BatchStrategy.Interleaved);
+            for (int size = 1; size <= 70; size += 3)
+            {
+                var part = new int[size];
+                rmi.FindMany(shuffled.AsSpan(0, size), part, BatchStrategy.Interleaved);
+                Assert.Equal(batch.AsSpan(0, size).ToArray(), part);
+            }
             for (int i = 0; i < batch.Length; i++)
                 Assert.True(batch[i] == rmi.Find(shuffled[i]) && batch[i] == LowerBound.Reference(keys, shuffled[i]),
                     $"{leaves} leaves, seed {RunSeed}: probe {shuffled[i]} → batched {batch[i]}, single {rmi.Find(shuffled[i])}");
         }
+    }
+
+    [Fact]
+    public void Key_lines_are_the_line_starts_the_miss_model_replays()
+    {
+        var keys = KeySets.UniformDense(4096, 3);
+        var rng = new Random(RunSeed);
+        var probes = Enumerable.Range(0, 500).Select(_ => keys[rng.Next(keys.Length)]).ToArray();
+        var bs = new BinarySearchIndex(keys);
+        var bsLines = CacheMissModel.KeyLines(bs, probes);
+        Assert.All(bsLines, p => Assert.True(p % 8 == 0 && p >= 0 && p < keys.Length, $"line start {p}"));
+        // Bisection of 4,096 keys: at most 13 reads, of which the last 3 halvings stay within one line.
+        Assert.InRange(bsLines.Length / (double)probes.Length, 9, 13);
+        // The smallest simulated cache (16 lines) still hits on the top of the search: misses ≤ the lines read.
+        Assert.InRange(CacheMissModel.MissesPerLookup(bs, [.. probes, .. probes], 64), 1, bsLines.Length / (double)probes.Length);
+        var rmi = new RecursiveModelIndex(keys, new RmiOptions(RootModelKind.Linear, 64));
+        var rmiLines = CacheMissModel.KeyLines(rmi, probes);
+        Assert.InRange(rmiLines.Length, probes.Length, bsLines.Length);
+    }
+
+    [Fact]
+    public void The_measured_cache_is_at_most_the_nominal_one_and_the_nominal_one_must_be_real()
+    {
+        long effective = MemoryLimits.EffectiveCacheBytes(2 << 20, accesses: 20_000);
+        Assert.InRange(effective, 1 << 20, 2 << 20);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => MemoryLimits.EffectiveCacheBytes(1 << 20));
+        Assert.Contains("at least 2 MiB", error.Message);
     }
 
     [Fact]
