@@ -20,15 +20,15 @@ public sealed class MuZeroExperiment : Experiment<MuZeroConfig>
         Iterations = 6, GamesPerIteration = 32, TrainStepsPerIteration = 5, BatchSize = 64, EvalEvery = 3, EvalGames = 20,
         FinalEvalGames = 40, CheckpointEvery = 3, Seeds = 2, AlphaZeroSeeds = 1, EvalSimulationSweep = [2, 8],
         SweepGames = 20, TrainSimulationSweep = [2], UnrollSweep = [1], EvalSimulations = 8,
-        ConnectFourSeeds = 1, ConnectFourIterations = 2, CartPoleSeeds = 1, CartPoleIterations = 2, CartPoleEpisodes = 4,
-        CartPoleTrainSteps = 5, EpisodeSteps = 50,
+        ConnectFourSeeds = 1, ConnectFourIterations = 2, ConnectFourTrainSteps = 5, CartPoleSeeds = 1, CartPoleIterations = 2,
+        CartPoleEpisodes = 4, CartPoleTrainSteps = 5, EpisodeSteps = 50,
     };
 
     /// <inheritdoc/>
     protected override MuZeroConfig Paper => new()
     {
-        Iterations = 300, GamesPerIteration = 128, ReplayGames = 3000, EvalEvery = 25, EvalGames = 200, FinalEvalGames = 1000,
-        CheckpointEvery = 25, Seeds = 5, AlphaZeroSeeds = 5, SweepGames = 1000, Simulations = 16,
+        Iterations = 300, GamesPerIteration = 128, TrainStepsPerIteration = 80, ReplayGames = 3000, EvalEvery = 25, EvalGames = 200,
+        FinalEvalGames = 1000, CheckpointEvery = 25, Seeds = 5, AlphaZeroSeeds = 5, SweepGames = 1000, Simulations = 16,
         TrainSimulationSweep = [2, 4, 8], ConnectFourSeeds = 3, ConnectFourIterations = 200, CartPoleSeeds = 5,
         CartPoleIterations = 40, CartPoleEpisodes = 32, EpisodeSteps = CartPole.StepLimit,
     };

@@ -103,11 +103,11 @@ public sealed record MuZeroTrainRun : RunConfig
     public int Revision { get; init; }
 
     /// <summary>
-    /// The current <see cref="Revision"/> (1: reward branch, prioritized replay and augmentation knobs). Connect-4 and
-    /// cart-pole did not raise it: they compute new runs (their <see cref="Game"/> enters the hash), and tic-tac-toe's
-    /// numbers are unchanged (its determinism and resume tests pass bit-identically), so its cached runs stay valid.
+    /// The current <see cref="Revision"/> (1: reward branch, prioritized replay and augmentation knobs; 2: the unrolled loss
+    /// predicts all K + 1 hidden states in one batch, the same sums in another floating-point order). Connect-4 and cart-pole
+    /// did not raise it: they computed new runs (their <see cref="Game"/> enters the hash).
     /// </summary>
-    public const int CurrentRevision = 1;
+    public const int CurrentRevision = 2;
 
     /// <summary>S of the categorical value and reward support (0: scalar tanh heads and MSE, the board games' setting).</summary>
     public int SupportSize { get; init; }

@@ -165,6 +165,64 @@ public class MuZeroTests
         Assert.Equal([0.5f, 0.5f, 0.5f], x.grad!.data<float>().ToArray());
     }
 
+    [Theory]
+    [InlineData(1, 0, false)]
+    [InlineData(5, 0, true)]
+    [InlineData(3, 4, false)]
+    public void Unrolled_loss_and_gradients_equal_the_pseudocode_loop(int unroll, int support, bool weighted)
+    {
+        // The loss predicts all K + 1 states in one batch; the pseudocode's update_weights predicts step by step, scales each
+        // dynamics step's loss by 1/K and halves the hidden state's gradient after it. Both must give the same loss and the
+        // same gradient for every weight.
+        TorchSetup.Initialize();
+        const int B = 6, O = 18, A = 9;
+        var rng = new Random(unroll * 10 + support);
+        float[] Uniform(int n, float low = -1) => [.. Enumerable.Range(0, n).Select(_ => low + (1 - low) * (float)rng.NextDouble())];
+        var batch = new UnrollBatch(B, Uniform(B * O, 0), [.. Enumerable.Range(0, B * unroll).Select(_ => rng.Next(A))],
+            Uniform(B * (unroll + 1)), Uniform(B * (unroll + 1)), Uniform(B * (unroll + 1) * A, 0), weighted ? Uniform(B, 0) : null);
+        using var net = TorchRandom.Build(0, "init", () => new MuZeroNetwork(O, A, 8, 16, supportSize: support));
+        using var scope = NewDisposeScope();
+        List<Tensor> parameters = [.. net.parameters()];
+
+        var batched = MuZeroTraining.Loss(net, batch, unroll).Total;
+        var batchedGrads = torch.autograd.grad([batched], parameters);
+        var reference = PseudocodeLoss(net, batch, unroll);
+        var referenceGrads = torch.autograd.grad([reference], parameters);
+
+        Assert.Equal(reference.item<float>(), batched.item<float>(), 5);
+        for (int i = 0; i < parameters.Count; i++)
+            Assert.True(batchedGrads[i].allclose(referenceGrads[i], rtol: 1e-4, atol: 1e-6), $"gradient of parameter {i} differs");
+    }
+
+    /// <summary>MuZero pseudocode update_weights, one prediction per unroll step (the definition the batched loss must match).</summary>
+    static Tensor PseudocodeLoss(MuZeroNetwork net, UnrollBatch batch, int K)
+    {
+        int B = batch.Size;
+        var values = tensor(batch.Values, [B, K + 1]);
+        var rewards = tensor(batch.Rewards, [B, K + 1]);
+        var policies = tensor(batch.Policies, [B, K + 1, net.Actions]);
+        var actions = tensor(batch.Actions.Select(a => (long)a).ToArray(), [B, K]);
+        Tensor Scalar(Tensor head, Tensor target) => net.SupportSize > 0
+            ? CrossEntropy(head, CategoricalSupportTensors.Encode(target, net.SupportSize))
+            : (head - target) * (head - target);
+        static Tensor CrossEntropy(Tensor logits, Tensor target) => -(target * nn.functional.log_softmax(logits, 1)).sum(1);
+
+        var hidden = net.Represent(tensor(batch.Observations, [B, batch.Observations.Length / B]));
+        var (logits, value) = net.Predict(hidden);
+        var total = Scalar(value, values.select(1, 0)) + CrossEntropy(logits, policies.select(1, 0));
+        for (int k = 1; k <= K; k++)
+        {
+            var (next, reward) = net.Dynamics(hidden, actions.select(1, k - 1));
+            (logits, value) = net.Predict(next);
+            var step = Scalar(value, values.select(1, k)) + Scalar(reward, rewards.select(1, k))
+                + CrossEntropy(logits, policies.select(1, k));
+            total = total + step.mul(Scalars.Of(1.0 / K));
+            hidden = MuZeroTraining.ScaleGradient(next, 0.5);
+        }
+        if (batch.Weights is { } w) total = total * tensor(w, [B]);
+        return total.mean();
+    }
+
     static MuZeroTrainRun TinyRun(int seed = 0) => new MuZeroConfig
     {
         Iterations = 4, GamesPerIteration = 8, TrainStepsPerIteration = 3, BatchSize = 16, EvalEvery = 2, EvalGames = 4,
