@@ -75,10 +75,12 @@ public static class ShippedCheckpoint
     public static Info Write(MuZeroExperiment experiment, MuZeroTrainRun run, RunRecord<MuZeroTrainResult> record, string directory,
         string howMade)
     {
+        // The commit is read before the copy: the new network file itself would otherwise mark the tree "+dirty".
+        string commit = Repository.Commit;
         Directory.CreateDirectory(directory);
         File.Copy(Path.Combine(record.Directory, MuZeroTraining.ModelFile), Path.Combine(directory, ModelFile), overwrite: true);
         var r = record.Result;
-        var info = new Info(experiment.Name, "paper", record.Hash, Repository.Commit,
+        var info = new Info(experiment.Name, "paper", record.Hash, commit,
             DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), howMade,
             JsonNode.Parse(Configs.ToJson(run))!.AsObject(), r.Random.NonLoss, r.RuleBot.NonLoss, r.Minimax.DrawRate, r.TrainSeconds);
         File.WriteAllText(Path.Combine(directory, SidecarFile), JsonSerializer.Serialize(info, Json) + "\n");
