@@ -20,8 +20,10 @@ public enum Scale
 /// <param name="Band">Half-width of the band around Y at each point (e.g. one std); null for none.</param>
 /// <param name="Markers">Draw markers at the points.</param>
 /// <param name="Dash">Line dash: "solid", "dash", "dot".</param>
+/// <param name="BandLimits">The values the quantity can take (a fraction: [0, 1]; a return: [0, cap]); the band is clipped to
+/// them, so mean ± std over few seeds does not draw impossible values. Null: unclipped.</param>
 public sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, IReadOnlyList<double>? Band = null,
-    bool Markers = false, string Dash = "solid");
+    bool Markers = false, string Dash = "solid", (double Low, double High)? BandLimits = null);
 
 /// <summary>One group of a grouped bar chart: a value (and optional error) per category.</summary>
 /// <param name="Name">Legend name.</param>
@@ -332,8 +334,9 @@ public static class Plots
     {
         if (curve.Band is { } band)
         {
-            var upper = curve.Y.Zip(band, (m, s) => m + s).ToArray();
-            var lower = curve.Y.Zip(band, (m, s) => m - s).ToArray();
+            var (low, high) = curve.BandLimits ?? (double.NegativeInfinity, double.PositiveInfinity);
+            var upper = curve.Y.Zip(band, (m, s) => Math.Min(m + s, high)).ToArray();
+            var lower = curve.Y.Zip(band, (m, s) => Math.Max(m - s, low)).ToArray();
             data.Add(new JsonObject
             {
                 ["type"] = "scatter", ["mode"] = "lines", ["x"] = Numbers(curve.X), ["y"] = Numbers(upper),

@@ -24,4 +24,16 @@ public class HouseStyleTests
         Assert.Equal(HouseStyle.Palette.Count, colors.Distinct().Count());
         Assert.All(colors, c => Assert.Contains(c, HouseStyle.Palette));
     }
+
+    [Fact]
+    public void A_band_is_clipped_to_the_values_its_quantity_can_take()
+    {
+        // Returns of 9, 47 and 200 over 3 seeds: mean 85, std 100; the band must not go below 0 or above the cap.
+        var figure = Plots.Lines("test", "returns", "Returns (3 seeds)", "iteration", "return",
+            [new Curve("mean", [0, 1], [85, 150], Band: [100, 100], BandLimits: (0, 200))]);
+        var traces = figure.Spec["data"]!.AsArray().Select(t => t!.AsObject()).ToList();
+        double[] Y(string name) => [.. traces.Single(t => (string?)t["name"] == name)["y"]!.AsArray().Select(v => (double)v!)];
+        Assert.Equal([185.0, 200.0], Y("mean +std"));
+        Assert.Equal([0.0, 50.0], Y("mean -std"));
+    }
 }

@@ -48,7 +48,7 @@ public static class MuZeroGameReport
                 var stats = NonLossSeries(agent.Item2, o);
                 return new Curve($"{(agents.Count > 1 ? agent.Item1 + ": " : "")}non-loss vs {Label(o)}",
                     [.. stats.Select(s => (double)s.Step)], [.. stats.Select(s => s.Mean)], [.. stats.Select(s => s.Std)],
-                    Markers: true, Dash: agent.Item1 == "MuZero" ? "solid" : "dash");
+                    Markers: true, Dash: agent.Item1 == "MuZero" ? "solid" : "dash", BandLimits: (0, 1));
             }));
             var curvesFigure = Plots.Lines(slug, $"{prefix}-curves",
                 $"{game.Title} from scratch: non-loss rate during training{(agents.Count > 1 ? ", MuZero and AlphaZero (dashed)" : "")}"
@@ -106,7 +106,8 @@ public static class MuZeroGameReport
                 "undiscounted return (steps balanced)",
                 [
                     new Curve($"mean ± std over {seeds} {(seeds == 1 ? "seed" : "seeds")}", [.. stats.Select(s => (double)s.Step)],
-                        [.. stats.Select(s => s.Mean)], [.. stats.Select(s => s.Std)], Markers: true),
+                        [.. stats.Select(s => s.Mean)], [.. stats.Select(s => s.Std)], Markers: true,
+                        BandLimits: (0, run0.EpisodeSteps)),
                     .. runs.Zip(records, (run, record) => new Curve($"seed {run.Seed}",
                         [.. record.Series("return").Select(p => (double)p.Step)], [.. record.Series("return").Select(p => p.Value)],
                         Dash: "dot")),
