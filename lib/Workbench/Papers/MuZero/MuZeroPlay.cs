@@ -1,3 +1,4 @@
+using System.Globalization;
 using Workbench.Kernels.Mcts;
 using Workbench.Runs;
 
@@ -34,7 +35,7 @@ public static class MuZeroPlay
             var result = agent.Search([position], options, new Random(0));
             int reply = result.Actions[0];
             position = position.Play(reply).Next;
-            text = $"agent plays {reply} (search value {result.RootValues[0]:+0.00;-0.00} for the agent)\n";
+            text = $"agent plays {reply} (search value {SignedValue(result.RootValues[0])} for the agent)\n";
         }
         string state = position.Winner switch
         {
@@ -45,4 +46,8 @@ public static class MuZeroPlay
         };
         return text + position + "\n" + state;
     }
+
+    /// <summary>A value with its sign and two decimals ("+0.25", "-0.50", "0.00"); −0 and values that round to 0 print "0.00".</summary>
+    internal static string SignedValue(double value) =>
+        (Math.Round(value, 2) + 0.0).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture); // + 0.0 turns −0 into 0
 }

@@ -86,6 +86,14 @@ public class MuZeroReplayTests
         Assert.Equal(0, score.Losses);
     }
 
+    [Theory]
+    [InlineData(-0.0, "0.00")]
+    [InlineData(-0.001, "0.00")]
+    [InlineData(0.25, "+0.25")]
+    [InlineData(-0.5, "-0.50")]
+    public void The_play_cell_prints_search_values_with_one_sign(double value, string expected) =>
+        Assert.Equal(expected, MuZeroPlay.SignedValue(value));
+
     [Fact]
     public void The_shipped_checkpoint_loads_plays_and_is_flagged_stale_exactly_when_its_run_hash_differs()
     {
@@ -94,7 +102,7 @@ public class MuZeroReplayTests
         Assert.NotNull(shipped);
         Assert.Equal(shipped!.Sidecar.RunHash != ShippedCheckpoint.ExpectedHash(experiment), shipped.Stale);
         var text = MuZeroPlay.Reply(new Planner(shipped.Network, false), "4", new SearchOptions { Simulations = 8 });
-        Assert.Contains("agent plays", text);
+        Assert.Matches(@"agent plays \d \(search value (0\.00|[+-][01]\.\d\d) for the agent\)", text);
 
         using var folder = new TempFolder();
         File.Copy(Path.Combine(ShippedCheckpoint.DefaultDirectory, ShippedCheckpoint.ModelFile),
