@@ -19,7 +19,8 @@ public static class PaperVsOurs
         new StringDataFrameColumn("ours", rows.Select(r => r.Ours)),
         new StringDataFrameColumn("verdict", rows.Select(r => r.Verdict)));
 
-    /// <summary>"84.1 ± 0.3 % (3 seeds)".</summary>
-    public static string Percent(double mean, double std, int seeds) =>
-        FormattableString.Invariant($"{100 * mean:0.0} ± {100 * std:0.0} % ({seeds} seed{(seeds == 1 ? "" : "s")})");
+    /// <summary>"84.1 ± 0.3 % (3 seeds)"; one seed has no spread to show: "84.1 % (1 seed)".</summary>
+    public static string Percent(double mean, double std, int seeds) => seeds == 1
+        ? FormattableString.Invariant($"{100 * mean:0.0} % (1 seed)")
+        : FormattableString.Invariant($"{100 * mean:0.0} ± {100 * std:0.0} % ({seeds} seeds)");
 }
