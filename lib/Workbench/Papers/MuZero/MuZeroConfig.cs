@@ -32,6 +32,10 @@ public sealed record MuZeroConfig : RunConfig
         Unit = "actions", Min = 0, Max = 1000)]
     public int ConsideredActions { get; init; }
 
+    /// <summary>Gumbel in the board games: rescale completed Q by each node's min and max (mctx) instead of [−1, 1].</summary>
+    [Knob("Gumbel, board games: rescale completed Q by each node's own min and max (mctx's default) instead of the bounds [−1, 1]")]
+    public bool GumbelNodeRescale { get; init; }
+
     /// <summary>K: unroll steps of the dynamics in the loss.</summary>
     [Knob("unroll steps K of the learned dynamics", Unit = "steps", Min = 1, Max = 10)]
     public int UnrollSteps { get; init; } = 5;
@@ -276,7 +280,7 @@ public sealed record MuZeroConfig : RunConfig
         DirichletAlpha = DirichletAlpha, DirichletFraction = DirichletFraction, ExploreMoves = ExploreMoves,
         EvalEvery = EvalEvery, EvalGames = EvalGames, FinalEvalGames = FinalEvalGames, CheckpointEvery = CheckpointEvery,
         TrueModel = trueModel, Seed = seed, RewardWidth = RewardWidth, PriorityExponent = PriorityExponent,
-        Augment = Augment, Revision = MuZeroTrainRun.CurrentRevision,
+        Augment = Augment, GumbelNodeRescale = GumbelNodeRescale, Revision = MuZeroTrainRun.CurrentRevision,
     };
 
     /// <summary>An evaluation of a trained network (named by its run hash) with one search setting against one opponent.</summary>
