@@ -22,10 +22,12 @@ public static class MuZeroReport
         SearchResult Tree, IReadOnlyList<(SearchKind Kind, int Simulations, int Visited)> RootCoverage, TimeSpan Elapsed,
         IReadOnlyList<MuZeroGameReport.Section>? Sections = null);
 
+    // "mean ± std" over seeds; a single value has no spread to show, so it is printed alone.
     static string Pm(IEnumerable<double> values, string format = "0.000")
     {
-        var (mean, std) = SeriesStats.MeanStd(values);
-        return $"{mean.ToString(format, Inv)} ± {std.ToString(format, Inv)}";
+        var list = values.ToList();
+        var (mean, std) = SeriesStats.MeanStd(list);
+        return list.Count == 1 ? mean.ToString(format, Inv) : $"{mean.ToString(format, Inv)} ± {std.ToString(format, Inv)}";
     }
 
     static string Name(SearchKind kind) => kind == SearchKind.Puct ? "pUCT" : "Gumbel";
@@ -116,6 +118,10 @@ public static class MuZeroReport
         {
             ($"main: {Name(config.Search)}, {config.Simulations} sims, K = {config.UnrollSteps} ({seeds} seeds)", main),
         };
+        // The one-seed variants are compared fairly with the main run of their own seed, not only with the mean over seeds.
+        var ablationSeed = x.SimulationRuns.Concat(x.UnrollRuns).Select(r => (int?)r.Seed).FirstOrDefault();
+        if (seeds > 1 && x.Main.FirstOrDefault(r => r.Seed == ablationSeed) is { } sameSeed)
+            variants.Add(($"main at seed {sameSeed.Seed} (the variants' seed)", [x.Records[sameSeed]]));
         variants.AddRange(x.SimulationRuns.Select(r =>
             ($"{r.Simulations} self-play sims (seed {r.Seed})", new List<RunRecord<MuZeroTrainResult>> { x.Records[r] })));
         variants.AddRange(x.UnrollRuns.Select(r =>
@@ -337,7 +343,8 @@ public static class MuZeroReport
             var (_, weakStd) = SeriesStats.MeanStd(weaker);
             var (_, strongStd) = SeriesStats.MeanStd(stronger);
             double gap = gaps.Average();
-            return (gap, n > 1 && gaps.All(g => g > 0), Math.Abs(gap) <= Math.Max(weakStd + strongStd, 0.05));
+            // Every seed the same way counts once the mean gap is at least a point (a 0.1-point gap is not a result).
+            return (gap, n > 1 && gap >= 0.01 && gaps.All(g => g > 0), Math.Abs(gap) <= Math.Max(weakStd + strongStd, 0.05));
         }
         static string Points(double gap) => (100 * gap).ToString("0.0", Inv);
         var (modelGap, modelEvery, modelNoise) = Compare(learned, truth);
