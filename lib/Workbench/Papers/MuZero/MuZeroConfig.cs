@@ -254,7 +254,8 @@ public sealed record MuZeroConfig : RunConfig
         {
             GameKind.ConnectFour => run with
             {
-                Iterations = ConnectFourIterations, TrainStepsPerIteration = ConnectFourTrainSteps, EvalEvery = Math.Min(EvalEvery, Math.Max(1, ConnectFourIterations / 5)),
+                Iterations = ConnectFourIterations, TrainStepsPerIteration = ConnectFourTrainSteps,
+                EvalEvery = Math.Min(EvalEvery, Math.Max(1, ConnectFourIterations / 5)),
             },
             GameKind.CartPole => run with
             {

@@ -14,8 +14,8 @@ public class MuZeroGamesTests
     {
         Iterations = 2, GamesPerIteration = 4, TrainStepsPerIteration = 3, BatchSize = 16, EvalEvery = 1, EvalGames = 4,
         FinalEvalGames = 4, CheckpointEvery = 1, HiddenSize = 8, Width = 16, Simulations = 4, EvalSimulations = 4,
-        ConnectFourIterations = 2, ConnectFourTrainSteps = 3, CartPoleIterations = 3, CartPoleEpisodes = 3, CartPoleTrainSteps = 3, EpisodeSteps = 30,
-        SupportSize = 5,
+        ConnectFourIterations = 2, ConnectFourTrainSteps = 3, CartPoleIterations = 3, CartPoleEpisodes = 3, CartPoleTrainSteps = 3,
+        EpisodeSteps = 30, SupportSize = 5,
     };
 
     [Fact]
